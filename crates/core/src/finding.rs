@@ -1,0 +1,151 @@
+//! Validation findings are data: the field at fault, a severity, a stable code and a message
+//! for a person in both of the officer's languages.
+
+use serde::{Deserialize, Serialize};
+
+/// An error blocks finalising (the draft is still saved); a warning is shown and recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// The officer's language: Bahasa Indonesia first, English second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "id" => Ok(Lang::Id),
+            "en" => Ok(Lang::En),
+            other => Err(format!("unknown language {other:?}: use id or en")),
+        }
+    }
+}
+
+/// A message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    pub id: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(id: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            id: id.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.id,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// One thing validation found about one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// JSON path of the field at fault, such as `person.nik` or `passport.mrz`.
+    pub field: String,
+    pub severity: Severity,
+    /// Stable, machine-readable, such as `nik.district`.
+    pub code: &'static str,
+    pub message: Text,
+}
+
+impl Finding {
+    pub fn error(field: impl Into<String>, code: &'static str, message: Text) -> Self {
+        Finding {
+            field: field.into(),
+            severity: Severity::Error,
+            code,
+            message,
+        }
+    }
+
+    pub fn warning(field: impl Into<String>, code: &'static str, message: Text) -> Self {
+        Finding {
+            field: field.into(),
+            severity: Severity::Warning,
+            code,
+            message,
+        }
+    }
+
+    /// The finding as the report prints it, with the message in one language.
+    pub fn localized(&self, lang: Lang) -> LocalizedFinding {
+        LocalizedFinding {
+            field: self.field.clone(),
+            severity: self.severity,
+            code: self.code.to_string(),
+            message: self.message.get(lang).to_string(),
+        }
+    }
+}
+
+/// A finding in the form of shared/spec/intake-record.md: `{field, severity, code, message}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalizedFinding {
+    pub field: String,
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+}
+
+/// Everything validation says about one record.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Derived: the screening referral flag.
+    pub referral: bool,
+    /// Derived: how many screening indicators were answered `yes`.
+    pub screening_yes: u32,
+}
+
+impl Report {
+    /// True when no finding is an error, so the interview may be finalised.
+    pub fn ok(&self) -> bool {
+        !self.has_errors()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+    }
+
+    /// The report as `loket validate` prints it.
+    pub fn localized(&self, lang: Lang) -> LocalizedReport {
+        LocalizedReport {
+            ok: self.ok(),
+            findings: self.findings.iter().map(|f| f.localized(lang)).collect(),
+            referral: self.referral,
+            screening_yes: self.screening_yes,
+        }
+    }
+}
+
+/// The validation report of shared/spec/intake-record.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalizedReport {
+    pub ok: bool,
+    pub findings: Vec<LocalizedFinding>,
+    pub referral: bool,
+    pub screening_yes: u32,
+}

@@ -1,0 +1,1 @@
+//! The counter's encrypted case store (being written).
