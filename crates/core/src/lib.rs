@@ -20,4 +20,4 @@ pub mod validate;
 
 pub use finding::{Finding, Lang, Report, Severity, Text};
 pub use record::IntakeRecord;
-pub use validate::validate;
+pub use validate::{normalize, validate};
