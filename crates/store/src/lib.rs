@@ -1,1 +1,254 @@
-//! The counter's encrypted case store (being written).
+//! The counter's case store: one SQLCipher database and its key file in the data directory.
+//!
+//! ```text
+//! DIR/keyring.json   the data key, wrapped under each passphrase (Argon2id + XChaCha20-Poly1305)
+//! DIR/loket.db       SQLCipher database (+ -wal, -shm): cases, versions, audit chain, outbox
+//! ```
+//! Every user action is one transaction: case row, new version, audit entry and outbox change
+//! commit together or not at all (WAL, `synchronous=FULL`). Nothing is written unencrypted:
+//! SQLite's temporary tables and sorts stay in memory.
+#![forbid(unsafe_code)]
+
+mod audit;
+mod cases;
+mod error;
+mod keyring;
+mod migrations;
+mod search;
+
+pub use audit::AuditCheck;
+pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord};
+pub use error::{Result, StoreError};
+pub use keyring::KdfParams;
+
+use error::io;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "loket.db";
+
+/// This build's version, recorded in the store by every build that writes it.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The platform's data directory for Loket (`~/.local/share/loket` on Linux).
+pub fn default_dir() -> Option<PathBuf> {
+    dirs_data_dir().map(|d| d.join("loket"))
+}
+
+fn dirs_data_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+}
+
+/// The counter's public identity: what headquarters enrols.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceIdentity {
+    pub device_id: String,
+    pub mission: String,
+    /// Ed25519 public key, hex.
+    pub public_key: String,
+}
+
+/// An open, unlocked store.
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+}
+
+impl Store {
+    /// Creates the store in `dir` with the default Argon2id cost.
+    pub fn init(dir: &Path, passphrase: &str, mission: &str) -> Result<(Store, DeviceIdentity)> {
+        Self::init_with(dir, passphrase, mission, KdfParams::default())
+    }
+
+    /// Creates the store with a chosen Argon2id cost (tests and benchmarks use a light one).
+    pub fn init_with(
+        dir: &Path,
+        passphrase: &str,
+        mission: &str,
+        kdf: KdfParams,
+    ) -> Result<(Store, DeviceIdentity)> {
+        let valid_mission = (2..=8).contains(&mission.len())
+            && mission
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if !valid_mission {
+            return Err(StoreError::InvalidMission(mission.to_string()));
+        }
+        if dir.join(keyring::FILE_NAME).exists() {
+            return Err(StoreError::AlreadyInitialised {
+                dir: dir.to_path_buf(),
+            });
+        }
+        create_private_dir(dir)?;
+        // A database without a key file is what an interrupted init leaves: start again.
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
+        }
+        let key = keyring::generate();
+        let mut conn = open_db(dir, &key, true)?;
+        let tx = conn.transaction()?;
+        migrations::run(&tx, 0)?;
+        let signing = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+        let device_id = uuid::Uuid::now_v7().to_string();
+        let created_at = cases::now();
+        for (k, v) in [
+            ("app_version", APP_VERSION.as_bytes()),
+            ("mission", mission.as_bytes()),
+            ("device_id", device_id.as_bytes()),
+            ("device_signing_key", signing.to_bytes().as_slice()),
+            ("created_at", created_at.as_bytes()),
+            ("audit_head", b"0"),
+        ] {
+            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", (k, v))?;
+        }
+        tx.commit()?;
+        // The key file last: until it exists, the store does not.
+        keyring::save(dir, &key, passphrase, kdf)?;
+        let store = Store {
+            conn,
+            dir: dir.to_path_buf(),
+        };
+        let identity = store.device_identity()?;
+        Ok((store, identity))
+    }
+
+    /// Unlocks the store in `dir`. A wrong passphrase leaves every file untouched.
+    pub fn open(dir: &Path, passphrase: &str) -> Result<Store> {
+        let key = keyring::unlock(dir, passphrase)?;
+        if !dir.join(DB_FILE).exists() {
+            return Err(StoreError::NotInitialised {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let mut conn = open_db(dir, &key, false)?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > migrations::latest() {
+            let store_app_version = conn
+                .query_row(
+                    "SELECT value FROM meta WHERE key = 'app_version'",
+                    [],
+                    |r| r.get::<_, Vec<u8>>(0),
+                )
+                .optional()?
+                .map(|v| String::from_utf8_lossy(&v).into_owned())
+                .unwrap_or_else(|| "unknown".into());
+            return Err(StoreError::NewerStore {
+                store_schema: version,
+                store_app_version,
+                our_schema: migrations::latest(),
+                our_app_version: APP_VERSION.to_string(),
+            });
+        }
+        if version < migrations::latest() {
+            let tx = conn.transaction()?;
+            migrations::run(&tx, version)?;
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'app_version'",
+                [APP_VERSION.as_bytes()],
+            )?;
+            tx.commit()?;
+        }
+        Ok(Store {
+            conn,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The directory this store lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn meta(&self, key: &str) -> Result<Vec<u8>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
+    }
+
+    fn meta_text(&self, key: &str) -> Result<String> {
+        Ok(String::from_utf8_lossy(&self.meta(key)?).into_owned())
+    }
+
+    /// The mission this counter serves (set at init).
+    pub fn mission(&self) -> Result<String> {
+        self.meta_text("mission")
+    }
+
+    /// The counter's public identity, for `loket device` and headquarters' enrolment.
+    pub fn device_identity(&self) -> Result<DeviceIdentity> {
+        let secret = zeroize::Zeroizing::new(self.meta("device_signing_key")?);
+        let bytes: [u8; 32] = secret
+            .as_slice()
+            .try_into()
+            .map_err(|_| StoreError::Corrupt)?;
+        let signing = ed25519_dalek::SigningKey::from_bytes(&bytes);
+        Ok(DeviceIdentity {
+            device_id: self.meta_text("device_id")?,
+            mission: self.mission()?,
+            public_key: hex::encode(signing.verifying_key().to_bytes()),
+        })
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the database is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Limits the database's size in pages: lets tests fill the "disk" on purpose.
+    #[doc(hidden)]
+    pub fn set_max_page_count(&self, pages: u64) -> Result<()> {
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let what = || format!("cannot create the data directory {}", dir.display());
+    std::fs::create_dir_all(dir).map_err(io(what()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(io(what()))?;
+    }
+    Ok(())
+}
+
+/// Opens the database with the raw data key (so SQLCipher runs no key derivation of its own)
+/// and the settings every connection needs.
+fn open_db(dir: &Path, key: &keyring::DataKey, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let path = dir.join(DB_FILE);
+    let conn = Connection::open_with_flags(&path, flags)?;
+    // SQLite gives the -wal and -shm files the database's mode: keep all three private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .map_err(io(format!("cannot protect {}", path.display())))?;
+    }
+    let hex_key = zeroize::Zeroizing::new(format!("x'{}'", hex::encode(key.as_ref())));
+    conn.pragma_update(None, "key", hex_key.as_str())?;
+    // The first read proves the key; a wrong or damaged file fails here.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|_| StoreError::Corrupt)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}

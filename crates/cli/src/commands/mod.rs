@@ -1,0 +1,60 @@
+//! One function per command; each returns its exit code or a failure.
+
+use crate::args::{AuditCommand, CaseCommand, Cli, Command};
+use crate::failure::Failure;
+use crate::input::{read_record, NOT_A_RECORD};
+use loket_core::mrz::{parse_td3, MrzTd3};
+use loket_core::Lang;
+use serde::Serialize;
+
+pub fn run(cli: Cli) -> Result<u8, Failure> {
+    let common = &cli.common;
+    match cli.command {
+        Command::Validate { file } => validate(&file, common.lang),
+        Command::Mrz { line1, line2 } => mrz(&line1, &line2),
+        Command::Init { mission } => store::init(common, &mission),
+        Command::Device => store::device(common),
+        Command::Case(CaseCommand::Add { file, reason }) => {
+            store::add(common, &file, reason.as_deref())
+        }
+        Command::Case(CaseCommand::List { json }) => store::list(common, json),
+        Command::Case(CaseCommand::Search { query, json, limit }) => {
+            store::search(common, &query, json, limit)
+        }
+        Command::Case(CaseCommand::Show { id, version }) => store::show(common, &id, version),
+        Command::Case(CaseCommand::History { id }) => store::history(common, &id),
+        Command::Case(CaseCommand::Finalize { id }) => store::finalize(common, &id),
+        Command::Audit(AuditCommand::Verify) => store::audit_verify(common),
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+use crate::output::json as print_json;
+
+fn validate(file: &str, lang: Lang) -> Result<u8, Failure> {
+    let record = read_record(file)?;
+    let report = loket_core::validate(&record, today());
+    print_json(&report.localized(lang))?;
+    Ok(if report.ok() { 0 } else { 1 })
+}
+
+/// The parsed zone as the CLI contract prints it.
+#[derive(Serialize)]
+struct MrzOutput {
+    #[serde(flatten)]
+    mrz: MrzTd3,
+    valid: bool,
+}
+
+fn mrz(line1: &str, line2: &str) -> Result<u8, Failure> {
+    let mrz = parse_td3(line1, line2, today())
+        .map_err(|e| Failure::new(NOT_A_RECORD, e.message.en.clone()))?;
+    let valid = mrz.valid();
+    print_json(&MrzOutput { mrz, valid })?;
+    Ok(if valid { 0 } else { 1 })
+}
+
+mod store;

@@ -1,0 +1,204 @@
+//! The commands that open the counter's encrypted store.
+
+use super::print_json;
+use crate::args::Common;
+use crate::failure::Failure;
+use crate::input::{read_record, NOT_A_RECORD};
+use crate::output::line;
+use crate::secret;
+use loket_core::Lang;
+use loket_store::{AuditCheck, Finalize, Store};
+use serde::Serialize;
+use std::path::PathBuf;
+
+fn data_dir(common: &Common) -> Result<PathBuf, Failure> {
+    match &common.data_dir {
+        Some(dir) => Ok(dir.clone()),
+        None => loket_store::default_dir().ok_or_else(|| {
+            Failure::new(1, "no data directory on this system: give --data-dir DIR")
+        }),
+    }
+}
+
+fn officer(common: &Common) -> String {
+    common
+        .officer
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "officer".to_string())
+}
+
+fn open(common: &Common) -> Result<Store, Failure> {
+    let dir = data_dir(common)?;
+    let passphrase = secret::passphrase()?;
+    Ok(Store::open(&dir, &passphrase)?)
+}
+
+pub fn init(common: &Common, mission: &str) -> Result<u8, Failure> {
+    let dir = data_dir(common)?;
+    let passphrase = secret::new_passphrase()?;
+    let (_store, identity) = Store::init(&dir, &passphrase, mission)?;
+    print_json(&identity)?;
+    Ok(0)
+}
+
+pub fn device(common: &Common) -> Result<u8, Failure> {
+    let store = open(common)?;
+    print_json(&store.device_identity()?)?;
+    Ok(0)
+}
+
+/// `case add`: the case id on the first line, then the report.
+pub fn add(common: &Common, file: &str, reason: Option<&str>) -> Result<u8, Failure> {
+    let record = read_record(file)?;
+    let mut store = open(common)?;
+    let saved = store
+        .save(record, &officer(common), reason)
+        .map_err(|e| Failure::new(NOT_A_RECORD, format!("nothing was stored: {e}")))?;
+    line(&saved.case_id)?;
+    print_json(&saved.report.localized(common.lang))?;
+    Ok(if saved.report.ok() { 0 } else { 1 })
+}
+
+/// One line of `case list` and `case search`.
+#[derive(Serialize)]
+struct Row {
+    id: String,
+    full_name: String,
+    status: String,
+    version: u32,
+    ticket: Option<String>,
+    updated_at: String,
+}
+
+fn rows(cases: Vec<loket_store::CaseSummary>) -> Vec<Row> {
+    cases
+        .into_iter()
+        .map(|c| Row {
+            id: c.id,
+            full_name: c.full_name,
+            status: c.status.to_string(),
+            version: c.version,
+            ticket: c.ticket,
+            updated_at: c.updated_at,
+        })
+        .collect()
+}
+
+fn print_rows(rows: &[Row], json: bool, lang: Lang) -> Result<(), Failure> {
+    if json {
+        return print_json(&rows);
+    }
+    let (h_name, h_status, h_ticket, h_updated) = match lang {
+        Lang::Id => ("NAMA", "STATUS", "TIKET", "DIUBAH"),
+        Lang::En => ("NAME", "STATUS", "TICKET", "UPDATED"),
+    };
+    line(&format!(
+        "{:<36}  {:<9}  {:>3}  {:<8}  {:<25}  {}",
+        "ID", h_status, "VER", h_ticket, h_updated, h_name
+    ))?;
+    for r in rows {
+        line(&format!(
+            "{:<36}  {:<9}  {:>3}  {:<8}  {:<25}  {}",
+            r.id,
+            r.status,
+            r.version,
+            r.ticket.as_deref().unwrap_or("-"),
+            r.updated_at,
+            r.full_name
+        ))?;
+    }
+    Ok(())
+}
+
+pub fn list(common: &Common, json: bool) -> Result<u8, Failure> {
+    let store = open(common)?;
+    print_rows(&rows(store.list()?), json, common.lang)?;
+    Ok(0)
+}
+
+pub fn search(common: &Common, query: &str, json: bool, limit: usize) -> Result<u8, Failure> {
+    let store = open(common)?;
+    print_rows(&rows(store.search(query, limit)?), json, common.lang)?;
+    Ok(0)
+}
+
+pub fn show(common: &Common, id: &str, version: Option<u32>) -> Result<u8, Failure> {
+    let store = open(common)?;
+    let record = match version {
+        None => store.case(id)?.map(|c| c.record),
+        Some(v) => store.version(id, v)?.map(|v| v.record),
+    };
+    let record = record.ok_or_else(|| Failure::new(1, format!("no case {id} at this counter")))?;
+    print_json(&record)?;
+    Ok(0)
+}
+
+pub fn history(common: &Common, id: &str) -> Result<u8, Failure> {
+    let store = open(common)?;
+    let versions = store.versions(id)?;
+    if versions.is_empty() {
+        return Err(Failure::new(1, format!("no case {id} at this counter")));
+    }
+    #[derive(Serialize)]
+    struct Entry {
+        version: u32,
+        saved_at: String,
+        officer: String,
+        status: String,
+        reason: Option<String>,
+        record_sha256: String,
+    }
+    let entries: Vec<Entry> = versions
+        .into_iter()
+        .map(|v| Entry {
+            version: v.version,
+            saved_at: v.saved_at,
+            officer: v.officer,
+            status: v.status.to_string(),
+            reason: v.reason,
+            record_sha256: v.record_sha256,
+        })
+        .collect();
+    print_json(&entries)?;
+    Ok(0)
+}
+
+pub fn finalize(common: &Common, id: &str) -> Result<u8, Failure> {
+    let mut store = open(common)?;
+    match store.finalize(id, &officer(common))? {
+        Finalize::Done { version } => {
+            let text = match common.lang {
+                Lang::Id => format!("kasus {id} versi {version} difinalkan"),
+                Lang::En => format!("case {id} version {version} finalised"),
+            };
+            line(&text)?;
+            Ok(0)
+        }
+        Finalize::Blocked(report) => {
+            print_json(&report.localized(common.lang))?;
+            Ok(1)
+        }
+    }
+}
+
+pub fn audit_verify(common: &Common) -> Result<u8, Failure> {
+    let store = open(common)?;
+    match store.verify_audit()? {
+        AuditCheck::Intact { entries } => {
+            line(&format!("audit chain intact: {entries} entries"))?;
+            Ok(0)
+        }
+        AuditCheck::Broken {
+            seq: Some(seq),
+            why,
+        } => {
+            line(&format!("audit chain broken at entry {seq}: {why}"))?;
+            Ok(1)
+        }
+        AuditCheck::Broken { seq: None, why } => {
+            line(&format!("audit chain broken: {why}"))?;
+            Ok(1)
+        }
+    }
+}

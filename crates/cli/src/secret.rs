@@ -1,0 +1,55 @@
+//! The store's passphrase: `LOKET_PASSPHRASE` when set, otherwise asked on the terminal.
+
+use crate::failure::Failure;
+use zeroize::Zeroizing;
+
+const ENV: &str = "LOKET_PASSPHRASE";
+
+/// The passphrase that unlocks an existing store.
+pub fn passphrase() -> Result<Zeroizing<String>, Failure> {
+    if let Some(p) = from_env() {
+        return Ok(p);
+    }
+    prompt("Passphrase: ")
+}
+
+/// A new passphrase, typed twice on a terminal.
+pub fn new_passphrase() -> Result<Zeroizing<String>, Failure> {
+    let p = match from_env() {
+        Some(p) => p,
+        None => {
+            let first = prompt("New passphrase: ")?;
+            let again = prompt("Repeat the passphrase: ")?;
+            if *first != *again {
+                return Err(Failure::new(
+                    1,
+                    "the two passphrases differ; nothing was created",
+                ));
+            }
+            first
+        }
+    };
+    if p.chars().count() < 8 {
+        return Err(Failure::new(
+            1,
+            "the passphrase must have at least 8 characters",
+        ));
+    }
+    Ok(p)
+}
+
+fn from_env() -> Option<Zeroizing<String>> {
+    std::env::var(ENV).ok().map(Zeroizing::new)
+}
+
+fn prompt(text: &str) -> Result<Zeroizing<String>, Failure> {
+    // rpassword reads the terminal itself (not stdin, which may carry a record).
+    rpassword::prompt_password(text)
+        .map(Zeroizing::new)
+        .map_err(|_| {
+            Failure::new(
+                1,
+                format!("the store is encrypted: set {ENV} or run in a terminal to be asked"),
+            )
+        })
+}

@@ -1,0 +1,175 @@
+//! The append-only audit log: who did what to which case version, as ids and hashes only.
+//!
+//! Each entry's hash covers the previous entry's hash, so editing, inserting or deleting an
+//! entry breaks the chain; the head is also kept in `meta`, and every case version must have
+//! its entry, so removing the newest entries is caught too.
+
+use crate::error::Result;
+use crate::Store;
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What an entry records.
+pub(crate) struct Entry<'a> {
+    pub at: &'a str,
+    pub officer: &'a str,
+    /// `save` or `finalize`.
+    pub action: &'a str,
+    pub case_id: &'a str,
+    pub version: u32,
+    pub record_sha256: &'a str,
+}
+
+/// The result of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditCheck {
+    Intact {
+        entries: u64,
+    },
+    /// `seq` names the first entry found broken, when the fault is at an entry.
+    Broken {
+        seq: Option<i64>,
+        why: String,
+    },
+}
+
+fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
+    // A JSON array is an unambiguous encoding of the fields.
+    let canonical = serde_json::json!([
+        prev,
+        seq,
+        e.at,
+        e.officer,
+        e.action,
+        e.case_id,
+        e.version,
+        e.record_sha256
+    ]);
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+/// Appends one entry in the caller's transaction.
+pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<()> {
+    let (last_seq, prev): (i64, String) = tx
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string()));
+    let seq = last_seq + 1;
+    let hash = entry_hash(&prev, seq, e);
+    tx.execute(
+        "INSERT INTO audit (seq, at, officer, action, case_id, version, record_sha256, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![seq, e.at, e.officer, e.action, e.case_id, e.version, e.record_sha256, prev, hash],
+    )?;
+    tx.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'audit_head'",
+        [format!("{seq}:{hash}").as_bytes()],
+    )?;
+    Ok(())
+}
+
+fn verify(conn: &Connection) -> Result<AuditCheck> {
+    let broken = |seq: Option<i64>, why: String| Ok(AuditCheck::Broken { seq, why });
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, officer, action, case_id, version, record_sha256, prev_hash, hash
+         FROM audit ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1i64;
+    let mut prev = GENESIS.to_string();
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let (at, officer, action, case_id): (String, String, String, String) =
+            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let version: u32 = r.get(5)?;
+        let (record_sha256, prev_hash, hash): (String, String, String) =
+            (r.get(6)?, r.get(7)?, r.get(8)?);
+        if seq != expected_seq {
+            return broken(
+                Some(seq),
+                format!("entry {expected_seq} is missing (the next entry is {seq})"),
+            );
+        }
+        if prev_hash != prev {
+            return broken(
+                Some(seq),
+                "it does not follow the entry before it (an entry was removed or inserted)".into(),
+            );
+        }
+        let entry = Entry {
+            at: &at,
+            officer: &officer,
+            action: &action,
+            case_id: &case_id,
+            version,
+            record_sha256: &record_sha256,
+        };
+        if entry_hash(&prev, seq, &entry) != hash {
+            return broken(
+                Some(seq),
+                "its content was changed after it was written".into(),
+            );
+        }
+        prev = hash;
+        expected_seq += 1;
+    }
+    let entries = (expected_seq - 1) as u64;
+    let head: Vec<u8> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| {
+            r.get(0)
+        })?;
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let last = if entries == 0 {
+        "0".to_string()
+    } else {
+        format!("{entries}:{prev}")
+    };
+    if head != last {
+        return broken(
+            None,
+            format!(
+                "the log ends at entry {entries} but was last written at entry {}",
+                head.split(':').next().unwrap_or("?")
+            ),
+        );
+    }
+    // Every saved version has its entry, with the hash of the record as stored.
+    let mut stmt = conn.prepare(
+        "SELECT v.case_id, v.version, v.record, v.record_sha256,
+                (SELECT count(*) FROM audit a WHERE a.case_id = v.case_id AND a.version = v.version
+                   AND a.action = 'save' AND a.record_sha256 = v.record_sha256)
+         FROM case_versions v",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (case_id, version): (String, u32) = (r.get(0)?, r.get(1)?);
+        let (record, sha): (String, String) = (r.get(2)?, r.get(3)?);
+        let logged: i64 = r.get(4)?;
+        if hex::encode(Sha256::digest(record.as_bytes())) != sha {
+            return broken(
+                None,
+                format!("case {case_id} version {version} was changed after it was saved"),
+            );
+        }
+        if logged != 1 {
+            return broken(
+                None,
+                format!("the save of case {case_id} version {version} has no audit entry"),
+            );
+        }
+    }
+    Ok(AuditCheck::Intact { entries })
+}
+
+impl Store {
+    /// Walks the whole audit chain and checks it against the case versions.
+    pub fn verify_audit(&self) -> Result<AuditCheck> {
+        verify(&self.conn)
+    }
+}

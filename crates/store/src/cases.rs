@@ -1,0 +1,343 @@
+//! Saving, finalising and reading cases. Every save is a new version; nothing is overwritten.
+
+use crate::audit::{self, Entry};
+use crate::error::{Result, StoreError};
+use crate::search;
+use crate::Store;
+use loket_core::status::CaseStatus;
+use loket_core::{normalize, validate, IntakeRecord, Report};
+use rusqlite::{OptionalExtension, Row, Transaction};
+use sha2::{Digest, Sha256};
+
+/// What a save did.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub case_id: String,
+    pub version: u32,
+    pub status: CaseStatus,
+    /// Validation of the saved record, with likely duplicates as warnings.
+    pub report: Report,
+}
+
+/// What finalising did.
+#[derive(Debug, Clone)]
+pub enum Finalize {
+    Done {
+        version: u32,
+    },
+    /// Not finalised: the report holds the errors that block it.
+    Blocked(Report),
+}
+
+/// A case as it stands now.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub id: String,
+    pub status: CaseStatus,
+    pub version: u32,
+    pub record: IntakeRecord,
+}
+
+/// One line of a case list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub id: String,
+    pub full_name: String,
+    pub status: CaseStatus,
+    pub version: u32,
+    pub ticket: Option<String>,
+    pub updated_at: String,
+}
+
+/// One saved version, without its record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub version: u32,
+    pub status: CaseStatus,
+    pub saved_at: String,
+    pub officer: String,
+    pub reason: Option<String>,
+    pub record_sha256: String,
+    pub has_errors: bool,
+}
+
+/// One saved version with its record.
+#[derive(Debug, Clone)]
+pub struct VersionRecord {
+    pub info: VersionInfo,
+    pub record: IntakeRecord,
+}
+
+/// Now, as stored: RFC 3339 in UTC with milliseconds.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn status_of(text: String) -> rusqlite::Result<CaseStatus> {
+    CaseStatus::parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, "status".into())
+    })
+}
+
+pub(crate) const SUMMARY_COLUMNS: &str = "id, full_name, status, version, ticket, updated_at";
+
+pub(crate) fn summary(r: &Row) -> rusqlite::Result<CaseSummary> {
+    Ok(CaseSummary {
+        id: r.get(0)?,
+        full_name: r.get(1)?,
+        status: status_of(r.get(2)?)?,
+        version: r.get(3)?,
+        ticket: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
+}
+
+fn parse_record(text: &str) -> Result<IntakeRecord> {
+    serde_json::from_str(text).map_err(|_| StoreError::Corrupt)
+}
+
+impl Store {
+    /// Saves `record` as a new case, or as the next version of the case with its `id`.
+    ///
+    /// A record with errors is saved as a draft. Changing a finalised case needs a `reason`;
+    /// it stays finalised if the new version is clean and returns to draft if not.
+    pub fn save(
+        &mut self,
+        mut record: IntakeRecord,
+        officer: &str,
+        reason: Option<&str>,
+    ) -> Result<Saved> {
+        let mission = self.mission()?;
+        normalize(&mut record, &mission, || uuid::Uuid::now_v7().to_string());
+        let case_id = record.id.clone().unwrap_or_default();
+        if uuid::Uuid::parse_str(&case_id).is_err() {
+            return Err(StoreError::InvalidCaseId(case_id));
+        }
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let mut report = validate(&record, today());
+        let text = serde_json::to_string(&record).expect("a record always serializes");
+        let sha = hex::encode(Sha256::digest(text.as_bytes()));
+        let at = now();
+
+        let tx = self.conn.transaction()?;
+        report
+            .findings
+            .extend(search::duplicates(&tx, &record, &case_id)?);
+        let current: Option<(CaseStatus, u32)> = tx
+            .query_row(
+                "SELECT status, version FROM cases WHERE id = ?1",
+                [&case_id],
+                |r| Ok((status_of(r.get(0)?)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (version, status) = match current {
+            None => (1, CaseStatus::Draft),
+            Some((CaseStatus::Draft, v)) => (v + 1, CaseStatus::Draft),
+            Some((closed_or_final, v)) => {
+                if reason.is_none() {
+                    return Err(StoreError::ReasonRequired {
+                        id: case_id,
+                        status: closed_or_final.to_string(),
+                    });
+                }
+                let status = if report.has_errors() {
+                    CaseStatus::Draft
+                } else {
+                    CaseStatus::Finalised
+                };
+                (v + 1, status)
+            }
+        };
+        let p = &record.person;
+        let passport = record.passport.as_ref().and_then(|p| p.number.clone());
+        tx.execute(
+            "INSERT INTO cases (id, status, version, mission, ticket, full_name, date_of_birth,
+                                nik, passport_number, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+             ON CONFLICT (id) DO UPDATE SET status = ?2, version = ?3, mission = ?4, ticket = ?5,
+                 full_name = ?6, date_of_birth = ?7, nik = ?8, passport_number = ?9, updated_at = ?10",
+            rusqlite::params![
+                case_id,
+                status.as_str(),
+                version,
+                record.mission,
+                record.ticket,
+                p.full_name.clone().unwrap_or_default(),
+                p.date_of_birth,
+                p.nik.clone().filter(|n| !n.is_empty()),
+                passport.filter(|n| !n.is_empty()),
+                at
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO case_versions (case_id, version, status, record, record_sha256, has_errors,
+                                        saved_at, officer, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            rusqlite::params![case_id, version, status.as_str(), text, sha, report.has_errors(), at, officer, reason],
+        )?;
+        search::index(&tx, &case_id, &record)?;
+        audit::append(
+            &tx,
+            &Entry {
+                at: &at,
+                officer,
+                action: "save",
+                case_id: &case_id,
+                version,
+                record_sha256: &sha,
+            },
+        )?;
+        outbox(&tx, &case_id, version, status, &at)?;
+        tx.commit()?;
+        Ok(Saved {
+            case_id,
+            version,
+            status,
+            report,
+        })
+    }
+
+    /// Closes the interview of case `id` when its current version has no error.
+    pub fn finalize(&mut self, id: &str, officer: &str) -> Result<Finalize> {
+        let case = self
+            .case(id)?
+            .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
+        if case.status != CaseStatus::Draft {
+            return Ok(Finalize::Done {
+                version: case.version,
+            });
+        }
+        let report = validate(&case.record, today());
+        if report.has_errors() {
+            return Ok(Finalize::Blocked(report));
+        }
+        let at = now();
+        let tx = self.conn.transaction()?;
+        let sha: String = tx.query_row(
+            "SELECT record_sha256 FROM case_versions WHERE case_id = ?1 AND version = ?2",
+            rusqlite::params![id, case.version],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "UPDATE cases SET status = 'finalised', updated_at = ?2 WHERE id = ?1",
+            rusqlite::params![id, at],
+        )?;
+        audit::append(
+            &tx,
+            &Entry {
+                at: &at,
+                officer,
+                action: "finalize",
+                case_id: id,
+                version: case.version,
+                record_sha256: &sha,
+            },
+        )?;
+        outbox(&tx, id, case.version, CaseStatus::Finalised, &at)?;
+        tx.commit()?;
+        Ok(Finalize::Done {
+            version: case.version,
+        })
+    }
+
+    /// The case as it stands now.
+    pub fn case(&self, id: &str) -> Result<Option<Case>> {
+        let row: Option<(String, u32, String)> = self
+            .conn
+            .query_row(
+                "SELECT c.status, c.version, v.record FROM cases c
+                 JOIN case_versions v ON v.case_id = c.id AND v.version = c.version
+                 WHERE c.id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((status, version, text)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(Case {
+            id: id.to_string(),
+            status: CaseStatus::parse(&status).ok_or(StoreError::Corrupt)?,
+            version,
+            record: parse_record(&text)?,
+        }))
+    }
+
+    /// Every version of case `id`, oldest first (empty when there is no such case).
+    pub fn versions(&self, id: &str) -> Result<Vec<VersionInfo>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT version, status, saved_at, officer, reason, record_sha256, has_errors
+             FROM case_versions WHERE case_id = ?1 ORDER BY version",
+        )?;
+        let rows = stmt.query_map([id], version_info)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One version of case `id`, with its record.
+    pub fn version(&self, id: &str, version: u32) -> Result<Option<VersionRecord>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT version, status, saved_at, officer, reason, record_sha256, has_errors, record
+                 FROM case_versions WHERE case_id = ?1 AND version = ?2",
+                rusqlite::params![id, version],
+                |r| Ok((version_info(r)?, r.get::<_, String>(7)?)),
+            )
+            .optional()?;
+        row.map(|(info, text)| {
+            Ok(VersionRecord {
+                info,
+                record: parse_record(&text)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Every case, most recently changed first.
+    pub fn list(&self) -> Result<Vec<CaseSummary>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM cases ORDER BY updated_at DESC, id"
+        ))?;
+        let rows = stmt.query_map([], summary)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many cases the store holds.
+    pub fn count(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+}
+
+fn version_info(r: &Row) -> rusqlite::Result<VersionInfo> {
+    Ok(VersionInfo {
+        version: r.get(0)?,
+        status: status_of(r.get(1)?)?,
+        saved_at: r.get(2)?,
+        officer: r.get(3)?,
+        reason: r.get(4)?,
+        record_sha256: r.get(5)?,
+        has_errors: r.get(6)?,
+    })
+}
+
+/// The change headquarters will need, in the same transaction as the case.
+fn outbox(
+    tx: &Transaction,
+    case_id: &str,
+    version: u32,
+    status: CaseStatus,
+    at: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO outbox (case_id, version, status, created_at) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![case_id, version, status.as_str(), at],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! What can go wrong with the store, in words a person can act on.
+//!
+//! No message carries personal data: only ids, paths and version numbers.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no Loket store in {dir}: create one with `loket init --mission CODE`")]
+    NotInitialised { dir: PathBuf },
+    #[error("a Loket store already exists in {dir}; nothing was changed")]
+    AlreadyInitialised { dir: PathBuf },
+    #[error("wrong passphrase: the store was not opened and nothing was changed")]
+    WrongPassphrase,
+    #[error(
+        "this store was written by Loket {store_app_version} (store version {store_schema}); \
+         this is Loket {our_app_version} (store version {our_schema}): update Loket to open it"
+    )]
+    NewerStore {
+        store_schema: i64,
+        store_app_version: String,
+        our_schema: i64,
+        our_app_version: String,
+    },
+    #[error("the disk is full: the change was rolled back and nothing was half-written; free some space and save again")]
+    DiskFull,
+    #[error("the key file {path} is damaged or not a Loket key file: {why}")]
+    Keyring { path: PathBuf, why: String },
+    #[error("the store's database cannot be read with its key: it is damaged or was replaced")]
+    Corrupt,
+    #[error("no case {id} at this counter")]
+    CaseNotFound { id: String },
+    #[error("case {id} is {status}: changing it needs a reason")]
+    ReasonRequired { id: String, status: String },
+    #[error("the record's id {0:?} is not a UUID; nothing was stored")]
+    InvalidCaseId(String),
+    #[error("mission code {0:?} must be 2–8 upper-case letters or digits")]
+    InvalidMission(String),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+    #[error("the store could not complete the change (it was rolled back): {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::Corrupt,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
+    let context = context.into();
+    move |source| StoreError::Io { context, source }
+}

@@ -1,0 +1,103 @@
+//! The schema, as numbered migrations. `PRAGMA user_version` says how many have run; a store
+//! whose number is higher than this build knows was written by a newer Loket and is refused.
+
+use rusqlite::Transaction;
+
+/// Migration N (1-based) is `MIGRATIONS[N - 1]`. Never edit one that has shipped: add another.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: cases, their versions, the audit chain, the outbox and the name index.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) STRICT;
+
+    CREATE TABLE cases (
+        id              TEXT PRIMARY KEY,
+        status          TEXT NOT NULL CHECK (status IN ('draft', 'finalised', 'closed')),
+        version         INTEGER NOT NULL,
+        mission         TEXT,
+        ticket          TEXT,
+        full_name       TEXT NOT NULL,
+        date_of_birth   TEXT,
+        nik             TEXT,
+        passport_number TEXT,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX cases_nik ON cases (nik) WHERE nik IS NOT NULL;
+    CREATE INDEX cases_passport ON cases (passport_number) WHERE passport_number IS NOT NULL;
+    CREATE INDEX cases_ticket ON cases (ticket COLLATE NOCASE) WHERE ticket IS NOT NULL;
+    CREATE INDEX cases_date_of_birth ON cases (date_of_birth) WHERE date_of_birth IS NOT NULL;
+    CREATE INDEX cases_updated ON cases (updated_at);
+
+    -- Every save, whole; never updated or deleted.
+    CREATE TABLE case_versions (
+        case_id       TEXT NOT NULL REFERENCES cases (id),
+        version       INTEGER NOT NULL,
+        status        TEXT NOT NULL,
+        record        TEXT NOT NULL,
+        record_sha256 TEXT NOT NULL,
+        has_errors    INTEGER NOT NULL,
+        saved_at      TEXT NOT NULL,
+        officer       TEXT NOT NULL,
+        reason        TEXT,
+        PRIMARY KEY (case_id, version)
+    ) STRICT;
+    CREATE TRIGGER case_versions_no_update BEFORE UPDATE ON case_versions
+        BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
+    CREATE TRIGGER case_versions_no_delete BEFORE DELETE ON case_versions
+        BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
+
+    -- Ids and hashes only: no personal data.
+    CREATE TABLE audit (
+        seq           INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL,
+        officer       TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        case_id       TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        record_sha256 TEXT NOT NULL,
+        prev_hash     TEXT NOT NULL,
+        hash          TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX audit_case ON audit (case_id, version);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+    -- What headquarters will need, written with the change; `batch` is set when sealed.
+    CREATE TABLE outbox (
+        seq        INTEGER PRIMARY KEY,
+        case_id    TEXT NOT NULL REFERENCES cases (id),
+        version    INTEGER NOT NULL,
+        status     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        batch      INTEGER
+    ) STRICT;
+    CREATE INDEX outbox_unsent ON outbox (seq) WHERE batch IS NULL;
+
+    -- Each word of each name and alias, for search in any word order.
+    CREATE TABLE name_tokens (
+        token   TEXT NOT NULL,
+        case_id TEXT NOT NULL REFERENCES cases (id),
+        PRIMARY KEY (token, case_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX name_tokens_case ON name_tokens (case_id);
+    "#,
+];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Runs the migrations after `from`, in the caller's transaction.
+pub fn run(tx: &Transaction, from: i64) -> rusqlite::Result<()> {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    Ok(())
+}
