@@ -306,6 +306,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The changes waiting for a batch, oldest first: case, version and status.
+    pub fn unsent_changes(&self) -> Result<Vec<(String, u32, CaseStatus)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT case_id, version, status FROM outbox WHERE batch IS NULL ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, status_of(r.get(2)?)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// How many cases the store holds.
     pub fn count(&self) -> Result<u64> {
         let n: i64 = self

@@ -201,6 +201,14 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
+    /// Runs raw SQL on the unlocked database, bypassing every rule of the store: only for
+    /// tests that play an attacker with the key (editing the audit log, faking a newer store).
+    #[doc(hidden)]
+    pub fn tamper(&self, sql: &str) -> Result<()> {
+        self.conn.execute_batch(sql)?;
+        Ok(())
+    }
+
     /// Limits the database's size in pages: lets tests fill the "disk" on purpose.
     #[doc(hidden)]
     pub fn set_max_page_count(&self, pages: u64) -> Result<()> {

@@ -1,0 +1,564 @@
+//! The case store: versions, lifecycle, duplicates, search, refusals and failures.
+
+mod common;
+use common::*;
+use loket_core::status::CaseStatus;
+use loket_store::{AuditCheck, Finalize, KdfParams, Store, StoreError};
+
+#[test]
+fn a_new_store_runs_every_migration_and_is_sound() {
+    let (dir, store) = store();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    assert_eq!(store.count().unwrap(), 0);
+    assert_eq!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Intact { entries: 0 }
+    );
+    assert_eq!(store.mission().unwrap(), "PNH");
+    let id = store.device_identity().unwrap();
+    assert_eq!(id.public_key.len(), 64);
+    drop(store);
+    // Reopening runs nothing again and finds the same identity.
+    let again = Store::open(dir.path(), PASSPHRASE).unwrap();
+    assert_eq!(again.device_identity().unwrap(), id);
+}
+
+#[test]
+fn init_refuses_an_existing_store_and_a_bad_mission() {
+    let (dir, _store) = store();
+    let err = Store::init_with(
+        dir.path(),
+        PASSPHRASE,
+        "PNH",
+        KdfParams::insecure_for_tests(),
+    );
+    assert!(matches!(err, Err(StoreError::AlreadyInitialised { .. })));
+    let other = tempfile::tempdir().unwrap();
+    let err = Store::init_with(
+        other.path(),
+        PASSPHRASE,
+        "pnh",
+        KdfParams::insecure_for_tests(),
+    );
+    assert!(matches!(err, Err(StoreError::InvalidMission(_))));
+}
+
+#[test]
+fn every_save_is_a_new_version_and_nothing_is_overwritten() {
+    let (_dir, mut store) = store();
+    let first = store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap();
+    assert_eq!((first.version, first.status), (1, CaseStatus::Draft));
+    let mut changed = store.case(&first.case_id).unwrap().unwrap().record;
+    changed.person.place_of_birth = Some("SUKABUMI".into());
+    let second = store.save(changed, "o2", None).unwrap();
+    assert_eq!(
+        (second.case_id.as_str(), second.version),
+        (first.case_id.as_str(), 2)
+    );
+    let versions = store.versions(&first.case_id).unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(versions[0].officer, "o1");
+    let v1 = store.version(&first.case_id, 1).unwrap().unwrap();
+    assert_eq!(v1.record.person.place_of_birth.as_deref(), Some("CIANJUR"));
+    let now = store.case(&first.case_id).unwrap().unwrap();
+    assert_eq!(
+        now.record.person.place_of_birth.as_deref(),
+        Some("SUKABUMI")
+    );
+    assert_eq!(store.count().unwrap(), 1);
+    // The store refuses to rewrite history even when asked in SQL.
+    assert!(store
+        .tamper("UPDATE case_versions SET officer = 'x'")
+        .is_err());
+    assert!(store.tamper("DELETE FROM audit").is_err());
+}
+
+#[test]
+fn saving_fills_id_mission_and_upper_cases_the_name() {
+    let (_dir, mut store) = store();
+    let mut r = person("  siti aminah ", None, None, "A-1");
+    r.mission = None;
+    let saved = store.save(r, "o1", None).unwrap();
+    let case = store.case(&saved.case_id).unwrap().unwrap();
+    assert_eq!(
+        uuid::Uuid::parse_str(&saved.case_id)
+            .unwrap()
+            .get_version_num(),
+        7
+    );
+    assert_eq!(case.record.id.as_deref(), Some(saved.case_id.as_str()));
+    assert_eq!(case.record.mission.as_deref(), Some("PNH"));
+    assert_eq!(case.record.person.full_name.as_deref(), Some("SITI AMINAH"));
+}
+
+#[test]
+fn a_record_that_is_not_a_case_id_is_refused_whole() {
+    let (_dir, mut store) = store();
+    let mut r = person("SITI", None, None, "A-1");
+    r.id = Some("case-1".into());
+    assert!(matches!(
+        store.save(r, "o1", None),
+        Err(StoreError::InvalidCaseId(_))
+    ));
+    assert_eq!(store.count().unwrap(), 0);
+}
+
+#[test]
+fn a_draft_with_errors_cannot_be_finalised_until_fixed() {
+    let (_dir, mut store) = store();
+    let mut r = person(
+        "SITI AMINAH",
+        Some("3203005204990001"),
+        Some("C1234567"),
+        "A-1",
+    );
+    let saved = store.save(r.clone(), "o1", None).unwrap();
+    assert_eq!(saved.status, CaseStatus::Draft);
+    assert!(saved.report.has_errors());
+    match store.finalize(&saved.case_id, "o1").unwrap() {
+        Finalize::Blocked(report) => {
+            let codes: Vec<_> = report.errors().map(|f| f.code).collect();
+            assert_eq!(codes, ["nik.district"]);
+        }
+        other => panic!("finalised with an error: {other:?}"),
+    }
+    r.id = Some(saved.case_id.clone());
+    r.person.nik = Some("3203415204990001".into());
+    let fixed = store.save(r, "o1", None).unwrap();
+    assert_eq!(fixed.version, 2);
+    assert!(matches!(
+        store.finalize(&saved.case_id, "o1").unwrap(),
+        Finalize::Done { version: 2 }
+    ));
+    assert_eq!(
+        store.case(&saved.case_id).unwrap().unwrap().status,
+        CaseStatus::Finalised
+    );
+    assert!(matches!(
+        store.finalize("0190f3c2-0000-7000-8000-000000000000", "o1"),
+        Err(StoreError::CaseNotFound { .. })
+    ));
+}
+
+#[test]
+fn changing_a_finalised_case_needs_a_reason_and_makes_a_version() {
+    let (_dir, mut store) = store();
+    let saved = store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap();
+    store.finalize(&saved.case_id, "o1").unwrap();
+    let mut r = store.case(&saved.case_id).unwrap().unwrap().record;
+    r.notes = Some("Brother called.".into());
+    let err = store.save(r.clone(), "o1", Some("  ")).unwrap_err();
+    assert!(matches!(err, StoreError::ReasonRequired { .. }), "{err}");
+    assert_eq!(store.versions(&saved.case_id).unwrap().len(), 1);
+    let amended = store
+        .save(r.clone(), "o1", Some("brother's phone added"))
+        .unwrap();
+    assert_eq!(
+        (amended.version, amended.status),
+        (2, CaseStatus::Finalised)
+    );
+    assert_eq!(
+        store.versions(&saved.case_id).unwrap()[1].reason.as_deref(),
+        Some("brother's phone added")
+    );
+    // An amendment that brings an error back returns the case to draft.
+    r.person.sex = Some(loket_core::lenient::Lenient::Other("?".into()));
+    let broken = store.save(r, "o1", Some("sex unclear")).unwrap();
+    assert_eq!((broken.version, broken.status), (3, CaseStatus::Draft));
+}
+
+fn duplicate_codes(report: &loket_core::Report) -> Vec<(&str, &str)> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.code.starts_with("duplicate."))
+        .map(|f| (f.field.as_str(), f.code))
+        .collect()
+}
+
+#[test]
+fn likely_duplicates_are_warnings_naming_the_other_case() {
+    let (_dir, mut store) = store();
+    let first = store
+        .save(
+            person(
+                "SITI AMINAH",
+                Some("3203415204990001"),
+                Some("C1234567"),
+                "A-1",
+            ),
+            "o1",
+            None,
+        )
+        .unwrap();
+    assert!(duplicate_codes(&first.report).is_empty());
+
+    let same_nik = store
+        .save(
+            person("RINA", Some("3203415204990001"), None, "A-2"),
+            "o1",
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        duplicate_codes(&same_nik.report),
+        [("person.nik", "duplicate.nik")]
+    );
+    let message = &same_nik
+        .report
+        .findings
+        .iter()
+        .find(|f| f.code == "duplicate.nik")
+        .unwrap()
+        .message;
+    assert!(
+        message.en.contains(&first.case_id) && message.en.contains("A-1"),
+        "{}",
+        message.en
+    );
+    assert!(message.id.contains(&first.case_id));
+
+    let same_passport = store
+        .save(person("DEWI", None, Some("C1234567"), "A-3"), "o1", None)
+        .unwrap();
+    assert_eq!(
+        duplicate_codes(&same_passport.report),
+        [("passport.number", "duplicate.passport")]
+    );
+
+    // A close spelling, other word order, same birth date.
+    let close = store
+        .save(person("Aminah Sitti", None, None, "A-4"), "o1", None)
+        .unwrap();
+    assert_eq!(
+        duplicate_codes(&close.report),
+        [("person.full_name", "duplicate.name_dob")]
+    );
+
+    // Same name, another birth date: a different person.
+    let mut other = person("SITI AMINAH", None, None, "A-5");
+    other.person.date_of_birth = Some("1998-04-12".into());
+    let other = store.save(other, "o1", None).unwrap();
+    assert!(duplicate_codes(&other.report).is_empty());
+
+    // A case is never its own duplicate when saved again.
+    let mut again = store.case(&first.case_id).unwrap().unwrap().record;
+    again.notes = Some("second look".into());
+    let again = store.save(again, "o1", None).unwrap();
+    assert!(!again
+        .report
+        .findings
+        .iter()
+        .any(|f| f.message.en.contains(&first.case_id)));
+}
+
+#[test]
+fn search_by_name_in_any_order_and_spelling_nik_passport_and_ticket() {
+    let (_dir, mut store) = store();
+    let siti = store
+        .save(
+            person(
+                "SITI AMINAH",
+                Some("3203415204990001"),
+                Some("C1234567"),
+                "A-042",
+            ),
+            "o1",
+            None,
+        )
+        .unwrap()
+        .case_id;
+    let mut r = person("M. FIRMAN D'SOUZA", None, Some("B7654321"), "B-7");
+    r.person.aliases = Some(vec!["Muhammad Firman".into()]);
+    let firman = store.save(r, "o1", None).unwrap().case_id;
+    store
+        .save(person("BUDI SANTOSO", None, None, "C-1"), "o1", None)
+        .unwrap();
+
+    let ids = |q: &str| -> Vec<String> {
+        store
+            .search(q, 50)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert_eq!(ids("aminah siti"), [siti.clone()]);
+    assert_eq!(ids("AMIN"), [siti.clone()]);
+    assert_eq!(ids("Sití  Âminah"), [siti.clone()]);
+    assert_eq!(ids("firman m"), [firman.clone()]);
+    assert_eq!(ids("dsouza"), [firman.clone()]);
+    assert_eq!(ids("muhammad"), [firman.clone()]);
+    assert_eq!(ids("3203415204990001"), [siti.clone()]);
+    assert_eq!(ids("c1234567"), [siti.clone()]);
+    assert_eq!(ids("a-042"), [siti.clone()]);
+    assert!(ids("siti budi").is_empty());
+    assert!(ids("  ").is_empty());
+    assert_eq!(store.search("a", 1).unwrap().len(), 1);
+}
+
+fn file_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_wrong_passphrase_is_refused_and_the_store_untouched() {
+    let (dir, mut store) = store();
+    store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap();
+    drop(store);
+    let before = file_bytes(dir.path());
+    let err = Store::open(dir.path(), "wrong horse").err().unwrap();
+    assert!(matches!(err, StoreError::WrongPassphrase));
+    assert!(err.to_string().contains("wrong passphrase"));
+    assert_eq!(file_bytes(dir.path()), before);
+    assert!(Store::open(dir.path(), PASSPHRASE).is_ok());
+}
+
+#[test]
+fn a_missing_store_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(dir.path(), PASSPHRASE).err().unwrap();
+    assert!(matches!(err, StoreError::NotInitialised { .. }));
+    assert!(err.to_string().contains("loket init"));
+}
+
+#[test]
+fn a_store_written_by_a_newer_loket_is_refused_naming_both_versions() {
+    let (dir, store) = store();
+    store
+        .tamper("PRAGMA user_version = 7; UPDATE meta SET value = CAST('3.2.0' AS BLOB) WHERE key = 'app_version';")
+        .unwrap();
+    drop(store);
+    let err = Store::open(dir.path(), PASSPHRASE).err().unwrap();
+    let text = err.to_string();
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerStore {
+                store_schema: 7,
+                ..
+            }
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Loket 3.2.0") && text.contains("store version 7"),
+        "{text}"
+    );
+    assert!(
+        text.contains(loket_store::APP_VERSION) && text.contains("store version 1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_full_disk_rolls_back_the_whole_save() {
+    let (_dir, mut store) = store();
+    store
+        .save(person("SITI AMINAH", None, None, "A-0"), "o1", None)
+        .unwrap();
+    // Room for the schema and a little more.
+    store.set_max_page_count(40).unwrap();
+    let mut stored = 1;
+    let mut failure = None;
+    for i in 0..10_000 {
+        let mut r = person("SITI AMINAH", None, None, &format!("A-{i}"));
+        r.notes = Some("x".repeat(3000));
+        match store.save(r, "o1", None) {
+            Ok(_) => stored += 1,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    let err = failure.expect("the disk filled");
+    assert!(matches!(err, StoreError::DiskFull), "{err}");
+    assert!(err.to_string().contains("rolled back"));
+    assert_eq!(store.count().unwrap(), stored);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    assert!(
+        matches!(store.verify_audit().unwrap(), AuditCheck::Intact { entries } if entries == stored)
+    );
+    store.set_max_page_count(1_000_000).unwrap();
+    store
+        .save(person("SITI AMINAH", None, None, "A-x"), "o1", None)
+        .unwrap();
+    assert_eq!(store.count().unwrap(), stored + 1);
+}
+
+#[test]
+fn no_file_holds_a_saved_name_nik_or_passport_number_in_plaintext() {
+    let (dir, mut store) = store();
+    let secrets = ["ZULKARNAEN WIRATMOKO", "3174015506880123", "X9876543"];
+    for i in 0..50 {
+        let mut r = person(
+            secrets[0],
+            Some(secrets[1]),
+            Some(secrets[2]),
+            &format!("T-{i}"),
+        );
+        r.person.aliases = Some(vec!["Zulkarnaen W".into()]);
+        store.save(r, "o1", None).unwrap();
+    }
+    let scan = |when: &str| {
+        let files = file_bytes(dir.path());
+        assert!(files.iter().any(|(n, _)| n == "loket.db"));
+        for (name, bytes) in &files {
+            for s in secrets.iter().chain(["ZULKARNAEN", "Zulkarnaen"].iter()) {
+                let found = bytes.windows(s.len()).any(|w| w == s.as_bytes());
+                assert!(!found, "{s} in plaintext in {name} ({when})");
+            }
+        }
+    };
+    scan("while open, WAL present");
+    drop(store);
+    scan("after close");
+}
+
+#[test]
+fn audit_verify_finds_an_edited_entry() {
+    let (_dir, mut store) = store();
+    for i in 0..4 {
+        store
+            .save(
+                person("SITI AMINAH", None, None, &format!("A-{i}")),
+                "o1",
+                None,
+            )
+            .unwrap();
+    }
+    assert_eq!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Intact { entries: 4 }
+    );
+    store
+        .tamper("DROP TRIGGER audit_no_update; UPDATE audit SET officer = 'someone else' WHERE seq = 2;")
+        .unwrap();
+    assert!(matches!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Broken { seq: Some(2), .. }
+    ));
+}
+
+#[test]
+fn audit_verify_finds_an_inserted_entry() {
+    let (_dir, mut store) = store();
+    for i in 0..3 {
+        store
+            .save(
+                person("SITI AMINAH", None, None, &format!("A-{i}")),
+                "o1",
+                None,
+            )
+            .unwrap();
+    }
+    // Move entry 3 up and slip a forged one in as 3, carrying entry 2's hash forward.
+    store
+        .tamper(
+            "DROP TRIGGER audit_no_update;
+             UPDATE audit SET seq = 4 WHERE seq = 3;
+             INSERT INTO audit (seq, at, officer, action, case_id, version, record_sha256, prev_hash, hash)
+               SELECT 3, at, officer, action, case_id, version, record_sha256, hash, hash FROM audit WHERE seq = 2;",
+        )
+        .unwrap();
+    assert!(matches!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Broken { seq: Some(3), .. }
+    ));
+}
+
+#[test]
+fn audit_verify_finds_a_deleted_entry_even_the_last() {
+    let (_dir, mut store) = store();
+    for i in 0..4 {
+        store
+            .save(
+                person("SITI AMINAH", None, None, &format!("A-{i}")),
+                "o1",
+                None,
+            )
+            .unwrap();
+    }
+    store
+        .tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;")
+        .unwrap();
+    assert!(matches!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Broken { seq: Some(3), .. }
+    ));
+
+    let (_dir, mut store) = common::store();
+    for i in 0..4 {
+        store
+            .save(
+                person("SITI AMINAH", None, None, &format!("A-{i}")),
+                "o1",
+                None,
+            )
+            .unwrap();
+    }
+    store
+        .tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 4;")
+        .unwrap();
+    match store.verify_audit().unwrap() {
+        AuditCheck::Broken { seq: None, why } => assert!(why.contains("entry 3"), "{why}"),
+        other => panic!("tail deletion not found: {other:?}"),
+    }
+}
+
+#[test]
+fn audit_verify_finds_a_changed_case_version() {
+    let (_dir, mut store) = store();
+    let saved = store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap();
+    store
+        .tamper(&format!(
+            "DROP TRIGGER case_versions_no_update;
+             UPDATE case_versions SET record = replace(record, 'CIANJUR', 'BOGOR') WHERE case_id = '{}';",
+            saved.case_id
+        ))
+        .unwrap();
+    assert!(matches!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Broken { seq: None, .. }
+    ));
+}
+
+#[test]
+fn the_outbox_gets_every_change_in_the_same_transaction() {
+    let (_dir, mut store) = store();
+    let saved = store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap();
+    store.finalize(&saved.case_id, "o1").unwrap();
+    assert_eq!(
+        store.unsent_changes().unwrap(),
+        [
+            (saved.case_id.clone(), 1, CaseStatus::Draft),
+            (saved.case_id.clone(), 1, CaseStatus::Finalised)
+        ]
+    );
+}
