@@ -36,7 +36,15 @@ fn the_app_opens_a_window_titled_loket() {
     // Xvfb picks a free display and writes its number to stdout.
     let mut xvfb = Killed(
         Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1366x768x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -76,5 +84,8 @@ fn the_app_opens_a_window_titled_loket() {
     }
     assert!(seen, "no window titled Loket within 60 s");
     std::thread::sleep(Duration::from_secs(2));
-    assert!(app.0.try_wait().unwrap().is_none(), "the app closed by itself");
+    assert!(
+        app.0.try_wait().unwrap().is_none(),
+        "the app closed by itself"
+    );
 }
