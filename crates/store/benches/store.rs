@@ -162,7 +162,7 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
-    let mut rng = StdRng::seed_from_u64(19_01_2026);
+    let mut rng = StdRng::seed_from_u64(20_260_119);
     let dir =
         tempfile::tempdir_in(std::env::var("LOKET_BENCH_DIR").unwrap_or_else(|_| "target".into()))
             .unwrap();
