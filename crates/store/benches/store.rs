@@ -248,6 +248,14 @@ fn main() {
     }
 
     // Search as an officer types: word prefixes in any order, NIK, passport, ticket.
+    const KINDS: [&str; 5] = [
+        "surname + 3 letters of a given name",
+        "first 4 letters of a surname",
+        "two given names",
+        "passport number",
+        "ticket",
+    ];
+    let mut by_kind: Vec<Vec<Duration>> = vec![Vec::new(); KINDS.len()];
     let mut searches = Vec::new();
     let mut dups = Vec::new();
     for i in 0..SAMPLES {
@@ -268,7 +276,9 @@ fn main() {
         };
         let t = Instant::now();
         let found = store.search(&query, 50).unwrap();
-        searches.push(t.elapsed());
+        let took = t.elapsed();
+        searches.push(took);
+        by_kind[i % 5].push(took);
         assert!(found.len() <= 50);
         let probe = &seeded[i % seeded.len()];
         let t = Instant::now();
@@ -278,10 +288,17 @@ fn main() {
     println!("\n| with {n} cases | p50 | p95 |");
     println!("|---|---|---|");
     println!(
-        "| search (50 results at most) | {} | {} |",
+        "| search, all queries (50 results at most) | {} | {} |",
         ms(percentile(&mut searches, 0.5)),
         ms(percentile(&mut searches, 0.95))
     );
+    for (kind, times) in KINDS.iter().zip(by_kind.iter_mut()) {
+        println!(
+            "| search: {kind} | {} | {} |",
+            ms(percentile(times, 0.5)),
+            ms(percentile(times, 0.95))
+        );
+    }
     println!(
         "| duplicate candidates of a record | {} | {} |",
         ms(percentile(&mut dups, 0.5)),

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::Store;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -53,24 +54,21 @@ fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
 /// Appends one entry in the caller's transaction.
 pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<()> {
     let (last_seq, prev): (i64, String) = tx
-        .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .unwrap_or((0, GENESIS.to_string()));
     let seq = last_seq + 1;
     let hash = entry_hash(&prev, seq, e);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit (seq, at, officer, action, case_id, version, record_sha256, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(
         rusqlite::params![seq, e.at, e.officer, e.action, e.case_id, e.version, e.record_sha256, prev, hash],
     )?;
-    tx.execute(
-        "UPDATE meta SET value = ?1 WHERE key = 'audit_head'",
-        [format!("{seq}:{hash}").as_bytes()],
-    )?;
+    tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'audit_head'")?
+        .execute([format!("{seq}:{hash}").as_bytes()])?;
     Ok(())
 }
 
@@ -140,24 +138,25 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
         );
     }
     // Every saved version has its entry, with the hash of the record as stored.
-    let mut stmt = conn.prepare(
-        "SELECT v.case_id, v.version, v.record, v.record_sha256,
-                (SELECT count(*) FROM audit a WHERE a.case_id = v.case_id AND a.version = v.version
-                   AND a.action = 'save' AND a.record_sha256 = v.record_sha256)
-         FROM case_versions v",
-    )?;
+    let mut logged: HashSet<(String, u32, String)> = HashSet::new();
+    let mut stmt =
+        conn.prepare("SELECT case_id, version, record_sha256 FROM audit WHERE action = 'save'")?;
+    for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+        logged.insert(row?);
+    }
+    let mut stmt =
+        conn.prepare("SELECT case_id, version, record, record_sha256 FROM case_versions")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (case_id, version): (String, u32) = (r.get(0)?, r.get(1)?);
         let (record, sha): (String, String) = (r.get(2)?, r.get(3)?);
-        let logged: i64 = r.get(4)?;
         if hex::encode(Sha256::digest(record.as_bytes())) != sha {
             return broken(
                 None,
                 format!("case {case_id} version {version} was changed after it was saved"),
             );
         }
-        if logged != 1 {
+        if !logged.contains(&(case_id.clone(), version, sha)) {
             return broken(
                 None,
                 format!("the save of case {case_id} version {version} has no audit entry"),

@@ -154,12 +154,14 @@ impl Store {
         };
         let p = &record.person;
         let passport = record.passport.as_ref().and_then(|p| p.number.clone());
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO cases (id, status, version, mission, ticket, full_name, date_of_birth,
                                 nik, passport_number, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
              ON CONFLICT (id) DO UPDATE SET status = ?2, version = ?3, mission = ?4, ticket = ?5,
                  full_name = ?6, date_of_birth = ?7, nik = ?8, passport_number = ?9, updated_at = ?10",
+        )?
+        .execute(
             rusqlite::params![
                 case_id,
                 status.as_str(),
@@ -173,13 +175,15 @@ impl Store {
                 at
             ],
         )?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO case_versions (case_id, version, status, record, record_sha256, has_errors,
                                         saved_at, officer, reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(
             rusqlite::params![case_id, version, status.as_str(), text, sha, report.has_errors(), at, officer, reason],
         )?;
-        search::index(&tx, &case_id, &record)?;
+        search::index(&tx, &case_id, &record, &at)?;
         audit::append(
             &tx,
             &Entry {
@@ -222,10 +226,9 @@ impl Store {
             rusqlite::params![id, case.version],
             |r| r.get(0),
         )?;
-        tx.execute(
-            "UPDATE cases SET status = 'finalised', updated_at = ?2 WHERE id = ?1",
-            rusqlite::params![id, at],
-        )?;
+        tx.prepare_cached("UPDATE cases SET status = 'finalised', updated_at = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![id, at])?;
+        search::touch(&tx, id, &at)?;
         audit::append(
             &tx,
             &Entry {
@@ -344,9 +347,9 @@ fn outbox(
     status: CaseStatus,
     at: &str,
 ) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO outbox (case_id, version, status, created_at) VALUES (?1, ?2, ?3, ?4)",
-        rusqlite::params![case_id, version, status.as_str(), at],
-    )?;
+    )?
+    .execute(rusqlite::params![case_id, version, status.as_str(), at])?;
     Ok(())
 }

@@ -24,7 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
         passport_number TEXT,
         created_at      TEXT NOT NULL,
         updated_at      TEXT NOT NULL
-    ) STRICT;
+    ) STRICT, WITHOUT ROWID;
     CREATE INDEX cases_nik ON cases (nik) WHERE nik IS NOT NULL;
     CREATE INDEX cases_passport ON cases (passport_number) WHERE passport_number IS NOT NULL;
     CREATE INDEX cases_ticket ON cases (ticket COLLATE NOCASE) WHERE ticket IS NOT NULL;
@@ -61,7 +61,6 @@ pub const MIGRATIONS: &[&str] = &[
         prev_hash     TEXT NOT NULL,
         hash          TEXT NOT NULL
     ) STRICT;
-    CREATE INDEX audit_case ON audit (case_id, version);
     CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
@@ -76,12 +75,13 @@ pub const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         batch      INTEGER
     ) STRICT;
-    CREATE INDEX outbox_unsent ON outbox (seq) WHERE batch IS NULL;
 
-    -- Each word of each name and alias, for search in any word order.
+    -- Each word of each name and alias, for search in any word order. The case's updated_at
+    -- rides along so a search ranks its matches by recency from this index alone.
     CREATE TABLE name_tokens (
-        token   TEXT NOT NULL,
-        case_id TEXT NOT NULL REFERENCES cases (id),
+        token      TEXT NOT NULL,
+        case_id    TEXT NOT NULL REFERENCES cases (id),
+        updated_at TEXT NOT NULL,
         PRIMARY KEY (token, case_id)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX name_tokens_case ON name_tokens (case_id);

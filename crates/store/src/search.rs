@@ -6,10 +6,15 @@ use crate::error::Result;
 use crate::Store;
 use loket_core::{names, Finding, IntakeRecord, Text};
 use rusqlite::{Connection, Transaction};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Replaces the name words indexed for `case_id` (full name and aliases).
-pub(crate) fn index(tx: &Transaction, case_id: &str, record: &IntakeRecord) -> Result<()> {
+pub(crate) fn index(
+    tx: &Transaction,
+    case_id: &str,
+    record: &IntakeRecord,
+    at: &str,
+) -> Result<()> {
     tx.execute("DELETE FROM name_tokens WHERE case_id = ?1", [case_id])?;
     let p = &record.person;
     let tokens: BTreeSet<String> = p
@@ -18,11 +23,21 @@ pub(crate) fn index(tx: &Transaction, case_id: &str, record: &IntakeRecord) -> R
         .chain(p.aliases.iter().flatten())
         .flat_map(|n| names::words(n))
         .collect();
-    let mut insert =
-        tx.prepare_cached("INSERT INTO name_tokens (token, case_id) VALUES (?1, ?2)")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO name_tokens (token, case_id, updated_at) VALUES (?1, ?2, ?3)",
+    )?;
     for token in tokens {
-        insert.execute((token, case_id))?;
+        insert.execute((token, case_id, at))?;
     }
+    Ok(())
+}
+
+/// Keeps the index's recency in step when a case changes without a new version.
+pub(crate) fn touch(tx: &Transaction, case_id: &str, at: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE name_tokens SET updated_at = ?2 WHERE case_id = ?1",
+        (case_id, at),
+    )?;
     Ok(())
 }
 
@@ -112,48 +127,84 @@ pub(crate) fn duplicates(
 }
 
 impl Store {
-    /// Cases matching `query`: every word a prefix of a word of the name or an alias (in any
-    /// order, accents and punctuation ignored), or exactly the NIK, passport number or ticket.
-    /// Most recently changed first.
+    /// Cases matching `query`: exactly the NIK, passport number or ticket first, then cases
+    /// where every word is a prefix of a word of the name or an alias (in any order, accents
+    /// and punctuation ignored), most recently changed first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<CaseSummary>> {
         let q = query.trim();
-        if q.is_empty() {
-            return Ok(Vec::new());
-        }
         let mut out: Vec<CaseSummary> = Vec::new();
-        let mut exact = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM cases
-             WHERE nik = ?1 OR passport_number = upper(?1) OR ticket = ?1 COLLATE NOCASE
-             ORDER BY updated_at DESC LIMIT ?2"
-        ))?;
-        for row in exact.query_map((q, limit as i64), summary)? {
-            out.push(row?);
+        if q.is_empty() || limit == 0 {
+            return Ok(out);
         }
-        let words = names::words(q);
-        if !words.is_empty() && out.len() < limit {
-            let clauses = vec![
-                "id IN (SELECT case_id FROM name_tokens WHERE token >= ? AND token < ?)";
-                words.len()
-            ];
-            let sql = format!(
-                "SELECT {SUMMARY_COLUMNS} FROM cases WHERE {} ORDER BY updated_at DESC LIMIT ?",
-                clauses.join(" AND ")
-            );
-            let mut params: Vec<rusqlite::types::Value> = Vec::new();
-            for w in &words {
-                params.push(w.clone().into());
-                params.push(prefix_end(w).into());
-            }
-            params.push((limit as i64).into());
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            for row in stmt.query_map(rusqlite::params_from_iter(params), summary)? {
+        // Three lookups, each on its own index.
+        for sql in [
+            "WHERE nik = ?1",
+            "WHERE passport_number = upper(?1)",
+            "WHERE ticket = ?1 COLLATE NOCASE",
+        ] {
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM cases {sql} LIMIT ?2"
+            ))?;
+            for row in stmt.query_map((q, limit as i64), summary)? {
                 let row = row?;
-                if out.len() < limit && !out.iter().any(|c| c.id == row.id) {
+                if !out.iter().any(|c| c.id == row.id) {
                     out.push(row);
                 }
             }
         }
+        let ids = self.name_matches(&names::words(q), limit)?;
+        let mut one = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM cases WHERE id = ?1"
+        ))?;
+        for id in ids {
+            if out.len() >= limit {
+                break;
+            }
+            if !out.iter().any(|c| c.id == id) {
+                out.push(one.query_row([&id], summary)?);
+            }
+        }
+        out.truncate(limit);
         Ok(out)
+    }
+
+    /// Ids of the cases having a name word starting with each of `words`, most recent first.
+    /// Reads only the name index: each word's range once, intersected in memory (cheaper here
+    /// than SQLite probing the other words case by case).
+    fn name_matches(&self, words: &[String], limit: usize) -> Result<Vec<String>> {
+        let mut words: Vec<&String> = words.iter().collect::<BTreeSet<_>>().into_iter().collect();
+        // The longest word first: it matches the fewest cases.
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let Some((first, rest)) = words.split_first() else {
+            return Ok(Vec::new());
+        };
+        let range = |w: &str| (w.to_string(), prefix_end(w));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_id, updated_at FROM name_tokens WHERE token >= ?1 AND token < ?2",
+        )?;
+        let mut found: HashMap<String, String> = stmt
+            .query_map(range(first), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut ids = self
+            .conn
+            .prepare_cached("SELECT case_id FROM name_tokens WHERE token >= ?1 AND token < ?2")?;
+        for word in rest {
+            if found.is_empty() {
+                break;
+            }
+            let mut keep: HashSet<String> = HashSet::new();
+            for id in ids.query_map(range(word), |r| r.get::<_, String>(0))? {
+                let id = id?;
+                if found.contains_key(&id) {
+                    keep.insert(id);
+                }
+            }
+            found.retain(|id, _| keep.contains(id));
+        }
+        let mut ranked: Vec<(String, String)> = found.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        Ok(ranked.into_iter().map(|(id, _)| id).collect())
     }
 
     /// The likely duplicates of `record` among the stored cases other than its own.

@@ -562,3 +562,29 @@ fn the_outbox_gets_every_change_in_the_same_transaction() {
         ]
     );
 }
+
+#[test]
+fn search_ranks_the_most_recently_changed_case_first() {
+    let (_dir, mut store) = store();
+    let aminah = store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap()
+        .case_id;
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let rahayu = store
+        .save(person("SITI RAHAYU", None, None, "A-2"), "o1", None)
+        .unwrap()
+        .case_id;
+    let ids = |store: &Store| -> Vec<String> {
+        store
+            .search("siti", 10)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert_eq!(ids(&store), vec![rahayu.clone(), aminah.clone()]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    store.finalize(&aminah, "o1").unwrap();
+    assert_eq!(ids(&store), vec![aminah, rahayu]);
+}
