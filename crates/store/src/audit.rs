@@ -51,8 +51,8 @@ fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
-/// Appends one entry in the caller's transaction.
-pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<()> {
+/// Appends one entry in the caller's transaction; returns its sequence number.
+pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<i64> {
     let (last_seq, prev): (i64, String) = tx
         .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -69,7 +69,7 @@ pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<()> {
     )?;
     tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'audit_head'")?
         .execute([format!("{seq}:{hash}").as_bytes()])?;
-    Ok(())
+    Ok(seq)
 }
 
 fn verify(conn: &Connection) -> Result<AuditCheck> {

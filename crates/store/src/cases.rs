@@ -155,9 +155,10 @@ impl Store {
         let p = &record.person;
         let passport = record.passport.as_ref().and_then(|p| p.number.clone());
         tx.prepare_cached(
-            "INSERT INTO cases (id, status, version, mission, ticket, full_name, date_of_birth,
+            "INSERT INTO cases (id, no, status, version, mission, ticket, full_name, date_of_birth,
                                 nik, passport_number, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+             VALUES (?1, (SELECT coalesce(max(no), 0) + 1 FROM cases),
+                     ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
              ON CONFLICT (id) DO UPDATE SET status = ?2, version = ?3, mission = ?4, ticket = ?5,
                  full_name = ?6, date_of_birth = ?7, nik = ?8, passport_number = ?9, updated_at = ?10",
         )?
@@ -183,8 +184,7 @@ impl Store {
         .execute(
             rusqlite::params![case_id, version, status.as_str(), text, sha, report.has_errors(), at, officer, reason],
         )?;
-        search::index(&tx, &case_id, &record, &at)?;
-        audit::append(
+        let seq = audit::append(
             &tx,
             &Entry {
                 at: &at,
@@ -195,6 +195,7 @@ impl Store {
                 record_sha256: &sha,
             },
         )?;
+        search::index(&tx, &case_id, &record, seq)?;
         outbox(&tx, &case_id, version, status, &at)?;
         tx.commit()?;
         Ok(Saved {
@@ -228,8 +229,7 @@ impl Store {
         )?;
         tx.prepare_cached("UPDATE cases SET status = 'finalised', updated_at = ?2 WHERE id = ?1")?
             .execute(rusqlite::params![id, at])?;
-        search::touch(&tx, id, &at)?;
-        audit::append(
+        let seq = audit::append(
             &tx,
             &Entry {
                 at: &at,
@@ -240,6 +240,7 @@ impl Store {
                 record_sha256: &sha,
             },
         )?;
+        search::touch(&tx, id, seq)?;
         outbox(&tx, id, case.version, CaseStatus::Finalised, &at)?;
         tx.commit()?;
         Ok(Finalize::Done {

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
 
     CREATE TABLE cases (
         id              TEXT PRIMARY KEY,
+        no              INTEGER NOT NULL UNIQUE,
         status          TEXT NOT NULL CHECK (status IN ('draft', 'finalised', 'closed')),
         version         INTEGER NOT NULL,
         mission         TEXT,
@@ -76,15 +77,16 @@ pub const MIGRATIONS: &[&str] = &[
         batch      INTEGER
     ) STRICT;
 
-    -- Each word of each name and alias, for search in any word order. The case's updated_at
-    -- rides along so a search ranks its matches by recency from this index alone.
+    -- Each word of each name and alias, for search in any word order. Cases are named by
+    -- their small integer `no`, and `changed` (the audit entry of the case's last change)
+    -- rides along, so a search ranks by recency from this index alone.
     CREATE TABLE name_tokens (
-        token      TEXT NOT NULL,
-        case_id    TEXT NOT NULL REFERENCES cases (id),
-        updated_at TEXT NOT NULL,
-        PRIMARY KEY (token, case_id)
+        token   TEXT NOT NULL,
+        case_no INTEGER NOT NULL REFERENCES cases (no),
+        changed INTEGER NOT NULL,
+        PRIMARY KEY (token, case_no)
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX name_tokens_case ON name_tokens (case_id);
+    CREATE INDEX name_tokens_case ON name_tokens (case_no);
     "#,
 ];
 

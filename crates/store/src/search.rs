@@ -8,14 +8,24 @@ use loket_core::{names, Finding, IntakeRecord, Text};
 use rusqlite::{Connection, Transaction};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// Replaces the name words indexed for `case_id` (full name and aliases).
+/// The small integer that names a case inside the name index.
+fn case_no(tx: &Transaction, case_id: &str) -> Result<i64> {
+    Ok(tx
+        .prepare_cached("SELECT no FROM cases WHERE id = ?1")?
+        .query_row([case_id], |r| r.get(0))?)
+}
+
+/// Replaces the name words indexed for `case_id` (full name and aliases); `changed` is the
+/// audit entry of this change, the recency searches rank by.
 pub(crate) fn index(
     tx: &Transaction,
     case_id: &str,
     record: &IntakeRecord,
-    at: &str,
+    changed: i64,
 ) -> Result<()> {
-    tx.execute("DELETE FROM name_tokens WHERE case_id = ?1", [case_id])?;
+    let no = case_no(tx, case_id)?;
+    tx.prepare_cached("DELETE FROM name_tokens WHERE case_no = ?1")?
+        .execute([no])?;
     let p = &record.person;
     let tokens: BTreeSet<String> = p
         .full_name
@@ -23,21 +33,19 @@ pub(crate) fn index(
         .chain(p.aliases.iter().flatten())
         .flat_map(|n| names::words(n))
         .collect();
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO name_tokens (token, case_id, updated_at) VALUES (?1, ?2, ?3)",
-    )?;
+    let mut insert =
+        tx.prepare_cached("INSERT INTO name_tokens (token, case_no, changed) VALUES (?1, ?2, ?3)")?;
     for token in tokens {
-        insert.execute((token, case_id, at))?;
+        insert.execute((token, no, changed))?;
     }
     Ok(())
 }
 
 /// Keeps the index's recency in step when a case changes without a new version.
-pub(crate) fn touch(tx: &Transaction, case_id: &str, at: &str) -> Result<()> {
-    tx.execute(
-        "UPDATE name_tokens SET updated_at = ?2 WHERE case_id = ?1",
-        (case_id, at),
-    )?;
+pub(crate) fn touch(tx: &Transaction, case_id: &str, changed: i64) -> Result<()> {
+    let no = case_no(tx, case_id)?;
+    tx.prepare_cached("UPDATE name_tokens SET changed = ?2 WHERE case_no = ?1")?
+        .execute((no, changed))?;
     Ok(())
 }
 
@@ -152,26 +160,27 @@ impl Store {
                 }
             }
         }
-        let ids = self.name_matches(&names::words(q), limit)?;
+        let nos = self.name_matches(&names::words(q), limit)?;
         let mut one = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM cases WHERE id = ?1"
+            "SELECT {SUMMARY_COLUMNS} FROM cases WHERE no = ?1"
         ))?;
-        for id in ids {
+        for no in nos {
             if out.len() >= limit {
                 break;
             }
-            if !out.iter().any(|c| c.id == id) {
-                out.push(one.query_row([&id], summary)?);
+            let case = one.query_row([no], summary)?;
+            if !out.iter().any(|c| c.id == case.id) {
+                out.push(case);
             }
         }
         out.truncate(limit);
         Ok(out)
     }
 
-    /// Ids of the cases having a name word starting with each of `words`, most recent first.
-    /// Reads only the name index: each word's range once, intersected in memory (cheaper here
-    /// than SQLite probing the other words case by case).
-    fn name_matches(&self, words: &[String], limit: usize) -> Result<Vec<String>> {
+    /// The cases (by `no`) having a name word starting with each of `words`, most recently
+    /// changed first. Reads only the name index: each word's range once, intersected in
+    /// memory as integers (cheaper here than SQLite probing the other words case by case).
+    fn name_matches(&self, words: &[String], limit: usize) -> Result<Vec<i64>> {
         let mut words: Vec<&String> = words.iter().collect::<BTreeSet<_>>().into_iter().collect();
         // The longest word first: it matches the fewest cases.
         words.sort_by_key(|w| std::cmp::Reverse(w.len()));
@@ -180,31 +189,31 @@ impl Store {
         };
         let range = |w: &str| (w.to_string(), prefix_end(w));
         let mut stmt = self.conn.prepare_cached(
-            "SELECT case_id, updated_at FROM name_tokens WHERE token >= ?1 AND token < ?2",
+            "SELECT case_no, changed FROM name_tokens WHERE token >= ?1 AND token < ?2",
         )?;
-        let mut found: HashMap<String, String> = stmt
+        let mut found: HashMap<i64, i64> = stmt
             .query_map(range(first), |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut ids = self
+        let mut nos = self
             .conn
-            .prepare_cached("SELECT case_id FROM name_tokens WHERE token >= ?1 AND token < ?2")?;
+            .prepare_cached("SELECT case_no FROM name_tokens WHERE token >= ?1 AND token < ?2")?;
         for word in rest {
             if found.is_empty() {
                 break;
             }
-            let mut keep: HashSet<String> = HashSet::new();
-            for id in ids.query_map(range(word), |r| r.get::<_, String>(0))? {
-                let id = id?;
-                if found.contains_key(&id) {
-                    keep.insert(id);
+            let mut keep: HashSet<i64> = HashSet::new();
+            for no in nos.query_map(range(word), |r| r.get::<_, i64>(0))? {
+                let no = no?;
+                if found.contains_key(&no) {
+                    keep.insert(no);
                 }
             }
-            found.retain(|id, _| keep.contains(id));
+            found.retain(|no, _| keep.contains(no));
         }
-        let mut ranked: Vec<(String, String)> = found.into_iter().collect();
-        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut ranked: Vec<(i64, i64)> = found.into_iter().collect();
+        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(limit);
-        Ok(ranked.into_iter().map(|(id, _)| id).collect())
+        Ok(ranked.into_iter().map(|(no, _)| no).collect())
     }
 
     /// The likely duplicates of `record` among the stored cases other than its own.
