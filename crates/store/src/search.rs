@@ -54,6 +54,30 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
+/// "Case ID (ticket)": how a duplicate warning names the other case.
+fn describe(id: &str, ticket: &Option<String>) -> String {
+    match ticket {
+        Some(t) => format!("{id} ({t})"),
+        None => id.to_string(),
+    }
+}
+
+/// The other cases whose `column` (an indexed identifier) equals `value`, at most five.
+fn same_identifier(
+    conn: &Connection,
+    column: &str,
+    value: &str,
+    case_id: &str,
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, ticket FROM cases WHERE {column} = ?1 AND id <> ?2 LIMIT 5"
+    ))?;
+    let rows = stmt.query_map((value, case_id), |r| {
+        Ok(describe(&r.get::<_, String>(0)?, &r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Likely duplicates of `record` among the other cases: the same NIK, the same passport
 /// number, or a close name with the same birth date. Each is a warning naming the other case.
 pub(crate) fn duplicates(
@@ -63,19 +87,8 @@ pub(crate) fn duplicates(
 ) -> Result<Vec<Finding>> {
     let p = &record.person;
     let mut found = Vec::new();
-    let other = |r: &rusqlite::Row| -> rusqlite::Result<(String, Option<String>)> {
-        Ok((r.get(0)?, r.get(1)?))
-    };
-    let describe = |id: &str, ticket: &Option<String>| match ticket {
-        Some(t) => format!("{id} ({t})"),
-        None => id.to_string(),
-    };
     if let Some(nik) = p.nik.as_deref().filter(|n| !n.is_empty()) {
-        let mut stmt = conn
-            .prepare_cached("SELECT id, ticket FROM cases WHERE nik = ?1 AND id <> ?2 LIMIT 5")?;
-        for row in stmt.query_map((nik, case_id), other)? {
-            let (id, ticket) = row?;
-            let who = describe(&id, &ticket);
+        for who in same_identifier(conn, "nik", nik, case_id)? {
             found.push(Finding::warning(
                 "person.nik",
                 "duplicate.nik",
@@ -92,12 +105,7 @@ pub(crate) fn duplicates(
         .and_then(|p| p.number.as_deref())
         .filter(|n| !n.is_empty());
     if let Some(number) = passport {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, ticket FROM cases WHERE passport_number = ?1 AND id <> ?2 LIMIT 5",
-        )?;
-        for row in stmt.query_map((number, case_id), other)? {
-            let (id, ticket) = row?;
-            let who = describe(&id, &ticket);
+        for who in same_identifier(conn, "passport_number", number, case_id)? {
             found.push(Finding::warning(
                 "passport.number",
                 "duplicate.passport",

@@ -439,16 +439,7 @@ fn no_file_holds_a_saved_name_nik_or_passport_number_in_plaintext() {
 
 #[test]
 fn audit_verify_finds_an_edited_entry() {
-    let (_dir, mut store) = store();
-    for i in 0..4 {
-        store
-            .save(
-                person("SITI AMINAH", None, None, &format!("A-{i}")),
-                "o1",
-                None,
-            )
-            .unwrap();
-    }
+    let (_dir, store) = store_with(4);
     assert_eq!(
         store.verify_audit().unwrap(),
         AuditCheck::Intact { entries: 4 }
@@ -464,16 +455,7 @@ fn audit_verify_finds_an_edited_entry() {
 
 #[test]
 fn audit_verify_finds_an_inserted_entry() {
-    let (_dir, mut store) = store();
-    for i in 0..3 {
-        store
-            .save(
-                person("SITI AMINAH", None, None, &format!("A-{i}")),
-                "o1",
-                None,
-            )
-            .unwrap();
-    }
+    let (_dir, store) = store_with(3);
     // Move entry 3 up and slip a forged one in as 3, carrying entry 2's hash forward.
     store
         .tamper(
@@ -491,16 +473,7 @@ fn audit_verify_finds_an_inserted_entry() {
 
 #[test]
 fn audit_verify_finds_a_deleted_entry_even_the_last() {
-    let (_dir, mut store) = store();
-    for i in 0..4 {
-        store
-            .save(
-                person("SITI AMINAH", None, None, &format!("A-{i}")),
-                "o1",
-                None,
-            )
-            .unwrap();
-    }
+    let (_dir, store) = store_with(4);
     store
         .tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;")
         .unwrap();
@@ -509,16 +482,7 @@ fn audit_verify_finds_a_deleted_entry_even_the_last() {
         AuditCheck::Broken { seq: Some(3), .. }
     ));
 
-    let (_dir, mut store) = common::store();
-    for i in 0..4 {
-        store
-            .save(
-                person("SITI AMINAH", None, None, &format!("A-{i}")),
-                "o1",
-                None,
-            )
-            .unwrap();
-    }
+    let (_dir, store) = store_with(4);
     store
         .tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 4;")
         .unwrap();

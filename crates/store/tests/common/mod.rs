@@ -40,3 +40,13 @@ pub fn person(name: &str, nik: Option<&str>, passport: Option<&str>, ticket: &st
 pub fn record(v: Value) -> IntakeRecord {
     serde_json::from_value(v).unwrap()
 }
+
+/// A new store holding `n` saved cases (tickets A-0 …), one audit entry each.
+pub fn store_with(n: usize) -> (TempDir, Store) {
+    let (dir, mut store) = store();
+    for i in 0..n {
+        let r = person("SITI AMINAH", None, None, &format!("A-{i}"));
+        store.save(r, "o1", None).unwrap();
+    }
+    (dir, store)
+}
