@@ -7,7 +7,9 @@ use crate::finding::Text;
 pub struct PassportNumber(String);
 
 impl PassportNumber {
-    /// Accepts 1–2 letters and 6–7 digits (letters in either case); `None` otherwise.
+    /// Accepts 1–2 letters and 6–7 digits; `None` otherwise. Letters may be typed in either
+    /// case (an officer's keyboard, not a reader): `normalize` stores them upper-cased, which
+    /// is what duplicate checks and MRZ comparison rely on.
     pub fn parse(text: &str) -> Option<PassportNumber> {
         let t = text.trim().to_ascii_uppercase();
         let letters = t.bytes().take_while(u8::is_ascii_uppercase).count();

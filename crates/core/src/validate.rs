@@ -16,10 +16,10 @@ use chrono::{DateTime, Datelike, NaiveDate};
 /// IATA codes of Indonesian airports a returnee may fly into (international and the main
 /// domestic ones reached by connecting flights).
 pub const INDONESIAN_AIRPORTS: &[&str] = &[
-    "AMQ", "BDJ", "BDO", "BIK", "BKS", "BPN", "BTH", "BTJ", "BWX", "CGK", "DJB", "DJJ", "DPS",
-    "GTO", "HLP", "JOG", "KDI", "KNO", "KOE", "KTG", "LBJ", "LOP", "MDC", "MKQ", "MLG", "PDG",
-    "PGK", "PKU", "PKY", "PLM", "PLW", "PNK", "SOC", "SOQ", "SRG", "SUB", "TIM", "TKG", "TNJ",
-    "TRK", "TTE", "UPG", "YIA",
+    "AAP", "AMQ", "BDJ", "BDO", "BEJ", "BIK", "BKS", "BPN", "BTH", "BTJ", "BWX", "CGK", "DJB",
+    "DJJ", "DPS", "DTB", "GTO", "HLP", "JOG", "KDI", "KJT", "KNO", "KOE", "KTG", "LBJ", "LOP",
+    "MDC", "MKQ", "MKW", "MLG", "PDG", "PGK", "PKU", "PKY", "PLM", "PLW", "PNK", "SOC", "SOQ",
+    "SRG", "SUB", "TIM", "TJQ", "TKG", "TNJ", "TRK", "TTE", "UPG", "YIA",
 ];
 
 /// Checks one record as of `today` (the clock is an argument: the core does no IO).
@@ -77,6 +77,13 @@ pub fn normalize(record: &mut IntakeRecord, mission: &str, new_id: impl FnOnce()
     }
     if let Some(number) = record.passport.as_mut().and_then(|p| p.number.as_mut()) {
         *number = number.trim().to_uppercase();
+    }
+    if let Some(port) = record
+        .request
+        .as_mut()
+        .and_then(|q| q.port_of_entry.as_mut())
+    {
+        *port = port.trim().to_ascii_uppercase();
     }
 }
 
@@ -167,7 +174,7 @@ impl Checker {
                 "format",
                 "format.missing",
                 t(
-                    format!("Format rekaman tidak ada; seharusnya {FORMAT}"),
+                    format!("Format data tidak ada; seharusnya {FORMAT}"),
                     format!("The record has no format; it should be {FORMAT}"),
                 ),
             ),
@@ -182,7 +189,8 @@ impl Checker {
             ),
         }
         if let Some(id) = &r.id {
-            if uuid::Uuid::parse_str(id).is_err() {
+            // Only the canonical hyphenated form, as the schema's `format: uuid` says.
+            if id.len() != 36 || uuid::Uuid::try_parse(id).is_err() {
                 self.error(
                     "id",
                     "id.invalid",
@@ -296,6 +304,13 @@ impl Checker {
             );
         }
         self.name_chars(field, name);
+        if !name.chars().any(char::is_alphabetic) {
+            self.error(
+                field,
+                "name.characters",
+                t("Nama harus berisi huruf", "A name must contain letters"),
+            );
+        }
     }
 
     fn name_chars(&mut self, field: &str, name: &str) {
@@ -487,7 +502,8 @@ impl Checker {
                 ),
             );
         }
-        if let Some(lines) = &p.mrz {
+        // An empty list is no zone at all.
+        if let Some(lines) = p.mrz.as_ref().filter(|l| !l.is_empty()) {
             self.mrz(lines, number.as_ref(), person, dob);
         }
     }
@@ -702,8 +718,8 @@ impl Checker {
                     "compound.from",
                     "compound.before_entry",
                     t(
-                        "Tiba di kompleks sebelum tanggal masuk Kamboja: periksa tanggalnya",
-                        "Arrived at the compound before entering Cambodia: check the dates",
+                        "Tiba di kompleks sebelum tanggal masuk ke negara ini: periksa tanggalnya",
+                        "Arrived at the compound before entering the country: check the dates",
                     ),
                 );
             }
@@ -775,7 +791,8 @@ impl Checker {
             );
         }
         if let Some(port) = q.port_of_entry.as_deref().filter(|s| !s.trim().is_empty()) {
-            if !INDONESIAN_AIRPORTS.contains(&port.trim()) {
+            let code = port.trim().to_ascii_uppercase();
+            if !INDONESIAN_AIRPORTS.contains(&code.as_str()) {
                 self.error(
                     "request.port_of_entry",
                     "port_of_entry.invalid",

@@ -86,6 +86,18 @@ fn format() {
 fn id_and_mission() {
     passes(&[("id", Value::Null), ("mission", Value::Null)]);
     fails(&[("id", json!("case-1"))], "id", E, "id.invalid");
+    fails(
+        &[("id", json!("{0190f3c2-8a7e-7b7c-9a51-3f2d1c0e4b11}"))],
+        "id",
+        E,
+        "id.invalid",
+    );
+    fails(
+        &[("id", json!("0190f3c28a7e7b7c9a513f2d1c0e4b11"))],
+        "id",
+        E,
+        "id.invalid",
+    );
     passes(&[("mission", json!("KL2"))]);
     fails(
         &[("mission", json!("pnh"))],
@@ -142,6 +154,12 @@ fn full_name() {
     passes(&[("person.full_name", json!("A".repeat(60)))]);
     fails(
         &[("person.full_name", json!("SITI AMINAH 2"))],
+        "person.full_name",
+        E,
+        "name.characters",
+    );
+    fails(
+        &[("person.full_name", json!("-"))],
         "person.full_name",
         E,
         "name.characters",
@@ -427,6 +445,7 @@ fn request() {
         "port_of_entry.invalid",
     );
     passes(&[("request.port_of_entry", json!("DPS"))]);
+    passes(&[("request.port_of_entry", json!(" kjt "))]);
     passes(&[("request.travel_funding", json!("self"))]);
     fails(
         &[("request.travel_funding", json!("ngo"))],
@@ -601,6 +620,7 @@ fn normalize_fills_and_upper_cases() {
         ("person.full_name", json!("  siti Âminah ")),
         ("person.aliases", json!([" siti amina", "  "])),
         ("passport.number", json!(" c1234567")),
+        ("request.port_of_entry", json!(" cgk")),
     ]))
     .unwrap();
     loket_core::normalize(&mut r, "PNH", || {
@@ -615,6 +635,7 @@ fn normalize_fills_and_upper_cases() {
     assert_eq!(r.person.full_name.as_deref(), Some("SITI ÂMINAH"));
     assert_eq!(r.person.aliases, Some(vec!["SITI AMINA".to_string()]));
     assert_eq!(r.passport.unwrap().number.as_deref(), Some("C1234567"));
+    assert_eq!(r.request.unwrap().port_of_entry.as_deref(), Some("CGK"));
 }
 
 mod mrz {
@@ -644,6 +665,7 @@ mod mrz {
     #[test]
     fn a_matching_zone_is_clean() {
         passes(&[("passport.mrz", zone(|_| {}))]);
+        passes(&[("passport.mrz", json!([]))]);
     }
 
     #[test]
