@@ -1,25 +1,91 @@
 //! The officer's desktop window: a thin Tauri shell over the core crates.
 //!
-//! Business logic lives in `crates/`; this file only opens the window. The counter's screens
-//! and the commands behind them arrive with the desktop-app issue, each command a few lines
-//! calling a crate.
+//! Business logic lives in `crates/`; the commands in `commands.rs` are each a few lines
+//! calling them. Whatever goes wrong at start-up is told in one line, never as a panic.
 #![forbid(unsafe_code)]
 
+pub mod commands;
+pub mod error;
+pub mod session;
+pub mod settings;
+
+use session::Session;
 use std::panic::PanicHookInfo;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use tauri::{Manager, Runtime};
 
 /// Whether the window's event loop has started; before that, a failure means "cannot start".
 static STARTED: AtomicBool = AtomicBool::new(false);
+
+/// The data directory: `LOKET_DATA_DIR` when set, else the platform's (as the `loket` CLI).
+pub fn data_dir() -> Option<PathBuf> {
+    std::env::var_os("LOKET_DATA_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(loket_store::default_dir)
+}
+
+/// The app's commands and state on any runtime: the real window, or the mock runtime of the
+/// command tests.
+pub fn with_commands<R: Runtime>(
+    builder: tauri::Builder<R>,
+    session: Session,
+) -> tauri::Builder<R> {
+    use commands::*;
+    builder
+        .manage(session)
+        .invoke_handler(tauri::generate_handler![
+            status,
+            create_store,
+            unlock,
+            lock,
+            set_language,
+            set_mission,
+            check,
+            save,
+            finalize,
+            case,
+            history,
+            version,
+            cases,
+            today,
+            read_mrz
+        ])
+}
 
 /// Opens the window and runs until it is closed. Whatever goes wrong is told in one line on
 /// standard error (`loket-app: cannot start: …`), never as a panic with a backtrace.
 pub fn run() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
+    let Some(dir) = data_dir() else {
+        eprintln!("loket-app: cannot start: no data directory (set HOME or LOKET_DATA_DIR)");
+        return ExitCode::FAILURE;
+    };
+    let session = match Session::new(dir.clone()) {
+        Ok(session) => session,
+        Err(e) => {
+            eprintln!(
+                "loket-app: cannot start: data directory {}: {e}",
+                dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     // GTK and WebKit failures (no display, a library missing) surface as panics inside the
     // runtime; the hook has already told the officer why, so only the exit code is left.
-    let outcome = std::panic::catch_unwind(|| {
-        let app = tauri::Builder::default().build(tauri::generate_context!())?;
+    let outcome = std::panic::catch_unwind(move || {
+        // A second start brings the open window forward instead of opening another.
+        let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(
+            |app, _args, _cwd| {
+                if let Some(window) = app.get_webview_window("main") {
+                    let _ = window.unminimize();
+                    let _ = window.set_focus();
+                }
+            },
+        ));
+        let app = with_commands(builder, session).build(tauri::generate_context!())?;
         Ok::<_, tauri::Error>(app.run_return(|_, event| {
             if let tauri::RunEvent::Ready = event {
                 STARTED.store(true, Ordering::SeqCst);

@@ -29,10 +29,10 @@ pub fn new_passphrase() -> Result<Zeroizing<String>, Failure> {
             first
         }
     };
-    if p.chars().count() < 8 {
+    if p.chars().count() < loket_store::MIN_PASSPHRASE_CHARS {
         return Err(Failure::new(
             1,
-            "the passphrase must have at least 8 characters",
+            loket_store::StoreError::ShortPassphrase.to_string(),
         ));
     }
     Ok(p)

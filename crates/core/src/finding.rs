@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// An error blocks finalising (the draft is still saved); a warning is shown and recorded.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -12,6 +13,7 @@ pub enum Severity {
 }
 
 /// The officer's language: Bahasa Indonesia first, English second.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
@@ -32,6 +34,7 @@ impl std::str::FromStr for Lang {
 }
 
 /// A message in both languages.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
     pub id: String,
@@ -55,7 +58,8 @@ impl Text {
 }
 
 /// One thing validation found about one field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// JSON path of the field at fault, such as `person.nik` or `passport.mrz`.
     pub field: String,
@@ -105,7 +109,8 @@ pub struct LocalizedFinding {
 }
 
 /// Everything validation says about one record.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Report {
     pub findings: Vec<Finding>,
     /// Derived: the screening referral flag.

@@ -69,3 +69,33 @@ impl<T: JsonSchema> JsonSchema for Lenient<T> {
         T::inline_schema()
     }
 }
+
+/// In TypeScript a lenient field is the known values or any text: `Sex | string`.
+#[cfg(feature = "ts")]
+impl<T: ts_rs::TS> ts_rs::TS for Lenient<T> {
+    type WithoutGenerics = Lenient<ts_rs::Dummy>;
+    type OptionInnerType = Self;
+
+    fn name(cfg: &ts_rs::Config) -> String {
+        format!("{} | string", T::name(cfg))
+    }
+
+    fn inline(cfg: &ts_rs::Config) -> String {
+        format!("{} | string", T::inline(cfg))
+    }
+
+    fn visit_dependencies(v: &mut impl ts_rs::TypeVisitor)
+    where
+        Self: 'static,
+    {
+        T::visit_dependencies(v);
+    }
+
+    fn visit_generics(v: &mut impl ts_rs::TypeVisitor)
+    where
+        Self: 'static,
+    {
+        T::visit_generics(v);
+        v.visit::<T>();
+    }
+}

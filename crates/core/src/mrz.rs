@@ -13,6 +13,7 @@ use serde::Serialize;
 pub const LINE_LEN: usize = 44;
 
 /// One parsed TD3 zone.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MrzTd3 {
     /// `P` and the type letter, if any (`P`, `PA`, …).
@@ -36,6 +37,7 @@ pub struct MrzTd3 {
 }
 
 /// Whether each check digit holds.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct MrzChecks {
     pub number: bool,

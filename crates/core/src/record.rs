@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT: &str = "loket.intake/1";
 
 /// One person's intake interview.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(
     title = "loket.intake/1",
@@ -61,6 +62,7 @@ pub struct IntakeRecord {
     pub notes: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Person {
     /// 1–60 letters, spaces, `'`, `.`, `-`; stored upper-case; one word is a valid name.
@@ -98,6 +100,7 @@ pub struct Person {
 }
 
 /// The person's address in Indonesia.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AddressId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,6 +117,7 @@ pub struct AddressId {
     pub province: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NextOfKin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +129,7 @@ pub struct NextOfKin {
     pub phone: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Passport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,6 +147,7 @@ pub struct Passport {
     pub mrz: Option<Vec<String>>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Stay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,6 +166,7 @@ pub struct Stay {
 }
 
 /// Where the person was held, and for how long.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Compound {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,6 +181,7 @@ pub struct Compound {
     pub wages_paid: Option<bool>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,6 +196,7 @@ pub struct Request {
     pub travel_funding: Option<Lenient<TravelFunding>>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Consent {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The screening answers, one per indicator; unknown keys are kept so they can be reported.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Screening {
@@ -42,6 +43,7 @@ pub struct Screening {
     /// Keys that are not indicators; each is an error finding.
     #[serde(flatten, default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schemars(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub unknown: BTreeMap<String, serde_json::Value>,
 }
 

@@ -166,7 +166,40 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
     Ok(AuditCheck::Intact { entries })
 }
 
+/// One entry of the log as the case's history shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub officer: String,
+    pub action: String,
+    pub version: u32,
+    pub record_sha256: String,
+    pub hash: String,
+}
+
 impl Store {
+    /// The entries about case `id`, oldest first.
+    pub fn audit_of(&self, id: &str) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, officer, action, version, record_sha256, hash
+             FROM audit WHERE case_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(AuditEntry {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                officer: r.get(2)?,
+                action: r.get(3)?,
+                version: r.get(4)?,
+                record_sha256: r.get(5)?,
+                hash: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Walks the whole audit chain and checks it against the case versions.
     pub fn verify_audit(&self) -> Result<AuditCheck> {
         verify(&self.conn)

@@ -7,10 +7,12 @@ use crate::Store;
 use loket_core::status::CaseStatus;
 use loket_core::{normalize, validate, IntakeRecord, Report};
 use rusqlite::{OptionalExtension, Row, Transaction};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// What a save did.
-#[derive(Debug, Clone)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
 pub struct Saved {
     pub case_id: String,
     pub version: u32,
@@ -20,7 +22,9 @@ pub struct Saved {
 }
 
 /// What finalising did.
-#[derive(Debug, Clone)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
 pub enum Finalize {
     Done {
         version: u32,
@@ -30,7 +34,8 @@ pub enum Finalize {
 }
 
 /// A case as it stands now.
-#[derive(Debug, Clone)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
 pub struct Case {
     pub id: String,
     pub status: CaseStatus,
@@ -39,7 +44,8 @@ pub struct Case {
 }
 
 /// One line of a case list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseSummary {
     pub id: String,
     pub full_name: String,
@@ -50,7 +56,8 @@ pub struct CaseSummary {
 }
 
 /// One saved version, without its record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VersionInfo {
     pub version: u32,
     pub status: CaseStatus,
@@ -62,7 +69,8 @@ pub struct VersionInfo {
 }
 
 /// One saved version with its record.
-#[derive(Debug, Clone)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Serialize)]
 pub struct VersionRecord {
     pub info: VersionInfo,
     pub record: IntakeRecord,
@@ -307,6 +315,16 @@ impl Store {
             "SELECT {SUMMARY_COLUMNS} FROM cases ORDER BY updated_at DESC, id"
         ))?;
         let rows = stmt.query_map([], summary)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// `limit` cases from the `offset`-th, most recently changed first: one screenful of a
+    /// list too long to load whole.
+    pub fn page(&self, offset: u64, limit: u64) -> Result<Vec<CaseSummary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM cases ORDER BY updated_at DESC, id LIMIT ?1 OFFSET ?2"
+        ))?;
+        let rows = stmt.query_map([limit as i64, offset as i64], summary)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

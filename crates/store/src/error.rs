@@ -10,6 +10,11 @@ pub enum StoreError {
     NotInitialised { dir: PathBuf },
     #[error("a Loket store already exists in {dir}; nothing was changed")]
     AlreadyInitialised { dir: PathBuf },
+    #[error(
+        "the passphrase must have at least {} characters",
+        crate::MIN_PASSPHRASE_CHARS
+    )]
+    ShortPassphrase,
     #[error("wrong passphrase: the store was not opened and nothing was changed")]
     WrongPassphrase,
     #[error(
@@ -24,6 +29,8 @@ pub enum StoreError {
     },
     #[error("the disk is full: the change was rolled back and nothing was half-written; free some space and save again")]
     DiskFull,
+    #[error("the store is in use by another Loket program (a `loket` command?): try again when it has finished")]
+    Busy,
     #[error("the key file {path} is damaged or not a Loket key file: {why}")]
     Keyring { path: PathBuf, why: String },
     #[error("the store's database cannot be read with its key: it is damaged or was replaced")]
@@ -50,6 +57,9 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::Corrupt,
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy
+            }
             _ => StoreError::Sqlite(e),
         }
     }

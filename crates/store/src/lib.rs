@@ -15,11 +15,13 @@ mod error;
 mod keyring;
 mod migrations;
 mod search;
+mod today;
 
-pub use audit::AuditCheck;
+pub use audit::{AuditCheck, AuditEntry};
 pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord};
 pub use error::{Result, StoreError};
 pub use keyring::KdfParams;
+pub use today::{start_of_local_day, Today};
 
 use error::io;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -28,6 +30,9 @@ use std::path::{Path, PathBuf};
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "loket.db";
+
+/// The shortest passphrase a new store accepts.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
 /// This build's version, recorded in the store by every build that writes it.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -44,7 +49,16 @@ fn dirs_data_dir() -> Option<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
 }
 
+/// A mission code: 2–8 upper-case letters or digits.
+fn valid_mission(code: &str) -> bool {
+    (2..=8).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 /// The counter's public identity: what headquarters enrols.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceIdentity {
     pub device_id: String,
@@ -65,6 +79,11 @@ impl Store {
         Self::init_with(dir, passphrase, mission, KdfParams::default())
     }
 
+    /// Whether `dir` holds a store (its key file), without opening it.
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(keyring::FILE_NAME).exists()
+    }
+
     /// Creates the store with a chosen Argon2id cost (tests and benchmarks use a light one).
     pub fn init_with(
         dir: &Path,
@@ -72,12 +91,11 @@ impl Store {
         mission: &str,
         kdf: KdfParams,
     ) -> Result<(Store, DeviceIdentity)> {
-        let valid_mission = (2..=8).contains(&mission.len())
-            && mission
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if !valid_mission {
+        if !valid_mission(mission) {
             return Err(StoreError::InvalidMission(mission.to_string()));
+        }
+        if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(StoreError::ShortPassphrase);
         }
         if dir.join(keyring::FILE_NAME).exists() {
             return Err(StoreError::AlreadyInitialised {
@@ -178,6 +196,19 @@ impl Store {
     /// The mission this counter serves (set at init).
     pub fn mission(&self) -> Result<String> {
         self.meta_text("mission")
+    }
+
+    /// Changes the mission this counter serves; cases already saved keep the code they have.
+    pub fn set_mission(&mut self, code: &str) -> Result<()> {
+        let code = code.trim().to_ascii_uppercase();
+        if !valid_mission(&code) {
+            return Err(StoreError::InvalidMission(code));
+        }
+        self.conn.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'mission'",
+            [code.as_bytes()],
+        )?;
+        Ok(())
     }
 
     /// The counter's public identity, for `loket device` and headquarters' enrolment.

@@ -1,0 +1,20 @@
+// Shared by build.rs (one permission per command) and commands.rs.
+
+/// Every command, by name: `build.rs` makes an `allow-…` permission of each.
+pub const COMMANDS: &[&str] = &[
+    "status",
+    "create_store",
+    "unlock",
+    "lock",
+    "set_language",
+    "set_mission",
+    "check",
+    "save",
+    "finalize",
+    "case",
+    "history",
+    "version",
+    "cases",
+    "today",
+    "read_mrz",
+];

@@ -1,0 +1,242 @@
+//! The commands the window invokes. Each is a few lines over the core crates; every one is
+//! granted by name in `capabilities/default.json` (see `COMMANDS` and `build.rs`).
+
+use crate::error::{AppError, Result};
+use crate::session::{Open, Session};
+use crate::settings::Settings;
+use loket_core::mrz::{parse_td3, MrzTd3};
+use loket_core::{normalize, validate, IntakeRecord, Lang, Report};
+use loket_store::{
+    start_of_local_day, AuditEntry, Case, CaseSummary, DeviceIdentity, Finalize, Saved, Store,
+    Today, VersionInfo, VersionRecord,
+};
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
+use zeroize::Zeroizing;
+
+include!("command_names.rs");
+
+/// At most this many search results are listed; the officer narrows the query for more.
+pub const SEARCH_LIMIT: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreState {
+    /// First run: no store in the data directory yet.
+    Missing,
+    /// Another Loket window has this data directory open.
+    InUse,
+    Locked,
+    Open,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppStatus {
+    pub store: StoreState,
+    pub lang: Lang,
+    pub mission: Option<String>,
+    pub officer: Option<String>,
+    pub data_dir: String,
+}
+
+/// One stretch of a case list: `total` rows exist, `items` start at the asked offset.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CasePage {
+    pub total: u32,
+    pub items: Vec<CaseSummary>,
+}
+
+/// A case's versions and the audit entries about it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct History {
+    pub versions: Vec<VersionInfo>,
+    pub audit: Vec<AuditEntry>,
+}
+
+fn today_date() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[tauri::command]
+pub async fn status(session: State<'_, Session>) -> Result<AppStatus> {
+    let slot = session.slot();
+    let (store, mission, officer) = match &*slot {
+        Some(open) => (
+            StoreState::Open,
+            Some(open.store.mission()?),
+            Some(open.officer.clone()),
+        ),
+        None if session.in_use => (StoreState::InUse, None, None),
+        None if Store::exists(&session.dir) => (StoreState::Locked, None, None),
+        None => (StoreState::Missing, None, None),
+    };
+    Ok(AppStatus {
+        store,
+        lang: session.settings().lang,
+        mission,
+        officer,
+        data_dir: session.dir.display().to_string(),
+    })
+}
+
+fn officer_name(officer: &str) -> Result<String> {
+    let officer = officer.trim();
+    if officer.is_empty() {
+        return Err(AppError::new(
+            "officer.required",
+            "the officer's name is required",
+        ));
+    }
+    Ok(officer.to_string())
+}
+
+#[tauri::command]
+pub async fn create_store(
+    session: State<'_, Session>,
+    mission: String,
+    passphrase: String,
+    officer: String,
+) -> Result<DeviceIdentity> {
+    let passphrase = Zeroizing::new(passphrase);
+    let officer = officer_name(&officer)?;
+    session.writable()?;
+    let (store, identity) = Store::init(&session.dir, &passphrase, mission.trim())?;
+    *session.slot() = Some(Open { store, officer });
+    Ok(identity)
+}
+
+#[tauri::command]
+pub async fn unlock(
+    session: State<'_, Session>,
+    passphrase: String,
+    officer: String,
+) -> Result<()> {
+    let passphrase = Zeroizing::new(passphrase);
+    let officer = officer_name(&officer)?;
+    session.writable()?;
+    let store = Store::open(&session.dir, &passphrase)?;
+    *session.slot() = Some(Open { store, officer });
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn lock(session: State<'_, Session>) -> Result<()> {
+    *session.slot() = None;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn set_language(session: State<'_, Session>, lang: Lang) -> Result<()> {
+    session.set_settings(Settings { lang })
+}
+
+#[tauri::command]
+pub async fn set_mission(session: State<'_, Session>, mission: String) -> Result<String> {
+    session.with(|open| {
+        open.store.set_mission(&mission)?;
+        Ok(open.store.mission()?)
+    })
+}
+
+/// Validation as the officer types: the findings the saved record would get, duplicates
+/// included when the store is open.
+#[tauri::command]
+pub async fn check(session: State<'_, Session>, mut record: IntakeRecord) -> Result<Report> {
+    let slot = session.slot();
+    let mission = match &*slot {
+        Some(open) => open.store.mission()?,
+        None => String::new(),
+    };
+    normalize(&mut record, &mission, String::new);
+    let mut report = validate(&record, today_date());
+    if let Some(open) = &*slot {
+        report
+            .findings
+            .extend(open.store.duplicate_candidates(&record)?);
+    }
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn save(
+    session: State<'_, Session>,
+    record: IntakeRecord,
+    reason: Option<String>,
+) -> Result<Saved> {
+    session.with(|open| Ok(open.store.save(record, &open.officer, reason.as_deref())?))
+}
+
+#[tauri::command]
+pub async fn finalize(session: State<'_, Session>, id: String) -> Result<Finalize> {
+    session.with(|open| Ok(open.store.finalize(&id, &open.officer)?))
+}
+
+#[tauri::command]
+pub async fn case(session: State<'_, Session>, id: String) -> Result<Case> {
+    session.with(|open| {
+        open.store
+            .case(&id)?
+            .ok_or_else(|| loket_store::StoreError::CaseNotFound { id }.into())
+    })
+}
+
+#[tauri::command]
+pub async fn history(session: State<'_, Session>, id: String) -> Result<History> {
+    session.with(|open| {
+        Ok(History {
+            versions: open.store.versions(&id)?,
+            audit: open.store.audit_of(&id)?,
+        })
+    })
+}
+
+#[tauri::command]
+pub async fn version(
+    session: State<'_, Session>,
+    id: String,
+    version: u32,
+) -> Result<VersionRecord> {
+    session.with(|open| {
+        open.store
+            .version(&id, version)?
+            .ok_or_else(|| loket_store::StoreError::CaseNotFound { id }.into())
+    })
+}
+
+/// Every case (most recently changed first) or the matches of `query`, one stretch at a time.
+#[tauri::command]
+pub async fn cases(
+    session: State<'_, Session>,
+    query: String,
+    offset: u32,
+    limit: u32,
+) -> Result<CasePage> {
+    session.with(|open| {
+        if query.trim().is_empty() {
+            return Ok(CasePage {
+                total: open.store.count()? as u32,
+                items: open.store.page(offset.into(), limit.into())?,
+            });
+        }
+        let found = open.store.search(&query, SEARCH_LIMIT)?;
+        let total = found.len() as u32;
+        let items = found
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect();
+        Ok(CasePage { total, items })
+    })
+}
+
+#[tauri::command]
+pub async fn today(session: State<'_, Session>) -> Result<Today> {
+    session.with(|open| Ok(open.store.today(&start_of_local_day())?))
+}
+
+/// The two lines a passport reader typed, parsed; a failed check digit is in `checks`.
+#[tauri::command]
+pub async fn read_mrz(line1: String, line2: String) -> Result<MrzTd3> {
+    parse_td3(&line1, &line2, today_date()).map_err(|e| AppError::new(e.code, e.message.en.clone()))
+}

@@ -1,0 +1,375 @@
+//! Every command of the window, errors included, through Tauri's IPC on the mock runtime: the
+//! same handler, state, permissions (`capabilities/`) and JSON the real window uses, without a
+//! display. The store is real (SQLCipher in a temporary directory).
+
+use chrono::NaiveDate;
+use loket_app::commands::COMMANDS;
+use loket_app::session::Session;
+use loket_app::settings::Settings;
+use loket_core::enums::Sex;
+use loket_core::mrz::{build_td3, Td3Fields};
+use serde_json::{json, Value};
+use std::path::Path;
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+const PASSPHRASE: &str = "counter passphrase";
+
+struct Window {
+    _app: tauri::App<tauri::test::MockRuntime>,
+    webview: WebviewWindow<tauri::test::MockRuntime>,
+}
+
+impl Window {
+    fn open(dir: &Path) -> Window {
+        let session = Session::new(dir.to_path_buf()).unwrap();
+        let app = loket_app::with_commands(mock_builder(), session)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        Window { _app: app, webview }
+    }
+
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    /// The `code` of the error the command answers with.
+    fn error(&self, cmd: &str, args: Value) -> String {
+        let err = self
+            .invoke(cmd, args)
+            .expect_err(&format!("{cmd} should fail"));
+        err["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{err}"))
+            .to_string()
+    }
+}
+
+fn example() -> Value {
+    let text = include_str!("../crates/core/tests/fixtures/example.json");
+    serde_json::from_str(text).unwrap()
+}
+
+/// A window on a new, unlocked store of mission PNH.
+fn unlocked() -> (tempfile::TempDir, Window) {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Window::open(dir.path());
+    w.ok(
+        "create_store",
+        json!({"mission": "PNH", "passphrase": PASSPHRASE, "officer": "Rina"}),
+    );
+    (dir, w)
+}
+
+#[test]
+fn first_run_creates_the_store_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Window::open(dir.path());
+    let status = w.ok("status", json!({}));
+    assert_eq!(status["store"], "missing");
+    assert_eq!(status["lang"], "id");
+    let args = |mission: &str, pass: &str, officer: &str| json!({"mission": mission, "passphrase": pass, "officer": officer});
+    assert_eq!(
+        w.error("create_store", args("PNH", "short", "Rina")),
+        "store.short_passphrase"
+    );
+    assert_eq!(
+        w.error("create_store", args("phnom penh", PASSPHRASE, "Rina")),
+        "settings.mission"
+    );
+    assert_eq!(
+        w.error("create_store", args("PNH", PASSPHRASE, "  ")),
+        "officer.required"
+    );
+    assert_eq!(w.error("today", json!({})), "store.locked");
+    let identity = w.ok("create_store", args("PNH", PASSPHRASE, "Rina"));
+    assert_eq!(identity["mission"], "PNH");
+    assert_eq!(identity["public_key"].as_str().unwrap().len(), 64);
+    let status = w.ok("status", json!({}));
+    assert_eq!(status["store"], "open");
+    assert_eq!(status["mission"], "PNH");
+    assert_eq!(status["officer"], "Rina");
+    assert_eq!(
+        w.error("create_store", args("PNH", PASSPHRASE, "Rina")),
+        "store.exists"
+    );
+}
+
+#[test]
+fn lock_and_unlock() {
+    let (dir, w) = unlocked();
+    w.ok("lock", json!({}));
+    assert_eq!(w.ok("status", json!({}))["store"], "locked");
+    assert_eq!(
+        w.error("save", json!({"record": example()})),
+        "store.locked"
+    );
+    let unlock = |pass: &str, officer: &str| json!({"passphrase": pass, "officer": officer});
+    assert_eq!(
+        w.error("unlock", unlock("not the passphrase", "Rina")),
+        "store.wrong_passphrase"
+    );
+    assert_eq!(
+        w.error("unlock", unlock(PASSPHRASE, "")),
+        "officer.required"
+    );
+    w.ok("unlock", unlock(PASSPHRASE, "Budi"));
+    assert_eq!(w.ok("status", json!({}))["officer"], "Budi");
+    let saved = w.ok("save", json!({"record": example()}));
+    assert_eq!(saved["status"], "draft");
+    w.ok("lock", json!({}));
+    w.ok("unlock", unlock(PASSPHRASE, "Budi"));
+    assert_eq!(
+        w.ok("cases", json!({"query": "", "offset": 0, "limit": 5}))["total"],
+        1
+    );
+    drop(dir);
+}
+
+#[test]
+fn a_second_window_on_the_same_store_is_refused() {
+    let (dir, _first) = unlocked();
+    let second = Window::open(dir.path());
+    assert_eq!(second.ok("status", json!({}))["store"], "inuse");
+    assert_eq!(
+        second.error(
+            "unlock",
+            json!({"passphrase": PASSPHRASE, "officer": "Budi"})
+        ),
+        "store.in_use"
+    );
+    assert_eq!(second.error("today", json!({})), "store.in_use");
+}
+
+#[test]
+fn check_reports_findings_at_their_fields_in_both_languages() {
+    let (_dir, w) = unlocked();
+    let mut record = example();
+    record["person"]["nik"] = json!("3203005204990001");
+    let report = w.ok("check", json!({"record": record}));
+    let finding = &report["findings"][0];
+    assert_eq!(finding["field"], "person.nik");
+    assert_eq!(finding["code"], "nik.district");
+    assert_eq!(finding["severity"], "error");
+    assert!(finding["message"]["id"]
+        .as_str()
+        .unwrap()
+        .contains("kecamatan"));
+    assert!(finding["message"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("district"));
+    assert_eq!(report["screening_yes"], 7);
+    assert_eq!(report["referral"], true);
+    // Not an intake record at all: the IPC layer refuses it before the command runs.
+    assert!(w.invoke("check", json!({"record": {"person": 5}})).is_err());
+}
+
+#[test]
+fn save_finalize_and_change_with_a_reason() {
+    let (_dir, w) = unlocked();
+    let mut record = example();
+    record["person"]["nik"] = json!("3203005204990001");
+    let saved = w.ok("save", json!({"record": record.clone()}));
+    let id = saved["case_id"].as_str().unwrap().to_string();
+    assert_eq!(saved["status"], "draft");
+    assert_eq!(saved["version"], 1);
+
+    let blocked = w.ok("finalize", json!({"id": id}));
+    assert_eq!(blocked["outcome"], "blocked");
+    assert_eq!(blocked["findings"][0]["code"], "nik.district");
+
+    record["person"]["nik"] = json!("3203415204990001");
+    assert_eq!(
+        w.ok("save", json!({"record": record.clone()}))["version"],
+        2
+    );
+    let done = w.ok("finalize", json!({"id": id}));
+    assert_eq!(done, json!({"outcome": "done", "version": 2}));
+
+    record["notes"] = json!("Brother arrived the next day.");
+    assert_eq!(
+        w.error("save", json!({"record": record.clone()})),
+        "case.reason_required"
+    );
+    let changed = w.ok(
+        "save",
+        json!({"record": record, "reason": "Officer added a note after the interview"}),
+    );
+    assert_eq!(changed["version"], 3);
+    assert_eq!(changed["status"], "finalised");
+
+    let case = w.ok("case", json!({"id": id}));
+    assert_eq!(case["record"]["notes"], "Brother arrived the next day.");
+    assert_eq!(case["status"], "finalised");
+
+    let history = w.ok("history", json!({"id": id}));
+    assert_eq!(history["versions"].as_array().unwrap().len(), 3);
+    let actions: Vec<&str> = history["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["save", "save", "finalize", "save"]);
+    assert_eq!(history["audit"][0]["officer"], "Rina");
+
+    let first = w.ok("version", json!({"id": id, "version": 1}));
+    assert_eq!(first["record"]["person"]["nik"], "3203005204990001");
+    assert_eq!(
+        w.error("version", json!({"id": id, "version": 9})),
+        "case.not_found"
+    );
+    let unknown = "0190f3c2-0000-7000-8000-000000000000";
+    assert_eq!(w.error("case", json!({"id": unknown})), "case.not_found");
+    assert_eq!(
+        w.error("finalize", json!({"id": unknown})),
+        "case.not_found"
+    );
+}
+
+#[test]
+fn cases_lists_pages_and_searches() {
+    let (_dir, w) = unlocked();
+    for (i, name) in ["SITI AMINAH", "DEWI LESTARI", "SITI NURHALIZA"]
+        .iter()
+        .enumerate()
+    {
+        let mut record = example();
+        record.as_object_mut().unwrap().remove("id");
+        record["person"]["full_name"] = json!(name);
+        record["person"]["aliases"] = json!([]);
+        record["person"]["nik"] = json!(format!("320341520499000{}", i + 1));
+        record["ticket"] = json!(format!("A-{}", i + 1));
+        w.ok("save", json!({"record": record}));
+    }
+    let all = w.ok("cases", json!({"query": "", "offset": 0, "limit": 2}));
+    assert_eq!(all["total"], 3);
+    let names: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["full_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["SITI NURHALIZA", "DEWI LESTARI"]);
+    let rest = w.ok("cases", json!({"query": "", "offset": 2, "limit": 2}));
+    assert_eq!(rest["items"][0]["full_name"], "SITI AMINAH");
+
+    let found = w.ok(
+        "cases",
+        json!({"query": "nurh sit", "offset": 0, "limit": 50}),
+    );
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["items"][0]["full_name"], "SITI NURHALIZA");
+    let siti = w.ok("cases", json!({"query": "siti", "offset": 1, "limit": 50}));
+    assert_eq!(siti["total"], 2);
+    assert_eq!(siti["items"].as_array().unwrap().len(), 1);
+    let by_ticket = w.ok("cases", json!({"query": "a-2", "offset": 0, "limit": 50}));
+    assert_eq!(by_ticket["items"][0]["full_name"], "DEWI LESTARI");
+
+    let today = w.ok("today", json!({}));
+    assert_eq!(today["intakes"], 3);
+    assert_eq!(today["drafts"], 3);
+    assert_eq!(today["finalised"], 0);
+    assert_eq!(today["cases"][0]["ticket"], "A-1");
+}
+
+#[test]
+fn read_mrz_fills_fields_and_shows_failed_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Window::open(dir.path());
+    let [line1, line2] = build_td3(&Td3Fields {
+        document_code: "P".into(),
+        issuing_state: "IDN".into(),
+        primary: "AMINAH".into(),
+        secondary: "SITI".into(),
+        number: "C1234567".into(),
+        nationality: "IDN".into(),
+        date_of_birth: NaiveDate::from_ymd_opt(1999, 4, 12).unwrap(),
+        sex: Some(Sex::F),
+        expiry_date: NaiveDate::from_ymd_opt(2029, 6, 30).unwrap(),
+        optional: String::new(),
+    });
+    let mrz = w.ok("read_mrz", json!({"line1": &line1, "line2": &line2}));
+    assert_eq!(mrz["number"], "C1234567");
+    assert_eq!(mrz["primary"], "AMINAH");
+    assert_eq!(mrz["secondary"], "SITI");
+    assert_eq!(mrz["date_of_birth"], "1999-04-12");
+    assert_eq!(mrz["expiry_date"], "2029-06-30");
+    assert_eq!(mrz["sex"], "F");
+    assert_eq!(mrz["checks"]["composite"], true);
+    let misread = line2.replacen("C1234567", "C1234568", 1);
+    let mrz = w.ok("read_mrz", json!({"line1": &line1, "line2": misread}));
+    assert_eq!(mrz["checks"]["number"], false);
+    assert_eq!(mrz["checks"]["composite"], false);
+    let err = w.error("read_mrz", json!({"line1": "P<IDN", "line2": &line2}));
+    assert_eq!(err, "mrz.length");
+}
+
+#[test]
+fn language_and_mission_settings_persist() {
+    let (dir, w) = unlocked();
+    w.ok("set_language", json!({"lang": "en"}));
+    assert_eq!(w.ok("status", json!({}))["lang"], "en");
+    assert!(w.invoke("set_language", json!({"lang": "fr"})).is_err());
+    assert_eq!(w.ok("set_mission", json!({"mission": "sgn"})), "SGN");
+    assert_eq!(
+        w.error("set_mission", json!({"mission": "SAIGON-01"})),
+        "settings.mission"
+    );
+    assert_eq!(w.ok("status", json!({}))["mission"], "SGN");
+    // The language is read before any unlock, from the data directory.
+    assert_eq!(Settings::load(dir.path()).lang, loket_core::Lang::En);
+}
+
+/// The handler, the permission manifest and the capability name the same commands.
+#[test]
+fn every_command_is_granted_by_name_and_nothing_else() {
+    let capability: Value =
+        serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    let mut expected: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    granted.sort();
+    expected.sort();
+    assert_eq!(granted, expected);
+
+    let dir = tempfile::tempdir().unwrap();
+    let w = Window::open(dir.path());
+    for cmd in COMMANDS {
+        // Every name reaches a handler: an unknown one would answer "command not found".
+        if let Err(e) = w.invoke(cmd, json!({})) {
+            assert!(!e.to_string().contains("not found"), "{cmd}: {e}");
+        }
+    }
+    let unknown = w.invoke("delete_everything", json!({})).unwrap_err();
+    assert!(unknown.to_string().contains("not found"), "{unknown}");
+}
