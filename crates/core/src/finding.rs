@@ -67,15 +67,26 @@ pub struct Finding {
     /// Stable, machine-readable, such as `nik.district`.
     pub code: &'static str,
     pub message: Text,
+    /// The other case a finding is about (a likely duplicate), so it can be shown beside.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub other_case: Option<String>,
 }
 
 impl Finding {
+    /// The same finding, naming the other case it is about.
+    pub fn about(mut self, case_id: &str) -> Self {
+        self.other_case = Some(case_id.to_string());
+        self
+    }
+
     pub fn error(field: impl Into<String>, code: &'static str, message: Text) -> Self {
         Finding {
             field: field.into(),
             severity: Severity::Error,
             code,
             message,
+            other_case: None,
         }
     }
 
@@ -85,6 +96,7 @@ impl Finding {
             severity: Severity::Warning,
             code,
             message,
+            other_case: None,
         }
     }
 
@@ -95,6 +107,7 @@ impl Finding {
             severity: self.severity,
             code: self.code.to_string(),
             message: self.message.get(lang).to_string(),
+            other_case: self.other_case.clone(),
         }
     }
 }
@@ -106,6 +119,8 @@ pub struct LocalizedFinding {
     pub severity: Severity,
     pub code: String,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_case: Option<String>,
 }
 
 /// Everything validation says about one record.

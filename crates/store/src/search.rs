@@ -68,12 +68,14 @@ fn same_identifier(
     column: &str,
     value: &str,
     case_id: &str,
-) -> Result<Vec<String>> {
+) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, ticket FROM cases WHERE {column} = ?1 AND id <> ?2 LIMIT 5"
     ))?;
     let rows = stmt.query_map((value, case_id), |r| {
-        Ok(describe(&r.get::<_, String>(0)?, &r.get(1)?))
+        let id: String = r.get(0)?;
+        let who = describe(&id, &r.get(1)?);
+        Ok((id, who))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -88,15 +90,18 @@ pub(crate) fn duplicates(
     let p = &record.person;
     let mut found = Vec::new();
     if let Some(nik) = p.nik.as_deref().filter(|n| !n.is_empty()) {
-        for who in same_identifier(conn, "nik", nik, case_id)? {
-            found.push(Finding::warning(
-                "person.nik",
-                "duplicate.nik",
-                Text::new(
-                    format!("Kemungkinan duplikat: NIK yang sama ada di kasus {who}"),
-                    format!("Possible duplicate: case {who} has the same NIK"),
-                ),
-            ));
+        for (id, who) in same_identifier(conn, "nik", nik, case_id)? {
+            found.push(
+                Finding::warning(
+                    "person.nik",
+                    "duplicate.nik",
+                    Text::new(
+                        format!("Kemungkinan duplikat: NIK yang sama ada di kasus {who}"),
+                        format!("Possible duplicate: case {who} has the same NIK"),
+                    ),
+                )
+                .about(&id),
+            );
         }
     }
     let passport = record
@@ -105,15 +110,18 @@ pub(crate) fn duplicates(
         .and_then(|p| p.number.as_deref())
         .filter(|n| !n.is_empty());
     if let Some(number) = passport {
-        for who in same_identifier(conn, "passport_number", number, case_id)? {
-            found.push(Finding::warning(
-                "passport.number",
-                "duplicate.passport",
-                Text::new(
-                    format!("Kemungkinan duplikat: nomor paspor yang sama ada di kasus {who}"),
-                    format!("Possible duplicate: case {who} has the same passport number"),
-                ),
-            ));
+        for (id, who) in same_identifier(conn, "passport_number", number, case_id)? {
+            found.push(
+                Finding::warning(
+                    "passport.number",
+                    "duplicate.passport",
+                    Text::new(
+                        format!("Kemungkinan duplikat: nomor paspor yang sama ada di kasus {who}"),
+                        format!("Possible duplicate: case {who} has the same passport number"),
+                    ),
+                )
+                .about(&id),
+            );
         }
     }
     if let (Some(dob), Some(name)) = (p.date_of_birth.as_deref(), p.full_name.as_deref()) {
@@ -135,7 +143,7 @@ pub(crate) fn duplicates(
                         format!("Kemungkinan duplikat: nama mirip dan tanggal lahir sama di kasus {who}"),
                         format!("Possible duplicate: case {who} has a close name and the same date of birth"),
                     ),
-                ));
+                ).about(&id));
             }
         }
     }

@@ -13,4 +13,8 @@ field: string, severity: Severity,
 /**
  * Stable, machine-readable, such as `nik.district`.
  */
-code: string, message: Text, };
+code: string, message: Text, 
+/**
+ * The other case a finding is about (a likely duplicate), so it can be shown beside.
+ */
+other_case?: string, };

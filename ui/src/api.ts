@@ -1,0 +1,61 @@
+// The only way the page talks to Rust: one typed function per command of src-tauri/commands.rs.
+// Argument and result types are generated from the Rust types (src/bindings, ts-rs).
+import { invoke } from "@tauri-apps/api/core";
+import type { AppError } from "./bindings/AppError";
+import type { AppStatus } from "./bindings/AppStatus";
+import type { Case } from "./bindings/Case";
+import type { CasePage } from "./bindings/CasePage";
+import type { DeviceIdentity } from "./bindings/DeviceIdentity";
+import type { Finalize } from "./bindings/Finalize";
+import type { History } from "./bindings/History";
+import type { IntakeRecord } from "./bindings/IntakeRecord";
+import type { Lang } from "./bindings/Lang";
+import type { MrzTd3 } from "./bindings/MrzTd3";
+import type { Report } from "./bindings/Report";
+import type { Saved } from "./bindings/Saved";
+import type { Today } from "./bindings/Today";
+import type { VersionRecord } from "./bindings/VersionRecord";
+
+/** A command's failure as the page handles it: always `{code, message}`. */
+export class CommandError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    const err = e as Partial<AppError> | string;
+    if (typeof err === "object" && err && typeof err.code === "string") {
+      throw new CommandError(err.code, err.message ?? "");
+    }
+    // Arguments Tauri could not read, or the IPC itself failing.
+    throw new CommandError("ipc", String(err));
+  }
+}
+
+export const api = {
+  status: () => call<AppStatus>("status"),
+  createStore: (mission: string, passphrase: string, officer: string) =>
+    call<DeviceIdentity>("create_store", { mission, passphrase, officer }),
+  unlock: (passphrase: string, officer: string) => call<null>("unlock", { passphrase, officer }),
+  lock: () => call<null>("lock"),
+  setLanguage: (lang: Lang) => call<null>("set_language", { lang }),
+  setMission: (mission: string) => call<string>("set_mission", { mission }),
+  check: (record: IntakeRecord) => call<Report>("check", { record }),
+  save: (record: IntakeRecord, reason?: string) =>
+    call<Saved>("save", { record, reason: reason ?? null }),
+  finalize: (id: string) => call<Finalize>("finalize", { id }),
+  case: (id: string) => call<Case>("case", { id }),
+  history: (id: string) => call<History>("history", { id }),
+  version: (id: string, version: number) => call<VersionRecord>("version", { id, version }),
+  cases: (query: string, offset: number, limit: number) =>
+    call<CasePage>("cases", { query, offset, limit }),
+  today: () => call<Today>("today"),
+  readMrz: (line1: string, line2: string) => call<MrzTd3>("read_mrz", { line1, line2 }),
+};

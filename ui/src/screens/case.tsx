@@ -1,0 +1,124 @@
+// One case: how it stands, its record, every saved version and the audit entries about it.
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import type { Case } from "../bindings/Case";
+import type { History } from "../bindings/History";
+import type { IntakeRecord } from "../bindings/IntakeRecord";
+import { newIntake, type Go } from "../app";
+import { describe } from "../errors";
+import { useT } from "../i18n";
+import { RecordView } from "./record-view";
+import { StatusBadge, time } from "./common";
+
+export function CaseScreen(props: { id: string; go: Go }) {
+  const t = useT();
+  const [found, setFound] = useState<Case | null>(null);
+  const [history, setHistory] = useState<History | null>(null);
+  const [shown, setShown] = useState<{ version: number; record: IntakeRecord } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    Promise.all([api.case(props.id), api.history(props.id)]).then(
+      ([c, h]) => {
+        setFound(c);
+        setHistory(h);
+        setShown({ version: c.version, record: c.record });
+      },
+      (e) => setError(describe(t, e)),
+    );
+  }, [props.id]);
+  const show = async (version: number) => {
+    try {
+      const v = await api.version(props.id, version);
+      setShown({ version, record: v.record });
+    } catch (e) {
+      setError(describe(t, e));
+    }
+  };
+  if (error) return <p role="alert" class="error">{error}</p>;
+  if (!found || !history || !shown) return null;
+  return (
+    <section class="screen" aria-labelledby="case-title">
+      <div class="titlebar">
+        <h1 id="case-title">
+          {found.record.person.full_name || "—"} <small>{found.record.ticket ?? ""}</small>
+        </h1>
+        <StatusBadge status={found.status} />
+        <span class="spacer" />
+        <button type="button" onClick={() => props.go({ name: "cases" })}>{t("case.back")}</button>
+        <button type="button" class="primary" id="edit-case" onClick={() => props.go(newIntake(props.id))}>
+          {t("case.edit")}
+        </button>
+      </div>
+      <p class="note">
+        {t("case.id")}: <code>{found.id}</code>
+      </p>
+      <div class="columns">
+        <div>
+          <h2>
+            {t("case.record")} · {t("case.version")} {shown.version}
+          </h2>
+          <RecordView record={shown.record} />
+        </div>
+        <div>
+          <h2>{t("case.versions")}</h2>
+          <table class="grid" id="versions">
+            <thead>
+              <tr>
+                <th>{t("case.version")}</th>
+                <th>{t("case.saved_at")}</th>
+                <th>{t("case.officer")}</th>
+                <th>{t("today.status")}</th>
+                <th>{t("case.reason")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.versions.map((v) => (
+                <tr key={v.version} class={v.version === shown.version ? "current" : ""}>
+                  <td>
+                    <button type="button" class="link" onClick={() => show(v.version)}>
+                      {v.version}
+                    </button>
+                  </td>
+                  <td>{time(v.saved_at)}</td>
+                  <td>{v.officer}</td>
+                  <td>
+                    <StatusBadge status={v.status} />
+                    {v.has_errors && <span class="muted"> · {t("case.errors")}</span>}
+                  </td>
+                  <td>{v.reason ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>{t("case.audit")}</h2>
+          <table class="grid" id="audit">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>{t("case.saved_at")}</th>
+                <th>{t("case.officer")}</th>
+                <th>{t("case.action")}</th>
+                <th>{t("case.version")}</th>
+                <th>hash</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.audit.map((a) => (
+                <tr key={a.seq}>
+                  <td>{a.seq}</td>
+                  <td>{time(a.at)}</td>
+                  <td>{a.officer}</td>
+                  <td>{t(`case.action.${a.action}`)}</td>
+                  <td>{a.version}</td>
+                  <td>
+                    <code title={a.hash}>{a.hash.slice(0, 12)}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  );
+}

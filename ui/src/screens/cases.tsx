@@ -1,0 +1,156 @@
+// Every case, or the matches of what the officer types, in a list that draws only the rows in
+// view: it stays fast with 100,000 cases. Up/Down choose, Enter opens.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../api";
+import type { CaseSummary } from "../bindings/CaseSummary";
+import type { Go } from "../app";
+import { describe } from "../errors";
+import { useT } from "../i18n";
+import { pagesFor, visibleRows } from "../virtual";
+import { StatusBadge, time } from "./common";
+
+const ROW = 36;
+const PAGE = 100;
+
+export function CasesScreen(props: { go: Go }) {
+  const t = useT();
+  const [query, setQuery] = useState("");
+  const [total, setTotal] = useState<number | null>(null);
+  const [rows, setRows] = useState<Map<number, CaseSummary[]>>(new Map());
+  const [scroll, setScroll] = useState(0);
+  const [height, setHeight] = useState(480);
+  const [selected, setSelected] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const list = useRef<HTMLDivElement>(null);
+  // Answers to an older query are dropped: only the latest keystroke's results are shown.
+  const generation = useRef(0);
+  const loading = useRef(new Set<number>());
+
+  const load = async (gen: number, q: string, page: number) => {
+    const key = page;
+    if (loading.current.has(key)) return;
+    loading.current.add(key);
+    try {
+      const result = await api.cases(q, page * PAGE, PAGE);
+      if (gen !== generation.current) return;
+      setTotal(result.total);
+      setRows((old) => new Map(old).set(page, result.items));
+    } catch (e) {
+      if (gen === generation.current) setError(describe(t, e));
+    } finally {
+      loading.current.delete(key);
+    }
+  };
+
+  useEffect(() => {
+    const gen = ++generation.current;
+    loading.current = new Set();
+    setRows(new Map());
+    setSelected(0);
+    setError(null);
+    if (list.current) list.current.scrollTop = 0;
+    setScroll(0);
+    void load(gen, query, 0);
+  }, [query]);
+
+  useEffect(() => {
+    const measure = () => list.current && setHeight(list.current.clientHeight);
+    measure();
+    window.addEventListener("resize", measure);
+    return () => window.removeEventListener("resize", measure);
+  }, []);
+
+  const count = total ?? 0;
+  const view = visibleRows(scroll, height, ROW, count);
+  useEffect(() => {
+    for (const page of pagesFor(view, PAGE)) {
+      if (!rows.has(page)) void load(generation.current, query, page);
+    }
+  }, [view.first, view.last, rows]);
+
+  const row = (i: number): CaseSummary | undefined => rows.get(Math.floor(i / PAGE))?.[i % PAGE];
+  const open = (i: number) => {
+    const c = row(i);
+    if (c) props.go({ name: "case", id: c.id });
+  };
+  const move = (to: number) => {
+    const i = Math.max(0, Math.min(count - 1, to));
+    setSelected(i);
+    const el = list.current;
+    if (!el) return;
+    if (i * ROW < el.scrollTop) el.scrollTop = i * ROW;
+    else if ((i + 1) * ROW > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * ROW - el.clientHeight;
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === "ArrowDown") move(selected + 1);
+    else if (e.key === "ArrowUp") move(selected - 1);
+    else if (e.key === "PageDown") move(selected + Math.floor(height / ROW));
+    else if (e.key === "PageUp") move(selected - Math.floor(height / ROW));
+    else if (e.key === "Enter") open(selected);
+    else return;
+    e.preventDefault();
+  };
+
+  const drawn = [];
+  for (let i = view.first; i < view.last; i++) {
+    const c = row(i);
+    drawn.push(
+      <div
+        key={i}
+        id={`case-row-${i}`}
+        role="option"
+        aria-selected={i === selected}
+        class={i === selected ? "row selected" : "row"}
+        style={{ top: `${i * ROW}px`, height: `${ROW}px` }}
+        onClick={() => open(i)}
+      >
+        {c ? (
+          <>
+            <span class="ticket">{c.ticket ?? "—"}</span>
+            <span class="name">{c.full_name || "—"}</span>
+            <StatusBadge status={c.status} />
+            <span class="when">{time(c.updated_at)}</span>
+          </>
+        ) : (
+          <span class="name muted">{t("cases.loading")}</span>
+        )}
+      </div>,
+    );
+  }
+
+  return (
+    <section class="screen cases" aria-labelledby="cases-title">
+      <h1 id="cases-title">{t("cases.title")}</h1>
+      <label class="search">
+        {t("cases.search")}
+        <input
+          id="search"
+          type="search"
+          autoFocus
+          autoComplete="off"
+          value={query}
+          onInput={(e) => setQuery(e.currentTarget.value)}
+          onKeyDown={onKey}
+          aria-controls="case-list"
+          aria-activedescendant={count ? `case-row-${selected}` : undefined}
+        />
+      </label>
+      <p class="note" id="case-count" aria-live="polite">
+        {total === null ? t("cases.loading") : query.trim() ? t("cases.found", { n: count }) : t("cases.count", { n: count })}
+      </p>
+      {error && <p role="alert" class="error">{error}</p>}
+      {total === 0 && query.trim() !== "" && <p class="empty">{t("cases.none")}</p>}
+      <div
+        id="case-list"
+        class="list"
+        role="listbox"
+        tabIndex={0}
+        ref={list}
+        onKeyDown={onKey}
+        onScroll={(e) => setScroll(e.currentTarget.scrollTop)}
+      >
+        <div style={{ height: `${count * ROW}px`, position: "relative" }}>{drawn}</div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,18 @@
+// Small pieces several screens show the same way.
+import type { CaseStatus } from "../bindings/CaseStatus";
+import { useT } from "../i18n";
+
+export function StatusBadge(props: { status: CaseStatus }) {
+  const t = useT();
+  return <span class={`badge ${props.status}`}>{t(`status.${props.status}`)}</span>;
+}
+
+/** A stored instant (UTC) in the counter's local time: "14:05" today, else the date too. */
+export function time(instant: string): string {
+  const d = new Date(instant);
+  if (Number.isNaN(d.getTime())) return instant;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const sameDay = d.toDateString() === new Date().toDateString();
+  return sameDay ? hm : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+}

@@ -1,0 +1,70 @@
+// The counter's day: how many people were interviewed, how many cases are still drafts or
+// finalised, and today's queue in the order it was served.
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api";
+import type { Today } from "../bindings/Today";
+import type { Go } from "../app";
+import { describe } from "../errors";
+import { useT } from "../i18n";
+import { StatusBadge, time } from "./common";
+
+export function TodayScreen(props: { go: Go }) {
+  const t = useT();
+  const [today, setToday] = useState<Today | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.today().then(setToday, (e) => setError(describe(t, e)));
+  }, []);
+  if (error) return <p role="alert" class="error">{error}</p>;
+  if (!today) return null;
+  return (
+    <section class="screen" aria-labelledby="today-title">
+      <h1 id="today-title">{t("today.title")}</h1>
+      <div class="counts">
+        <Count label={t("today.intakes")} n={today.intakes} id="count-intakes" />
+        <Count label={t("today.drafts")} n={today.drafts} id="count-drafts" />
+        <Count label={t("today.finalised")} n={today.finalised} id="count-finalised" />
+      </div>
+      <h2>{t("today.queue")}</h2>
+      {today.cases.length === 0 ? (
+        <p class="empty">{t("today.empty")}</p>
+      ) : (
+        <table class="grid">
+          <thead>
+            <tr>
+              <th>{t("today.ticket")}</th>
+              <th>{t("today.name")}</th>
+              <th>{t("today.status")}</th>
+              <th>{t("today.changed")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {today.cases.map((c) => (
+              <tr key={c.id}>
+                <td>{c.ticket ?? "—"}</td>
+                <td>
+                  <button type="button" class="link" onClick={() => props.go({ name: "case", id: c.id })}>
+                    {c.full_name || "—"}
+                  </button>
+                </td>
+                <td>
+                  <StatusBadge status={c.status} />
+                </td>
+                <td>{time(c.updated_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Count(props: { label: string; n: number; id: string }) {
+  return (
+    <div class="count" id={props.id}>
+      <span class="n">{props.n}</span>
+      <span>{props.label}</span>
+    </div>
+  );
+}
