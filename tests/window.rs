@@ -6,75 +6,16 @@
 //! Without them the window test is skipped, except under CI, where it fails.
 //! `LOKET_SCREENSHOT=/abs/path.png` also saves a picture of the window there.
 
-use std::io::Write;
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{have, in_ci, on, skipped, xvfb, Killed};
 
 const APP: &str = env!("CARGO_BIN_EXE_loket-app");
 /// The page's accent colour (`ui/style.css`: the card's top border and the heading).
 const ACCENT: [u8; 3] = [0x1f, 0x4e, 0x79];
-
-/// Kills the process when the test ends, however it ends.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
-fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn on(display: &str, program: &str, args: &[&str]) -> Output {
-    Command::new(program)
-        .args(args)
-        .env("DISPLAY", display)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("{program} runs: {e}"))
-}
-
-/// Starts Xvfb on a free display of its own choosing; returns it and the display's name.
-fn xvfb() -> (Killed, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let fd_file = dir.path().join("display");
-    // -displayfd writes the display number it took to the given descriptor (here stdout).
-    let out = std::fs::File::create(&fd_file).unwrap();
-    let server = Killed(
-        Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1366x768x24"])
-            .args(["-nolisten", "tcp"])
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts"),
-    );
-    let started = Instant::now();
-    loop {
-        let number = std::fs::read_to_string(&fd_file).unwrap_or_default();
-        if number.ends_with('\n') {
-            return (server, format!(":{}", number.trim()));
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "Xvfb gave no display within 20 s"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 /// `Some((id, width, height))` of the viewable window titled exactly "Loket".
 fn loket_window(display: &str) -> Option<(String, usize, usize)> {
@@ -120,11 +61,9 @@ fn the_app_opens_a_window_titled_loket_showing_the_page() {
             !in_ci(),
             "CI needs {missing:?} for the window test: scripts/setup installs them"
         );
-        // Straight to stderr, past the test harness's capture, so scripts/test counts it.
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED the window test: {missing:?} not installed (scripts/setup installs them)"
-        );
+        skipped(&format!(
+            "the window test: {missing:?} not installed (scripts/setup installs them)"
+        ));
         return;
     }
     let (_xvfb, display) = xvfb();

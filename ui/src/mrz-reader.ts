@@ -8,7 +8,7 @@ export const MRZ_LINE = /^[A-Z0-9<]{44}$/;
 
 /** What the reader did, once a line is complete. */
 export type ReaderEvent =
-  /** Both lines read; `restore` is what the field held before the reader began typing. */
+  /** Both lines of a zone were read. */
   | { kind: "read"; line1: string; line2: string }
   /** One line of a zone: put `restore` back in the field it was typed into. */
   | { kind: "line"; restore: Restore };
@@ -19,8 +19,9 @@ export interface Restore {
 }
 
 export class MrzReader {
-  private chars = "";
-  private before: Restore | null = null;
+  /** The last 44 characters typed into one field, each with the field's text before it. */
+  private typed: { ch: string; before: string }[] = [];
+  private target: unknown = null;
   private line1: string | null = null;
 
   /**
@@ -30,19 +31,19 @@ export class MrzReader {
    */
   key(key: string, target: unknown, value: string): { events: ReaderEvent[]; swallow: boolean } {
     if (key.length === 1) {
-      if (this.chars === "" || this.before?.target !== target) {
-        this.chars = "";
-        this.before = { target, value };
+      if (this.target !== target) {
+        this.typed = [];
+        this.target = target;
       }
-      this.chars += key;
-      if (this.chars.length > 44) this.chars = this.chars.slice(-44);
+      this.typed.push({ ch: key, before: value });
+      if (this.typed.length > 44) this.typed.shift();
       return { events: [], swallow: false };
     }
-    if (key === "Enter" && this.isLine(this.chars) && this.before) {
-      const line = this.chars;
-      const restore = this.before;
-      this.chars = "";
-      this.before = null;
+    const line = this.typed.map((t) => t.ch).join("");
+    if (key === "Enter" && this.isLine(line)) {
+      // The field as it was before the line's first character.
+      const restore = { target: this.target, value: this.typed[0].before };
+      this.typed = [];
       const events: ReaderEvent[] = [{ kind: "line", restore }];
       if (this.line1 !== null && !line.startsWith("P")) {
         events.push({ kind: "read", line1: this.line1, line2: line });
@@ -61,8 +62,8 @@ export class MrzReader {
   }
 
   reset() {
-    this.chars = "";
-    this.before = null;
+    this.typed = [];
+    this.target = null;
     this.line1 = null;
   }
 }

@@ -53,6 +53,7 @@ export function CasesScreen(props: { go: Go }) {
     void load(gen, query, 0);
   }, [query]);
 
+  useEffect(() => document.getElementById("search")?.focus(), []);
   useEffect(() => {
     const measure = () => list.current && setHeight(list.current.clientHeight);
     measure();
@@ -126,7 +127,7 @@ export function CasesScreen(props: { go: Go }) {
         <input
           id="search"
           type="search"
-          autoFocus
+         
           autoComplete="off"
           value={query}
           onInput={(e) => setQuery(e.currentTarget.value)}

@@ -139,6 +139,11 @@ export function IntakeScreen(props: { caseId?: string; go: Go }) {
     }
   };
 
+  // A new interview starts at its first field.
+  useEffect(() => {
+    if (!props.caseId) document.getElementById(inputId("ticket"))?.focus();
+  }, []);
+
   // Save what is left when the screen closes.
   useEffect(() => () => void (mayAutosave() && saver.flush()), []);
 
@@ -163,9 +168,13 @@ export function IntakeScreen(props: { caseId?: string; go: Go }) {
     if (swallow) e.preventDefault();
     for (const ev of events) {
       if (ev.kind === "line") {
-        const el = ev.restore.target as HTMLElement;
+        const el = ev.restore.target as HTMLInputElement;
         const path = el.dataset?.path;
-        if (path) update(path, ev.restore.value === "" ? undefined : ev.restore.value);
+        if (path) {
+          // Put the text back at once: the reader's next line follows within milliseconds.
+          el.value = ev.restore.value;
+          update(path, ev.restore.value === "" ? undefined : ev.restore.value);
+        }
       } else {
         const lines: [string, string] = [ev.line1, ev.line2];
         setMrz({ lines });

@@ -1,6 +1,6 @@
 // Before anything else: create the store (first run) or unlock it. Nothing of a case is
 // readable until the passphrase is given.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { describe } from "../errors";
 import { useT } from "../i18n";
@@ -27,6 +27,7 @@ export function UnlockScreen(props: { done: () => void; dataDir: string }) {
   const [passphrase, setPassphrase] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => document.getElementById("officer")?.focus(), []);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
@@ -45,7 +46,7 @@ export function UnlockScreen(props: { done: () => void; dataDir: string }) {
       <form onSubmit={submit} class="stack">
         <label>
           {t("unlock.officer")}
-          <input id="officer" autoFocus value={officer} onInput={(e) => setOfficer(e.currentTarget.value)} />
+          <input id="officer" value={officer} onInput={(e) => setOfficer(e.currentTarget.value)} />
         </label>
         <label>
           {t("unlock.passphrase")}
@@ -73,6 +74,7 @@ export function SetupScreen(props: { done: () => void; dataDir: string }) {
   const [again, setAgain] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => document.getElementById("mission")?.focus(), []);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (passphrase !== again) {
@@ -94,7 +96,7 @@ export function SetupScreen(props: { done: () => void; dataDir: string }) {
       <form onSubmit={submit} class="stack">
         <label>
           {t("setup.mission")}
-          <input id="mission" autoFocus value={mission} onInput={(e) => setMission(e.currentTarget.value)} />
+          <input id="mission" value={mission} onInput={(e) => setMission(e.currentTarget.value)} />
         </label>
         <label>
           {t("unlock.officer")}

@@ -1,0 +1,462 @@
+//! The real app, driven as an officer drives it: `loket-app` in a real WebKitGTK window under
+//! a private Xvfb, through tauri-driver and WebKitWebDriver (WebDriver). The store is real.
+//!
+//! Needs Xvfb, tauri-driver (`cargo install tauri-driver`) and WebKitWebDriver (Debian's
+//! webkit2gtk-driver); `scripts/setup` installs them. Without them these tests are skipped,
+//! except under CI, where they fail.
+
+mod support;
+
+use chrono::NaiveDate;
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use loket_core::enums::Sex;
+use loket_core::mrz::{build_td3, Td3Fields};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{have, in_ci, skipped, xvfb, Killed};
+
+const APP: &str = env!("CARGO_BIN_EXE_loket-app");
+const PASSPHRASE: &str = "counter passphrase";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A counter laptop: a display, a WebDriver server for the app, and the app's data directory,
+/// which outlives each start of the app.
+struct Counter {
+    /// One counter at a time: each runs a display, a WebKit process and the app, too much for
+    /// the 2-core build machines to run side by side without timeouts.
+    _turn: std::sync::MutexGuard<'static, ()>,
+    _xvfb: Killed,
+    _driver: Killed,
+    url: String,
+    data: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Counter {
+    /// `None` (and a SKIPPED line) when the tools are missing outside CI.
+    fn new(test: &str) -> Option<Counter> {
+        let missing: Vec<_> = ["Xvfb", "tauri-driver", "WebKitWebDriver"]
+            .into_iter()
+            .filter(|p| !have(p))
+            .collect();
+        if !missing.is_empty() {
+            assert!(
+                !in_ci(),
+                "CI needs {missing:?}: scripts/setup installs them"
+            );
+            skipped(&format!(
+                "{test}: {missing:?} not installed (scripts/setup installs them)"
+            ));
+            return None;
+        }
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+        let (xvfb, display) = xvfb();
+        let data = tempfile::tempdir().unwrap();
+        let (port, native) = (free_port(), free_port());
+        let driver = Killed(
+            Command::new("tauri-driver")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native.to_string(),
+                ])
+                .env("DISPLAY", &display)
+                .env_remove("WAYLAND_DISPLAY")
+                .env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .env("LOKET_DATA_DIR", data.path())
+                .env("HOME", data.path())
+                .env("XDG_CACHE_HOME", data.path().join("cache"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("tauri-driver starts"),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < WAIT, "tauri-driver did not listen");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(Counter {
+            _turn: turn,
+            _xvfb: xvfb,
+            _driver: driver,
+            url,
+            data,
+        })
+    }
+
+    /// Starts the app (a new WebDriver session) and waits for its first screen.
+    async fn start(&self) -> App {
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), json!({ "application": APP }));
+        caps.insert("browserName".into(), json!("wry"));
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("a WebDriver session with loket-app");
+        let app = App { client };
+        app.wait_css("main").await;
+        app
+    }
+
+    /// SIGKILLs the app of this counter (found by its data directory), as a crash or a pulled
+    /// plug would end it.
+    fn kill_app(&self) {
+        let needle = format!("LOKET_DATA_DIR={}", self.data.path().display());
+        let mut killed = 0;
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let pid = entry.file_name().to_string_lossy().into_owned();
+            if pid.parse::<u32>().is_err() {
+                continue;
+            }
+            let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
+            let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+            let ours = environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes());
+            if ours && exe == PathBuf::from(APP) {
+                Command::new("kill").args(["-KILL", &pid]).status().unwrap();
+                killed += 1;
+            }
+        }
+        assert_eq!(killed, 1, "exactly one loket-app of this counter to kill");
+    }
+
+    fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+}
+
+struct App {
+    client: Client,
+}
+
+impl App {
+    async fn wait_css(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    /// Waits until `css` holds text containing `want`; returns the text.
+    async fn wait_text(&self, css: &str, want: &str) -> String {
+        let started = Instant::now();
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                // textContent: WebKit's rendered text leaves out text cut by an ellipsis.
+                if let Ok(Some(text)) = el.prop("textContent").await {
+                    if text.contains(want) {
+                        return text;
+                    }
+                    if started.elapsed() > WAIT {
+                        panic!("{css} says {text:?}, not {want:?}; {}", self.page().await);
+                    }
+                }
+            } else if started.elapsed() > WAIT {
+                panic!(
+                    "{css} did not appear (waiting for {want:?}); {}",
+                    self.page().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// What the page says, for a failure's message.
+    async fn page(&self) -> String {
+        let text = match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(e) => e.to_string(),
+        };
+        // And a picture of it, beside the test binaries.
+        let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-failure.png");
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(&shot, png);
+        }
+        format!(
+            "the page shows ({}): {}",
+            shot.display(),
+            text.replace('\n', " | ")
+        )
+    }
+
+    /// Types into whatever has focus, as a keyboard does.
+    async fn keys(&self, text: &str) {
+        self.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+
+    /// Ctrl + `key`.
+    async fn ctrl(&self, key: &str) {
+        self.keys(&format!("{}{key}{}", Key::Control, Key::Null))
+            .await;
+    }
+
+    async fn focused_id(&self) -> String {
+        let el = self.client.active_element().await.unwrap();
+        el.attr("id").await.unwrap().unwrap_or_default()
+    }
+
+    /// Waits until the element with `id` has focus (as an officer waits for the cursor).
+    async fn wait_focus(&self, id: &str) {
+        let started = Instant::now();
+        while self.focused_id().await != id {
+            assert!(started.elapsed() < WAIT, "#{id} never got focus");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Tabs forward until the element with `id` has focus (keyboard only).
+    async fn tab_to(&self, id: &str) {
+        for _ in 0..80 {
+            if self.focused_id().await == id {
+                return;
+            }
+            self.keys(&Key::Tab.to_string()).await;
+        }
+        panic!("Tab never reached #{id}");
+    }
+
+    async fn value(&self, css: &str) -> String {
+        let el = self.wait_css(css).await;
+        el.prop("value").await.unwrap().unwrap_or_default()
+    }
+
+    async fn quit(self) {
+        self.client.close().await.unwrap();
+    }
+}
+
+/// First run: create the store by keyboard.
+async fn set_up(app: &App) {
+    app.wait_focus("mission").await;
+    let tab = Key::Tab.to_string();
+    app.keys(&format!(
+        "PNH{tab}Rina{tab}{PASSPHRASE}{tab}{PASSPHRASE}{}",
+        Key::Enter
+    ))
+    .await;
+    app.wait_css("header.bar").await;
+}
+
+async fn unlock(app: &App) {
+    app.wait_focus("officer").await;
+    app.keys(&format!("Rina{}{PASSPHRASE}{}", Key::Tab, Key::Enter))
+        .await;
+    app.wait_css("header.bar").await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_intake_by_keyboard_only_from_first_run_to_search_after_restart() {
+    let Some(counter) = Counter::new("the keyboard intake end-to-end test") else {
+        return;
+    };
+    let app = counter.start().await;
+    set_up(&app).await;
+
+    app.ctrl("n").await;
+    app.wait_focus("f-ticket").await;
+    let tab = Key::Tab.to_string();
+    app.keys(&format!("A-101{tab}Siti Aminah{tab}{tab}")).await;
+    app.tab_to("f-person-sex").await;
+    app.keys("P").await; // Perempuan
+    app.keys(&format!(
+        "{tab}1999-04-12{tab}Cianjur{tab}3203005204990001{tab}"
+    ))
+    .await;
+
+    // The NIK's district is 00: an error at the NIK field, in Indonesian.
+    let finding = app
+        .wait_text(
+            "#f-person-nik-findings li[data-code='nik.district']",
+            "kecamatan",
+        )
+        .await;
+    assert!(finding.contains("00"), "{finding}");
+
+    app.tab_to("f-person-nik").await;
+    let erase = Key::Backspace.to_string().repeat(16);
+    app.keys(&format!("{erase}3203415204990001{tab}")).await;
+    app.tab_to("f-passport-status").await;
+    app.keys("Dit").await; // Ditahan pihak lain = confiscated
+    app.tab_to("f-request-document").await;
+    app.keys("S").await; // SPLP
+    app.keys(&format!("{tab}")).await;
+    app.keys("Dit").await; // reason: confiscated
+    app.keys(&format!("{tab}CGK{tab}")).await;
+    app.wait_text("#summary-errors", "Tidak ada kesalahan")
+        .await;
+
+    app.ctrl("\u{e007}").await; // Ctrl+Enter
+    app.wait_text("#notice", "selesai").await;
+    app.wait_text("#save-state", "Tersimpan").await;
+
+    // Find it by part of the name, in another word order.
+    app.ctrl("f").await;
+    app.wait_focus("search").await;
+    app.keys("amin sit").await;
+    app.wait_text("#case-count", "1 ditemukan").await;
+    app.wait_text("#case-row-0", "SITI AMINAH").await;
+    app.quit().await;
+
+    // Restart: the store is locked, and the case is there after unlocking.
+    let app = counter.start().await;
+    unlock(&app).await;
+    app.ctrl("f").await;
+    app.wait_focus("search").await;
+    app.keys("siti").await;
+    let row = app.wait_text("#case-row-0", "SITI AMINAH").await;
+    assert!(row.contains("A-101"), "{row}");
+    assert!(row.contains("Selesai"), "finalised: {row}");
+    app.keys(&Key::Enter.to_string()).await;
+    app.wait_text("#case-title", "SITI AMINAH").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_passport_reader_fills_the_fields_and_a_bad_check_digit_shows() {
+    let Some(counter) = Counter::new("the passport reader end-to-end test") else {
+        return;
+    };
+    let app = counter.start().await;
+    set_up(&app).await;
+    app.ctrl("n").await;
+    app.wait_focus("f-ticket").await;
+    app.keys("A-7").await;
+    // Typed into the ticket field, as a reader types: two lines, each ending with Enter.
+    let [line1, line2] = mrz("C1234567");
+    app.keys(&format!("{line1}{}{line2}{}", Key::Enter, Key::Enter))
+        .await;
+    app.wait_text("#mrz-checks", "cocok").await;
+    app.keys(&Key::Enter.to_string()).await;
+    assert_eq!(app.value("#f-person-full_name").await, "SITI AMINAH");
+    assert_eq!(app.value("#f-passport-number").await, "C1234567");
+    assert_eq!(app.value("#f-person-date_of_birth").await, "1999-04-12");
+    assert_eq!(app.value("#f-passport-expiry_date").await, "2029-06-30");
+    assert_eq!(app.value("#f-person-sex").await, "F");
+    assert_eq!(
+        app.value("#f-ticket").await,
+        "A-7",
+        "the reader's typing was taken back out"
+    );
+
+    // A misread digit: the check fails and says so.
+    app.tab_to("f-notes").await;
+    // One digit of the number misread, its check digit as printed.
+    let bad = line2.replacen("C1234567", "C1234568", 1);
+    app.keys(&format!("{line1}{}{bad}{}", Key::Enter, Key::Enter))
+        .await;
+    let checks = app.wait_text("#mrz-checks", "gagal").await;
+    assert!(checks.contains("nomor dokumen"), "{checks}");
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn one_keystroke_switches_every_visible_label_to_english() {
+    let Some(counter) = Counter::new("the language end-to-end test") else {
+        return;
+    };
+    let app = counter.start().await;
+    set_up(&app).await;
+    app.ctrl("n").await;
+    app.wait_focus("f-ticket").await;
+    let labels = || async {
+        let mut out = Vec::new();
+        for el in app
+            .client
+            .find_all(Locator::Css("label, legend, h1, h2, button, th"))
+            .await
+            .unwrap()
+        {
+            if el.is_displayed().await.unwrap_or(false) {
+                out.push(el.text().await.unwrap());
+            }
+        }
+        out
+    };
+    let before = labels().await;
+    app.ctrl("l").await;
+    app.wait_text("#intake-title", "New intake").await;
+    let after = labels().await;
+    assert_eq!(before.len(), after.len());
+    let unchanged: Vec<_> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b == a && !is_language_neutral(b))
+        .collect();
+    assert!(unchanged.is_empty(), "not translated: {unchanged:?}");
+    app.quit().await;
+    // The choice is kept for the next start (the unlock screen is already in English).
+    let app = counter.start().await;
+    app.wait_text("h1", "Unlock").await;
+    app.quit().await;
+}
+
+/// Labels that are the same word in both languages.
+fn is_language_neutral(text: &str) -> bool {
+    ["NIK", "Visa", "Status", "#", "hash"].contains(&text.split(" (").next().unwrap_or(text).trim())
+        || text.starts_with("Loket")
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_draft_survives_the_app_being_killed_mid_interview() {
+    let Some(counter) = Counter::new("the crash end-to-end test") else {
+        return;
+    };
+    let app = counter.start().await;
+    set_up(&app).await;
+    app.ctrl("n").await;
+    app.wait_focus("f-ticket").await;
+    let tab = Key::Tab.to_string();
+    app.keys(&format!("B-202{tab}Dewi Lestari{tab}")).await;
+    app.wait_text("#save-state", "Tersimpan").await;
+    counter.kill_app();
+    // The driver's session outlived the app; end it so the next start can begin one.
+    let _ = app.client.close().await;
+    assert!(counter.data_dir().join("loket.db").exists());
+
+    let app = counter.start().await;
+    unlock(&app).await;
+    let row = app.wait_text("table.grid tbody", "DEWI LESTARI").await;
+    assert!(row.contains("Draf"), "{row}");
+    app.quit().await;
+}
+
+/// A TD3 zone for an Indonesian passport, with correct check digits.
+fn mrz(number: &str) -> [String; 2] {
+    build_td3(&Td3Fields {
+        document_code: "P".into(),
+        issuing_state: "IDN".into(),
+        primary: "AMINAH".into(),
+        secondary: "SITI".into(),
+        number: number.into(),
+        nationality: "IDN".into(),
+        date_of_birth: NaiveDate::from_ymd_opt(1999, 4, 12).unwrap(),
+        sex: Some(Sex::F),
+        expiry_date: NaiveDate::from_ymd_opt(2029, 6, 30).unwrap(),
+        optional: String::new(),
+    })
+}
