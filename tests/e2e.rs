@@ -245,6 +245,13 @@ impl App {
         el.prop("value").await.unwrap().unwrap_or_default()
     }
 
+    /// A picture of the window's page.
+    async fn shoot(&self, path: &Path) {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(path, png).unwrap();
+    }
+
     async fn quit(self) {
         self.client.close().await.unwrap();
     }
@@ -459,4 +466,104 @@ fn mrz(number: &str) -> [String; 2] {
         expiry_date: NaiveDate::from_ymd_opt(2029, 6, 30).unwrap(),
         optional: String::new(),
     })
+}
+
+/// Not a check: `scripts/screenshots` runs this to picture every screen in both languages
+/// into `docs/screenshots/` (seeded with a few cases), for the README and for review.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "run by scripts/screenshots"]
+async fn screenshots() {
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    let counter = Counter::new("screenshots").expect("the tools of scripts/setup");
+    seed(counter.data_dir());
+    for lang in ["id", "en"] {
+        let app = counter.start().await;
+        if lang == "en" {
+            app.wait_focus("officer").await;
+            app.ctrl("l").await;
+            app.wait_text("h1", "Unlock").await;
+        }
+        let shot = |name: &str| out.join(format!("{name}-{lang}.png"));
+        app.wait_focus("officer").await;
+        app.shoot(&shot("1-unlock")).await;
+        unlock(&app).await;
+        app.wait_css("#count-intakes").await;
+        app.shoot(&shot("2-today")).await;
+
+        app.ctrl("n").await;
+        app.wait_focus("f-ticket").await;
+        let tab = Key::Tab.to_string();
+        app.keys(&format!("A-118{tab}Siti Aminah{tab}{tab}")).await;
+        app.tab_to("f-person-sex").await;
+        app.keys(if lang == "id" { "P" } else { "F" }).await;
+        app.keys(&format!(
+            "{tab}1999-04-12{tab}Cianjur{tab}3203005204990001{tab}"
+        ))
+        .await;
+        app.wait_css("#f-person-nik-findings").await;
+        app.shoot(&shot("3-intake")).await;
+        app.tab_to("f-notes").await;
+        let [line1, line2] = mrz("C1234568");
+        let bad = line2.replacen("C1234568", "C1234567", 1);
+        app.keys(&format!("{line1}{}{bad}{}", Key::Enter, Key::Enter))
+            .await;
+        app.wait_css("#mrz-checks").await;
+        app.shoot(&shot("4-passport-reader")).await;
+        app.keys(&Key::Escape.to_string()).await;
+        app.client
+            .find(Locator::Css("#f-person-full_name-findings button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        app.wait_css(".compare dl").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        app.shoot(&shot("5-duplicate")).await;
+        app.keys(&Key::Escape.to_string()).await;
+
+        app.ctrl("f").await;
+        app.wait_focus("search").await;
+        app.keys("siti").await;
+        app.wait_text("#case-row-0", "SITI").await;
+        app.shoot(&shot("6-cases")).await;
+        app.keys(&Key::Enter.to_string()).await;
+        app.wait_css("#versions").await;
+        app.shoot(&shot("7-case")).await;
+        app.ctrl(",").await;
+        app.wait_css("#settings-mission").await;
+        app.shoot(&shot("8-settings")).await;
+        app.quit().await;
+    }
+}
+
+/// A store with a morning's worth of cases, as the screenshots show it.
+fn seed(dir: &Path) {
+    let (mut store, _) = loket_store::Store::init(dir, PASSPHRASE, "PNH").unwrap();
+    let example: serde_json::Value =
+        serde_json::from_str(include_str!("../crates/core/tests/fixtures/example.json")).unwrap();
+    let people = [
+        ("A-041", "DEWI LESTARI", "3273054708010003", "2001-08-07"),
+        ("A-042", "SITI AMINAH", "3203415204990001", "1999-04-12"),
+        ("A-043", "BUDI SANTOSO", "3578011203950002", "1995-03-12"),
+        ("A-044", "RUDI", "3174022509880004", "1988-09-25"),
+        ("A-045", "SITI NURHALIZA", "3201046302000005", "2000-02-23"),
+    ];
+    for (ticket, name, nik, born) in people {
+        let mut v = example.clone();
+        v.as_object_mut().unwrap().remove("id");
+        v["ticket"] = json!(ticket);
+        v["person"]["full_name"] = json!(name);
+        v["person"]["aliases"] = json!([]);
+        v["person"]["nik"] = json!(nik);
+        v["person"]["date_of_birth"] = json!(born);
+        v["person"]["sex"] = json!(if nik.as_bytes()[6] >= b'4' { "F" } else { "M" });
+        v["passport"]["number"] = serde_json::Value::Null;
+        let record = serde_json::from_value(v).unwrap();
+        let saved = store.save(record, "Rina", None).unwrap();
+        if ticket != "A-045" {
+            store.finalize(&saved.case_id, "Rina").unwrap();
+        }
+    }
 }
