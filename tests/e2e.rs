@@ -129,7 +129,7 @@ impl Counter {
             let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
             let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
             let ours = environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes());
-            if ours && exe == PathBuf::from(APP) {
+            if ours && exe == Path::new(APP) {
                 Command::new("kill").args(["-KILL", &pid]).status().unwrap();
                 killed += 1;
             }
@@ -311,7 +311,7 @@ async fn an_intake_by_keyboard_only_from_first_run_to_search_after_restart() {
     app.keys("Dit").await; // Ditahan pihak lain = confiscated
     app.tab_to("f-request-document").await;
     app.keys("S").await; // SPLP
-    app.keys(&format!("{tab}")).await;
+    app.keys(&tab).await;
     app.keys("Dit").await; // reason: confiscated
     app.keys(&format!("{tab}CGK{tab}")).await;
     app.wait_text("#summary-errors", "Tidak ada kesalahan")
@@ -566,4 +566,173 @@ fn seed(dir: &Path) {
             store.finalize(&saved.case_id, "Rina").unwrap();
         }
     }
+}
+
+/// Not a check: the figures of docs/benchmarks.md for the window, with LOKET_BENCH_CASES
+/// cases (100,000 by default) in the store. Run in release mode:
+/// `cargo test --release --test e2e app_benchmark -- --ignored --nocapture`.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "a benchmark: run it by hand (docs/benchmarks.md)"]
+async fn app_benchmark() {
+    let n: usize = std::env::var("LOKET_BENCH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let counter = Counter::new("the app benchmark").expect("the tools of scripts/setup");
+    let seeding = Instant::now();
+    seed_many(counter.data_dir(), n);
+    eprintln!("seeded {n} cases in {:.0?}", seeding.elapsed());
+
+    let (mut to_unlock, mut unlocking, mut to_list) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rss = Vec::new();
+    let mut keystrokes = Vec::new();
+    for run in 0..5 {
+        let t0 = Instant::now();
+        let app = counter.start().await;
+        app.wait_focus("officer").await;
+        to_unlock.push(t0.elapsed());
+        app.keys(&format!("Rina{}{PASSPHRASE}", Key::Tab)).await;
+        let t1 = Instant::now();
+        app.keys(&Key::Enter.to_string()).await;
+        app.wait_css("#count-intakes").await;
+        unlocking.push(t1.elapsed());
+        let t2 = Instant::now();
+        app.ctrl("f").await;
+        app.wait_css("#case-list[data-shown='q:']").await;
+        app.wait_css("#case-row-0 .name:not(.muted)").await;
+        to_list.push(t2.elapsed());
+        if run == 0 {
+            // Keystroke to the first rows of the new results, measured inside the page.
+            let script = r#"
+                const [query, done] = arguments;
+                const input = document.getElementById('search');
+                const list = document.getElementById('case-list');
+                const t0 = performance.now();
+                input.value = query;
+                input.dispatchEvent(new Event('input', { bubbles: true }));
+                (function poll() {
+                    if (list.dataset.shown === 'q:' + query) done(performance.now() - t0);
+                    else requestAnimationFrame(poll);
+                })();"#;
+            for query in [
+                "s", "si", "sit", "siti", "siti a", "siti am", "nur", "nurh", "budi", "a-1",
+            ] {
+                for _ in 0..5 {
+                    for q in ["", query] {
+                        let ms = app
+                            .client
+                            .execute_async(script, vec![json!(q)])
+                            .await
+                            .unwrap();
+                        if !q.is_empty() {
+                            keystrokes.push(ms.as_f64().unwrap());
+                        }
+                    }
+                }
+            }
+            rss = resident_kib(counter.data_dir());
+        }
+        app.quit().await;
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    keystrokes.sort_by(f64::total_cmp);
+    let pct = |p: f64| keystrokes[((keystrokes.len() - 1) as f64 * p) as usize];
+    println!("cases stored: {n}");
+    println!(
+        "start to the unlock screen (median of 5): {:.0?}",
+        median(&mut to_unlock)
+    );
+    println!(
+        "unlock to the Today screen (median of 5): {:.0?}",
+        median(&mut unlocking)
+    );
+    println!(
+        "Ctrl+F to the first rows of every case (median of 5): {:.0?}",
+        median(&mut to_list)
+    );
+    println!(
+        "keystroke to updated results ({} keystrokes): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        keystrokes.len(),
+        pct(0.5),
+        pct(0.95),
+        pct(1.0)
+    );
+    for (what, kib) in rss {
+        println!("resident memory, {what}: {:.0} MiB", kib as f64 / 1024.0);
+    }
+}
+
+/// `n` cases saved the way the app saves them (synchronous=OFF while seeding only).
+fn seed_many(dir: &Path, n: usize) {
+    let (mut store, _) = loket_store::Store::init(dir, PASSPHRASE, "PNH").unwrap();
+    store.tamper("PRAGMA synchronous = OFF").unwrap();
+    let example: serde_json::Value =
+        serde_json::from_str(include_str!("../crates/core/tests/fixtures/example.json")).unwrap();
+    let given = [
+        "SITI", "DEWI", "NUR", "AYU", "RINA", "BUDI", "AGUS", "EKO", "RUDI", "IKA",
+    ];
+    let family = [
+        "AMINAH", "LESTARI", "HALIZA", "SANTOSO", "WIJAYA", "PRATAMA", "SARI", "PUTRI",
+    ];
+    for i in 0..n {
+        let mut v = example.clone();
+        v.as_object_mut().unwrap().remove("id");
+        let name = format!(
+            "{} {} {}",
+            given[i % given.len()],
+            given[(i / 10) % given.len()],
+            family[(i / 100) % family.len()]
+        );
+        v["ticket"] = json!(format!("A-{i}"));
+        v["person"]["full_name"] = json!(name);
+        v["person"]["aliases"] = json!([]);
+        v["person"]["nik"] = json!(format!("32034152049{:05}", i % 100_000));
+        v["passport"]["number"] = json!(format!("C{:07}", i));
+        // Birth dates spread over 40 years, as at a real counter (duplicate checks look up
+        // the cases born the same day).
+        let born = chrono::NaiveDate::from_ymd_opt(1966, 1, 1).unwrap()
+            + chrono::Days::new((i * 7919 % 14_600) as u64);
+        v["person"]["date_of_birth"] = json!(born.to_string());
+        v["person"]["sex"] = json!(["M", "F"][i % 2]);
+        store
+            .save(serde_json::from_value(v).unwrap(), "Rina", None)
+            .unwrap();
+    }
+    store.tamper("PRAGMA synchronous = FULL").unwrap();
+}
+
+/// Resident memory (VmRSS) of this counter's app process and of the WebKit processes it
+/// started, in KiB.
+fn resident_kib(data: &Path) -> Vec<(String, u64)> {
+    let needle = format!("LOKET_DATA_DIR={}", data.display());
+    let mut app = 0;
+    let mut webkit = 0;
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        if !environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
+            continue;
+        }
+        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let kib: u64 = field("VmRSS:").trim_end_matches(" kB").parse().unwrap_or(0);
+        match field("Name:").as_str() {
+            "loket-app" => app += kib,
+            name if name.starts_with("WebKit") => webkit += kib,
+            _ => {}
+        }
+    }
+    vec![
+        ("the app (Rust, store)".to_string(), app),
+        ("its WebKit processes".to_string(), webkit),
+        ("together".to_string(), app + webkit),
+    ]
 }

@@ -7,7 +7,7 @@ import { MESSAGES, translator } from "./i18n";
 const here = new URL(".", import.meta.url).pathname;
 
 function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
+  return readdirSync(dir).flatMap((name: string) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === "bindings" ? [] : sources(path);
     return /\.tsx?$/.test(name) && !name.endsWith(".test.ts") ? [readFileSync(path, "utf8")] : [];
