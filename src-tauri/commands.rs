@@ -17,8 +17,9 @@ use zeroize::Zeroizing;
 
 include!("command_names.rs");
 
-/// At most this many search results are listed; the officer narrows the query for more.
-pub const SEARCH_LIMIT: usize = 1000;
+/// At most this many matches of a search are counted and listed (reading them is cheap: only
+/// the rows in view are read from the cases table).
+pub const SEARCH_LIMIT: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -219,14 +220,13 @@ pub async fn cases(
                 items: open.store.page(offset.into(), limit.into())?,
             });
         }
-        let found = open.store.search(&query, SEARCH_LIMIT)?;
-        let total = found.len() as u32;
-        let items = found
-            .into_iter()
-            .skip(offset as usize)
-            .take(limit as usize)
-            .collect();
-        Ok(CasePage { total, items })
+        let found =
+            open.store
+                .search_page(&query, offset as usize, limit as usize, SEARCH_LIMIT)?;
+        Ok(CasePage {
+            total: found.total as u32,
+            items: found.items,
+        })
     })
 }
 

@@ -21,6 +21,7 @@ pub use audit::{AuditCheck, AuditEntry};
 pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord};
 pub use error::{Result, StoreError};
 pub use keyring::KdfParams;
+pub use search::SearchPage;
 pub use today::{start_of_local_day, Today};
 
 use error::io;

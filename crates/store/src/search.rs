@@ -8,6 +8,14 @@ use loket_core::{names, Finding, IntakeRecord, Text};
 use rusqlite::{Connection, Transaction};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+/// One stretch of a search's matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPage {
+    /// How many cases match (at most the cap asked for).
+    pub total: usize,
+    pub items: Vec<CaseSummary>,
+}
+
 /// The small integer that names a case inside the name index.
 fn case_no(tx: &Transaction, case_id: &str) -> Result<i64> {
     Ok(tx
@@ -155,42 +163,60 @@ impl Store {
     /// where every word is a prefix of a word of the name or an alias (in any order, accents
     /// and punctuation ignored), most recently changed first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<CaseSummary>> {
+        Ok(self.search_page(query, 0, limit, limit)?.items)
+    }
+
+    /// One stretch of the matches of `query` (in the order of [`Store::search`]): `limit`
+    /// cases from the `offset`-th, and how many matches there are, counting at most `cap`.
+    /// Only the stretch is read from the cases table, so a long list costs no more than a
+    /// short one.
+    pub fn search_page(
+        &self,
+        query: &str,
+        offset: usize,
+        limit: usize,
+        cap: usize,
+    ) -> Result<SearchPage> {
         let q = query.trim();
-        let mut out: Vec<CaseSummary> = Vec::new();
-        if q.is_empty() || limit == 0 {
-            return Ok(out);
-        }
-        // Three lookups, each on its own index.
-        for sql in [
-            "WHERE nik = ?1",
-            "WHERE passport_number = upper(?1)",
-            "WHERE ticket = ?1 COLLATE NOCASE",
-        ] {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM cases {sql} LIMIT ?2"
-            ))?;
-            for row in stmt.query_map((q, limit as i64), summary)? {
-                let row = row?;
-                if !out.iter().any(|c| c.id == row.id) {
-                    out.push(row);
+        let mut nos: Vec<i64> = Vec::new();
+        if !q.is_empty() && cap > 0 {
+            // Three lookups, each on its own index.
+            for sql in [
+                "WHERE nik = ?1",
+                "WHERE passport_number = upper(?1)",
+                "WHERE ticket = ?1 COLLATE NOCASE",
+            ] {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached(&format!("SELECT no FROM cases {sql} LIMIT ?2"))?;
+                for no in stmt.query_map((q, cap as i64), |r| r.get::<_, i64>(0))? {
+                    let no = no?;
+                    if !nos.contains(&no) {
+                        nos.push(no);
+                    }
                 }
             }
+            let exact: HashSet<i64> = nos.iter().copied().collect();
+            for no in self.name_matches(&names::words(q), cap)? {
+                if !exact.contains(&no) {
+                    nos.push(no);
+                }
+            }
+            nos.truncate(cap);
         }
-        let nos = self.name_matches(&names::words(q), limit)?;
         let mut one = self.conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM cases WHERE no = ?1"
         ))?;
-        for no in nos {
-            if out.len() >= limit {
-                break;
-            }
-            let case = one.query_row([no], summary)?;
-            if !out.iter().any(|c| c.id == case.id) {
-                out.push(case);
-            }
-        }
-        out.truncate(limit);
-        Ok(out)
+        let items = nos
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|no| one.query_row([no], summary))
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(SearchPage {
+            total: nos.len(),
+            items,
+        })
     }
 
     /// The cases (by `no`) having a name word starting with each of `words`, most recently
