@@ -373,3 +373,33 @@ fn every_command_is_granted_by_name_and_nothing_else() {
     let unknown = w.invoke("delete_everything", json!({})).unwrap_err();
     assert!(unknown.to_string().contains("not found"), "{unknown}");
 }
+
+#[test]
+fn a_damaged_or_newer_store_is_refused_with_its_reason() {
+    let (dir, w) = unlocked();
+    w.ok("lock", json!({}));
+    let unlock = json!({"passphrase": PASSPHRASE, "officer": "Rina"});
+
+    // Written by a newer Loket: refused, nothing changed.
+    let store = loket_store::Store::open(dir.path(), PASSPHRASE).unwrap();
+    store.tamper("PRAGMA user_version = 99").unwrap();
+    drop(store);
+    let err = w.invoke("unlock", unlock.clone()).unwrap_err();
+    assert_eq!(err["code"], "store.newer");
+    assert!(
+        err["message"].as_str().unwrap().contains("update Loket"),
+        "{err}"
+    );
+
+    // The database replaced by something else: the key does not open it.
+    std::fs::write(dir.path().join("loket.db"), vec![0x5a; 8192]).unwrap();
+    for stale in ["loket.db-wal", "loket.db-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(stale));
+    }
+    assert_eq!(w.error("unlock", unlock.clone()), "store.corrupt");
+
+    // The key file damaged.
+    std::fs::write(dir.path().join("keyring.json"), b"{").unwrap();
+    assert_eq!(w.error("unlock", unlock), "store.keyring");
+    assert_eq!(w.ok("status", json!({}))["store"], "locked");
+}
