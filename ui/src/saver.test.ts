@@ -58,4 +58,14 @@ describe("autosave", () => {
     await saver.flush();
     expect(saver.dirty).toBe(true);
   });
+
+  it("holds changes that must wait, and saves them with the next save", async () => {
+    const { saver, saved } = harness();
+    saver.adopt({ v: "final" });
+    saver.hold({ v: "final, changed" });
+    expect(saver.dirty).toBe(true);
+    expect(saved).toEqual([]);
+    await saver.flush();
+    expect(saved).toEqual(["final, changed"]);
+  });
 });

@@ -38,6 +38,11 @@ export class Saver<R, S> {
     return this.latest;
   }
 
+  /** The record changed but must not be saved yet (a finalised case waiting for a reason). */
+  hold(record: R) {
+    this.latest = record;
+  }
+
   /** Whether the latest record has not been saved yet. */
   get dirty(): boolean {
     return this.latest !== null && JSON.stringify(this.latest) !== this.lastSaved;

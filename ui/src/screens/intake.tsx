@@ -93,7 +93,7 @@ export function IntakeScreen(props: { caseId?: string; go: Go }) {
   const edited = (next: IntakeRecord) => {
     setRecord(next);
     if (mayAutosave()) saver.changed(next);
-    else saver.adopt(saver.current ?? next);
+    else saver.hold(next);
     window.clearTimeout(checkTimer.current);
     checkTimer.current = window.setTimeout(() => {
       api.check(next).then(setReport, () => undefined);
