@@ -17,6 +17,9 @@ use zeroize::Zeroizing;
 
 include!("command_names.rs");
 
+/// The Today screen lists at most this many of the day's cases (the latest).
+pub const TODAY_QUEUE: usize = 1000;
+
 /// At most this many matches of a search are counted and listed (reading them is cheap: only
 /// the rows in view are read from the cases table).
 pub const SEARCH_LIMIT: usize = 100_000;
@@ -232,7 +235,7 @@ pub async fn cases(
 
 #[tauri::command]
 pub async fn today(session: State<'_, Session>) -> Result<Today> {
-    session.with(|open| Ok(open.store.today(&start_of_local_day())?))
+    session.with(|open| Ok(open.store.today(&start_of_local_day(), TODAY_QUEUE)?))
 }
 
 /// The two lines a passport reader typed, parsed; a failed check digit is in `checks`.

@@ -94,13 +94,18 @@ fn status_of(text: String) -> rusqlite::Result<CaseStatus> {
 pub(crate) const SUMMARY_COLUMNS: &str = "id, full_name, status, version, ticket, updated_at";
 
 pub(crate) fn summary(r: &Row) -> rusqlite::Result<CaseSummary> {
+    summary_at(r, 0)
+}
+
+/// A summary from `SUMMARY_COLUMNS` starting at column `at`.
+pub(crate) fn summary_at(r: &Row, at: usize) -> rusqlite::Result<CaseSummary> {
     Ok(CaseSummary {
-        id: r.get(0)?,
-        full_name: r.get(1)?,
-        status: status_of(r.get(2)?)?,
-        version: r.get(3)?,
-        ticket: r.get(4)?,
-        updated_at: r.get(5)?,
+        id: r.get(at)?,
+        full_name: r.get(at + 1)?,
+        status: status_of(r.get(at + 2)?)?,
+        version: r.get(at + 3)?,
+        ticket: r.get(at + 4)?,
+        updated_at: r.get(at + 5)?,
     })
 }
 

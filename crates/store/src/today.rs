@@ -1,6 +1,6 @@
 //! The counter's day at a glance: what the Today screen shows.
 
-use crate::cases::{summary, SUMMARY_COLUMNS};
+use crate::cases::{summary_at, SUMMARY_COLUMNS};
 use crate::error::Result;
 use crate::{CaseSummary, Store};
 use serde::Serialize;
@@ -15,7 +15,8 @@ pub struct Today {
     pub drafts: u32,
     /// Of those, finalised.
     pub finalised: u32,
-    /// Today's cases in the order they were opened: the queue as served.
+    /// Today's cases in the order they were opened (the queue as served); the latest ones
+    /// only, when there are more than were asked for.
     pub cases: Vec<CaseSummary>,
 }
 
@@ -33,21 +34,29 @@ pub fn start_of_local_day() -> String {
 }
 
 impl Store {
-    /// The day that began at `since` (an RFC 3339 instant: the local midnight in UTC).
-    pub fn today(&self, since: &str) -> Result<Today> {
+    /// The day that began at `since` (an RFC 3339 instant: the local midnight in UTC), with
+    /// at most the `queue` most recently opened of its cases (a surge day is long).
+    pub fn today(&self, since: &str, queue: usize) -> Result<Today> {
+        let (intakes, drafts, finalised): (u32, u32, u32) = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*), count(*) FILTER (WHERE status = 'draft'),
+                        count(*) FILTER (WHERE status = 'finalised')
+                 FROM cases WHERE created_at >= ?1",
+            )?
+            .query_row([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM cases WHERE created_at >= ?1 ORDER BY no"
+            "SELECT * FROM (SELECT no, {SUMMARY_COLUMNS} FROM cases WHERE created_at >= ?1
+                            ORDER BY no DESC LIMIT ?2)
+             ORDER BY no"
         ))?;
-        let cases: Vec<CaseSummary> = stmt
-            .query_map([since], summary)?
+        let cases = stmt
+            .query_map((since, queue as i64), |r| summary_at(r, 1))?
             .collect::<rusqlite::Result<_>>()?;
-        let count = |s: loket_core::status::CaseStatus| {
-            cases.iter().filter(|c| c.status == s).count() as u32
-        };
         Ok(Today {
-            intakes: cases.len() as u32,
-            drafts: count(loket_core::status::CaseStatus::Draft),
-            finalised: count(loket_core::status::CaseStatus::Finalised),
+            intakes,
+            drafts,
+            finalised,
             cases,
         })
     }

@@ -57,7 +57,7 @@ fn today_counts_the_cases_opened_since_the_start_of_the_day() {
     let (_dir, mut store) = store_with(3);
     let first = store.list().unwrap().pop().unwrap();
     store.finalize(&first.id, "o1").unwrap();
-    let today = store.today(&start_of_local_day()).unwrap();
+    let today = store.today(&start_of_local_day(), 10).unwrap();
     assert_eq!((today.intakes, today.drafts, today.finalised), (3, 2, 1));
     assert_eq!(
         today.cases[0].ticket.as_deref(),
@@ -65,8 +65,17 @@ fn today_counts_the_cases_opened_since_the_start_of_the_day() {
         "in the order served"
     );
     assert_eq!(today.cases[0].status, CaseStatus::Finalised);
+    // A long day lists its latest cases, still counting them all.
+    let latest = store.today(&start_of_local_day(), 2).unwrap();
+    assert_eq!(latest.intakes, 3);
+    let tickets: Vec<_> = latest
+        .cases
+        .iter()
+        .map(|c| c.ticket.clone().unwrap())
+        .collect();
+    assert_eq!(tickets, ["A-1", "A-2"]);
     // Tomorrow nothing has happened yet.
-    let tomorrow = store.today("9999-12-31T00:00:00.000Z").unwrap();
+    let tomorrow = store.today("9999-12-31T00:00:00.000Z", 10).unwrap();
     assert_eq!((tomorrow.intakes, tomorrow.cases.len()), (0, 0));
 }
 
