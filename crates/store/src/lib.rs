@@ -57,6 +57,8 @@ pub struct DeviceIdentity {
 pub struct Store {
     conn: Connection,
     dir: PathBuf,
+    /// The mission, read once: it is set at init and never changes.
+    mission: String,
 }
 
 impl Store {
@@ -102,7 +104,6 @@ impl Store {
             ("device_id", device_id.as_bytes()),
             ("device_signing_key", signing.to_bytes().as_slice()),
             ("created_at", created_at.as_bytes()),
-            ("audit_head", b"0"),
         ] {
             tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", (k, v))?;
         }
@@ -112,6 +113,7 @@ impl Store {
         let store = Store {
             conn,
             dir: dir.to_path_buf(),
+            mission: mission.to_string(),
         };
         let identity = store.device_identity()?;
         Ok((store, identity))
@@ -153,9 +155,13 @@ impl Store {
             )?;
             tx.commit()?;
         }
+        let mission = conn.query_row("SELECT value FROM meta WHERE key = 'mission'", [], |r| {
+            r.get::<_, Vec<u8>>(0)
+        })?;
         Ok(Store {
             conn,
             dir: dir.to_path_buf(),
+            mission: String::from_utf8_lossy(&mission).into_owned(),
         })
     }
 
@@ -177,7 +183,7 @@ impl Store {
 
     /// The mission this counter serves (set at init).
     pub fn mission(&self) -> Result<String> {
-        self.meta_text("mission")
+        Ok(self.mission.clone())
     }
 
     /// The counter's public identity, for `loket device` and headquarters' enrolment.
