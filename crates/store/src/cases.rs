@@ -228,6 +228,7 @@ impl Store {
         search::index(&tx, no, old_words, &words, seq)?;
         outbox(&tx, &case_id, version, status, &at)?;
         tx.commit()?;
+        self.committed();
         Ok(Saved {
             case_id,
             version,
@@ -277,6 +278,7 @@ impl Store {
         search::touch(&tx, no, &words, seq)?;
         outbox(&tx, id, case.version, CaseStatus::Finalised, &at)?;
         tx.commit()?;
+        self.committed();
         Ok(Finalize::Done {
             version: case.version,
         })

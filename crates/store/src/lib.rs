@@ -11,6 +11,7 @@
 
 mod audit;
 mod cases;
+mod checkpoint;
 mod error;
 mod keyring;
 mod migrations;
@@ -55,6 +56,8 @@ pub struct DeviceIdentity {
 
 /// An open, unlocked store.
 pub struct Store {
+    /// Declared first: stopped (and its connection closed) before `conn`.
+    checkpointer: checkpoint::Checkpointer,
     conn: Connection,
     dir: PathBuf,
     /// The mission, read once: it is set at init and never changes.
@@ -110,11 +113,7 @@ impl Store {
         tx.commit()?;
         // The key file last: until it exists, the store does not.
         keyring::save(dir, &key, passphrase, kdf)?;
-        let store = Store {
-            conn,
-            dir: dir.to_path_buf(),
-            mission: mission.to_string(),
-        };
+        let store = Store::assemble(conn, dir, &key, mission.to_string())?;
         let identity = store.device_identity()?;
         Ok((store, identity))
     }
@@ -158,11 +157,40 @@ impl Store {
         let mission = conn.query_row("SELECT value FROM meta WHERE key = 'mission'", [], |r| {
             r.get::<_, Vec<u8>>(0)
         })?;
+        Store::assemble(
+            conn,
+            dir,
+            &key,
+            String::from_utf8_lossy(&mission).into_owned(),
+        )
+    }
+
+    /// The open store: checkpoints move to their own thread and connection, and the saving
+    /// connection keeps SQLite's automatic checkpoint only as a backstop.
+    fn assemble(
+        conn: Connection,
+        dir: &Path,
+        key: &keyring::DataKey,
+        mission: String,
+    ) -> Result<Store> {
+        let checkpointer = checkpoint::Checkpointer::start(dir, key)?;
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_FRAMES)?;
+        conn.query_row(
+            &format!("PRAGMA journal_size_limit = {}", checkpoint::WAL_SIZE_LIMIT),
+            [],
+            |_| Ok(()),
+        )?;
         Ok(Store {
+            checkpointer,
             conn,
             dir: dir.to_path_buf(),
-            mission: String::from_utf8_lossy(&mission).into_owned(),
+            mission,
         })
+    }
+
+    /// Called after each commit: lets the checkpoint thread count them.
+    pub(crate) fn committed(&self) {
+        self.checkpointer.committed();
     }
 
     /// The directory this store lives in.
@@ -239,7 +267,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 
 /// Opens the database with the raw data key (so SQLCipher runs no key derivation of its own)
 /// and the settings every connection needs.
-fn open_db(dir: &Path, key: &keyring::DataKey, create: bool) -> Result<Connection> {
+pub(crate) fn open_db(dir: &Path, key: &keyring::DataKey, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;

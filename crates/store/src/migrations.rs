@@ -19,7 +19,9 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE cases (
         no              INTEGER PRIMARY KEY,
         id              TEXT NOT NULL UNIQUE,
-        status          TEXT NOT NULL CHECK (status IN ('draft', 'finalised', 'closed')),
+        -- Spelled with OR: `IN (...)` here builds a temporary B-tree on every write.
+        status          TEXT NOT NULL
+                        CHECK (status = 'draft' OR status = 'finalised' OR status = 'closed'),
         version         INTEGER NOT NULL,
         mission         TEXT,
         ticket          TEXT,

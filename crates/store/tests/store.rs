@@ -596,3 +596,23 @@ fn a_renamed_case_is_found_by_its_new_name_only() {
         AuditCheck::Intact { entries: 2 }
     );
 }
+
+#[test]
+fn the_wal_stays_bounded_while_saving_and_is_gone_after_close() {
+    let (dir, mut store) = store();
+    let wal = dir.path().join("loket.db-wal");
+    let mut largest = 0;
+    for i in 0..600 {
+        let r = person("SITI AMINAH", None, None, &format!("W-{i}"));
+        store.save(r, "o1", None).unwrap();
+        largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+    }
+    // SQLite's own automatic checkpoint stays armed as a backstop at 8,000 frames (~33 MB);
+    // the checkpoint thread normally keeps the WAL far below it.
+    assert!(largest < 40 << 20, "WAL grew to {largest} bytes");
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    drop(store);
+    assert!(!wal.exists(), "the WAL outlived the store");
+    let store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    assert_eq!(store.count().unwrap(), 600);
+}
