@@ -616,3 +616,11 @@ fn the_wal_stays_bounded_while_saving_and_is_gone_after_close() {
     let store = Store::open(dir.path(), PASSPHRASE).unwrap();
     assert_eq!(store.count().unwrap(), 600);
 }
+
+#[test]
+fn a_store_can_move_to_another_thread() {
+    // The app keeps the store in its state behind a lock; the checkpoint thread must not
+    // change that.
+    fn send<T: Send>() {}
+    send::<Store>();
+}
