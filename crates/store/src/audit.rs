@@ -1,14 +1,17 @@
 //! The append-only audit log: who did what to which case version, as ids and hashes only.
 //!
 //! Each entry's hash covers the previous entry's hash, so editing, inserting or deleting an
-//! entry breaks the chain; the head is also kept in `meta`, and every case version must have
-//! its entry, so removing the newest entries is caught too.
+//! entry breaks the chain. The head is kept too, without a row of its own: every change
+//! rewrites its case's row anyway, and that row names the change's entry (`changed`, its seq,
+//! and `changed_hash`, its hash). Every case must find its entry, the newest case the last
+//! entry, and every case version must have its entry, so removing the newest entries (or
+//! rewriting them with fresh hashes) is caught too.
 
 use crate::error::Result;
 use crate::Store;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -51,8 +54,9 @@ fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
-/// Appends one entry in the caller's transaction; returns its sequence number.
-pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<i64> {
+/// Appends one entry in the caller's transaction; returns its sequence number and hash, which
+/// the caller writes into the case's row (the chain head).
+pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<(i64, String)> {
     let (last_seq, prev): (i64, String) = tx
         .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -67,13 +71,20 @@ pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<i64> {
     .execute(
         rusqlite::params![seq, e.at, e.officer, e.action, e.case_id, e.version, e.record_sha256, prev, hash],
     )?;
-    tx.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'audit_head'")?
-        .execute([format!("{seq}:{hash}").as_bytes()])?;
-    Ok(seq)
+    Ok((seq, hash))
 }
 
 fn verify(conn: &Connection) -> Result<AuditCheck> {
     let broken = |seq: Option<i64>, why: String| Ok(AuditCheck::Broken { seq, why });
+    // The entry each case names as its last change: seq -> (case, hash).
+    let mut heads: HashMap<i64, (String, String)> = HashMap::new();
+    let mut newest = 0i64;
+    let mut stmt = conn.prepare("SELECT changed, id, changed_hash FROM cases")?;
+    for row in stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))? {
+        let (seq, head): (i64, (String, String)) = row?;
+        newest = newest.max(seq);
+        heads.insert(seq, head);
+    }
     let mut stmt = conn.prepare(
         "SELECT seq, at, officer, action, case_id, version, record_sha256, prev_hash, hash
          FROM audit ORDER BY seq",
@@ -114,27 +125,28 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
                 "its content was changed after it was written".into(),
             );
         }
+        if let Some((head_case, head_hash)) = heads.remove(&seq) {
+            if head_case != case_id || head_hash != hash {
+                return broken(
+                    Some(seq),
+                    format!("it is not the entry case {head_case} was last changed by"),
+                );
+            }
+        }
         prev = hash;
         expected_seq += 1;
     }
     let entries = (expected_seq - 1) as u64;
-    let head: Vec<u8> =
-        conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| {
-            r.get(0)
-        })?;
-    let head = String::from_utf8_lossy(&head).into_owned();
-    let last = if entries == 0 {
-        "0".to_string()
-    } else {
-        format!("{entries}:{prev}")
-    };
-    if head != last {
+    if newest > expected_seq - 1 {
         return broken(
             None,
-            format!(
-                "the log ends at entry {entries} but was last written at entry {}",
-                head.split(':').next().unwrap_or("?")
-            ),
+            format!("the log ends at entry {entries} but was last written at entry {newest}"),
+        );
+    }
+    if let Some((seq, (case_id, _))) = heads.into_iter().min_by_key(|(seq, _)| *seq) {
+        return broken(
+            None,
+            format!("case {case_id} was last changed by entry {seq}, which is not in the log"),
         );
     }
     // Every saved version has its entry, with the hash of the record as stored.

@@ -124,8 +124,9 @@ impl Store {
         officer: &str,
         reason: Option<&str>,
     ) -> Result<Saved> {
-        let mission = self.mission()?;
-        normalize(&mut record, &mission, || uuid::Uuid::now_v7().to_string());
+        normalize(&mut record, &self.mission, || {
+            uuid::Uuid::now_v7().to_string()
+        });
         let case_id = record.id.clone().unwrap_or_default();
         if uuid::Uuid::parse_str(&case_id).is_err() {
             return Err(StoreError::InvalidCaseId(case_id));
@@ -135,22 +136,22 @@ impl Store {
         let text = serde_json::to_string(&record).expect("a record always serializes");
         let sha = hex::encode(Sha256::digest(text.as_bytes()));
         let at = now();
+        let words = search::words(&record);
 
         let tx = self.conn.transaction()?;
         report
             .findings
             .extend(search::duplicates(&tx, &record, &case_id)?);
-        let current: Option<(CaseStatus, u32)> = tx
-            .query_row(
-                "SELECT status, version FROM cases WHERE id = ?1",
-                [&case_id],
-                |r| Ok((status_of(r.get(0)?)?, r.get(1)?)),
-            )
+        let current: Option<(i64, CaseStatus, u32, String)> = tx
+            .prepare_cached("SELECT no, status, version, words FROM cases WHERE id = ?1")?
+            .query_row([&case_id], |r| {
+                Ok((r.get(0)?, status_of(r.get(1)?)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?;
-        let (version, status) = match current {
+        let (version, status) = match &current {
             None => (1, CaseStatus::Draft),
-            Some((CaseStatus::Draft, v)) => (v + 1, CaseStatus::Draft),
-            Some((closed_or_final, v)) => {
+            Some((_, CaseStatus::Draft, v, _)) => (v + 1, CaseStatus::Draft),
+            Some((_, closed_or_final, v, _)) => {
                 if reason.is_none() {
                     return Err(StoreError::ReasonRequired {
                         id: case_id,
@@ -165,39 +166,7 @@ impl Store {
                 (v + 1, status)
             }
         };
-        let p = &record.person;
-        let passport = record.passport.as_ref().and_then(|p| p.number.clone());
-        tx.prepare_cached(
-            "INSERT INTO cases (id, no, status, version, mission, ticket, full_name, date_of_birth,
-                                nik, passport_number, created_at, updated_at)
-             VALUES (?1, (SELECT coalesce(max(no), 0) + 1 FROM cases),
-                     ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
-             ON CONFLICT (id) DO UPDATE SET status = ?2, version = ?3, mission = ?4, ticket = ?5,
-                 full_name = ?6, date_of_birth = ?7, nik = ?8, passport_number = ?9, updated_at = ?10",
-        )?
-        .execute(
-            rusqlite::params![
-                case_id,
-                status.as_str(),
-                version,
-                record.mission,
-                record.ticket,
-                p.full_name.clone().unwrap_or_default(),
-                p.date_of_birth,
-                p.nik.clone().filter(|n| !n.is_empty()),
-                passport.filter(|n| !n.is_empty()),
-                at
-            ],
-        )?;
-        tx.prepare_cached(
-            "INSERT INTO case_versions (case_id, version, status, record, record_sha256, has_errors,
-                                        saved_at, officer, reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(
-            rusqlite::params![case_id, version, status.as_str(), text, sha, report.has_errors(), at, officer, reason],
-        )?;
-        let seq = audit::append(
+        let (seq, hash) = audit::append(
             &tx,
             &Entry {
                 at: &at,
@@ -208,9 +177,71 @@ impl Store {
                 record_sha256: &sha,
             },
         )?;
-        search::index(&tx, &case_id, &record, seq)?;
+        let p = &record.person;
+        let passport = record.passport.as_ref().and_then(|p| p.number.as_deref());
+        let words_text = words
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let columns = rusqlite::params![
+            status.as_str(),
+            version,
+            record.mission,
+            record.ticket,
+            p.full_name.as_deref().unwrap_or_default(),
+            p.date_of_birth,
+            p.nik.as_deref().filter(|n| !n.is_empty()),
+            passport.filter(|n| !n.is_empty()),
+            at,
+            words_text,
+            seq,
+            hash,
+            case_id,
+        ];
+        let (no, old_words) = match &current {
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO cases (status, version, mission, ticket, full_name, date_of_birth,
+                                        nik, passport_number, created_at, updated_at, words,
+                                        changed, changed_hash, id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)",
+                )?
+                .execute(columns)?;
+                (tx.last_insert_rowid(), None)
+            }
+            Some((no, _, _, old_words)) => {
+                tx.prepare_cached(
+                    "UPDATE cases SET status = ?1, version = ?2, mission = ?3, ticket = ?4,
+                         full_name = ?5, date_of_birth = ?6, nik = ?7, passport_number = ?8,
+                         updated_at = ?9, words = ?10, changed = ?11, changed_hash = ?12
+                     WHERE id = ?13",
+                )?
+                .execute(columns)?;
+                (*no, Some(old_words.as_str()))
+            }
+        };
+        tx.prepare_cached(
+            "INSERT INTO case_versions (vid, case_id, version, status, record, record_sha256,
+                                        has_errors, saved_at, officer, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(rusqlite::params![
+            vid(no, version),
+            case_id,
+            version,
+            status.as_str(),
+            text,
+            sha,
+            report.has_errors(),
+            at,
+            officer,
+            reason
+        ])?;
+        search::index(&tx, no, old_words, &words, seq)?;
         outbox(&tx, &case_id, version, status, &at)?;
         tx.commit()?;
+        self.committed();
         Ok(Saved {
             case_id,
             version,
@@ -235,14 +266,13 @@ impl Store {
         }
         let at = now();
         let tx = self.conn.transaction()?;
-        let sha: String = tx.query_row(
-            "SELECT record_sha256 FROM case_versions WHERE case_id = ?1 AND version = ?2",
-            rusqlite::params![id, case.version],
-            |r| r.get(0),
-        )?;
-        tx.prepare_cached("UPDATE cases SET status = 'finalised', updated_at = ?2 WHERE id = ?1")?
-            .execute(rusqlite::params![id, at])?;
-        let seq = audit::append(
+        let (no, words): (i64, String) = tx
+            .prepare_cached("SELECT no, words FROM cases WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let sha: String = tx
+            .prepare_cached("SELECT record_sha256 FROM case_versions WHERE vid = ?1")?
+            .query_row([vid(no, case.version)], |r| r.get(0))?;
+        let (seq, hash) = audit::append(
             &tx,
             &Entry {
                 at: &at,
@@ -253,9 +283,15 @@ impl Store {
                 record_sha256: &sha,
             },
         )?;
-        search::touch(&tx, id, seq)?;
+        tx.prepare_cached(
+            "UPDATE cases SET status = 'finalised', updated_at = ?2, changed = ?3, changed_hash = ?4
+             WHERE no = ?1",
+        )?
+        .execute(rusqlite::params![no, at, seq, hash])?;
+        search::touch(&tx, no, &words, seq)?;
         outbox(&tx, id, case.version, CaseStatus::Finalised, &at)?;
         tx.commit()?;
+        self.committed();
         Ok(Finalize::Done {
             version: case.version,
         })
@@ -267,7 +303,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT c.status, c.version, v.record FROM cases c
-                 JOIN case_versions v ON v.case_id = c.id AND v.version = c.version
+                 JOIN case_versions v ON v.vid = (c.no << 32) + c.version
                  WHERE c.id = ?1",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -286,22 +322,28 @@ impl Store {
 
     /// Every version of case `id`, oldest first (empty when there is no such case).
     pub fn versions(&self, id: &str) -> Result<Vec<VersionInfo>> {
+        let Some(no) = self.case_no(id)? else {
+            return Ok(Vec::new());
+        };
         let mut stmt = self.conn.prepare(
             "SELECT version, status, saved_at, officer, reason, record_sha256, has_errors
-             FROM case_versions WHERE case_id = ?1 ORDER BY version",
+             FROM case_versions WHERE vid >= ?1 AND vid < ?2 ORDER BY vid",
         )?;
-        let rows = stmt.query_map([id], version_info)?;
+        let rows = stmt.query_map([vid(no, 0), vid(no + 1, 0)], version_info)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// One version of case `id`, with its record.
     pub fn version(&self, id: &str, version: u32) -> Result<Option<VersionRecord>> {
+        let Some(no) = self.case_no(id)? else {
+            return Ok(None);
+        };
         let row = self
             .conn
             .query_row(
                 "SELECT version, status, saved_at, officer, reason, record_sha256, has_errors, record
-                 FROM case_versions WHERE case_id = ?1 AND version = ?2",
-                rusqlite::params![id, version],
+                 FROM case_versions WHERE vid = ?1",
+                [vid(no, version)],
                 |r| Ok((version_info(r)?, r.get::<_, String>(7)?)),
             )
             .optional()?;
@@ -323,11 +365,11 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// `limit` cases from the `offset`-th, most recently changed first: one screenful of a
-    /// list too long to load whole.
+    /// `limit` cases from the `offset`-th, the newest first: one screenful of a list too long
+    /// to load whole (read in the table's own order, so any stretch costs the same).
     pub fn page(&self, offset: u64, limit: u64) -> Result<Vec<CaseSummary>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM cases ORDER BY updated_at DESC, id LIMIT ?1 OFFSET ?2"
+            "SELECT {SUMMARY_COLUMNS} FROM cases ORDER BY no DESC LIMIT ?1 OFFSET ?2"
         ))?;
         let rows = stmt.query_map([limit as i64, offset as i64], summary)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -342,6 +384,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The small integer key of case `id`.
+    fn case_no(&self, id: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT no FROM cases WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
     /// How many cases the store holds.
     pub fn count(&self) -> Result<u64> {
         let n: i64 = self
@@ -349,6 +400,11 @@ impl Store {
             .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
         Ok(n as u64)
     }
+}
+
+/// The key of version `version` of the case numbered `no` in `case_versions`.
+fn vid(no: i64, version: u32) -> i64 {
+    (no << 32) + i64::from(version)
 }
 
 fn version_info(r: &Row) -> rusqlite::Result<VersionInfo> {

@@ -12,10 +12,16 @@ pub const MIGRATIONS: &[&str] = &[
         value BLOB NOT NULL
     ) STRICT;
 
+    -- `no` is the case's small integer key (the name index and the versions use it); `changed`
+    -- and `changed_hash` name the audit entry of the case's last change, so the case row
+    -- written by every change also carries the audit chain's head (no separate row to update).
+    -- `words` are the name words this case has in `name_tokens`.
     CREATE TABLE cases (
-        id              TEXT PRIMARY KEY,
-        no              INTEGER NOT NULL UNIQUE,
-        status          TEXT NOT NULL CHECK (status IN ('draft', 'finalised', 'closed')),
+        no              INTEGER PRIMARY KEY,
+        id              TEXT NOT NULL UNIQUE,
+        -- Spelled with OR: `IN (...)` here builds a temporary B-tree on every write.
+        status          TEXT NOT NULL
+                        CHECK (status = 'draft' OR status = 'finalised' OR status = 'closed'),
         version         INTEGER NOT NULL,
         mission         TEXT,
         ticket          TEXT,
@@ -24,16 +30,20 @@ pub const MIGRATIONS: &[&str] = &[
         nik             TEXT,
         passport_number TEXT,
         created_at      TEXT NOT NULL,
-        updated_at      TEXT NOT NULL
-    ) STRICT, WITHOUT ROWID;
+        updated_at      TEXT NOT NULL,
+        words           TEXT NOT NULL,
+        changed         INTEGER NOT NULL,
+        changed_hash    TEXT NOT NULL
+    ) STRICT;
     CREATE INDEX cases_nik ON cases (nik) WHERE nik IS NOT NULL;
     CREATE INDEX cases_passport ON cases (passport_number) WHERE passport_number IS NOT NULL;
     CREATE INDEX cases_ticket ON cases (ticket COLLATE NOCASE) WHERE ticket IS NOT NULL;
     CREATE INDEX cases_date_of_birth ON cases (date_of_birth) WHERE date_of_birth IS NOT NULL;
-    CREATE INDEX cases_updated ON cases (updated_at);
 
-    -- Every save, whole; never updated or deleted.
+    -- Every save, whole; never updated or deleted. `vid` is (case no << 32) + version: one
+    -- B-tree serves both the rows and the lookup by case and version.
     CREATE TABLE case_versions (
+        vid           INTEGER PRIMARY KEY,
         case_id       TEXT NOT NULL REFERENCES cases (id),
         version       INTEGER NOT NULL,
         status        TEXT NOT NULL,
@@ -42,8 +52,7 @@ pub const MIGRATIONS: &[&str] = &[
         has_errors    INTEGER NOT NULL,
         saved_at      TEXT NOT NULL,
         officer       TEXT NOT NULL,
-        reason        TEXT,
-        PRIMARY KEY (case_id, version)
+        reason        TEXT
     ) STRICT;
     CREATE TRIGGER case_versions_no_update BEFORE UPDATE ON case_versions
         BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
@@ -79,14 +88,14 @@ pub const MIGRATIONS: &[&str] = &[
 
     -- Each word of each name and alias, for search in any word order. Cases are named by
     -- their small integer `no`, and `changed` (the audit entry of the case's last change)
-    -- rides along, so a search ranks by recency from this index alone.
+    -- rides along, so a search ranks by recency from this index alone. A case's words are
+    -- found again through `cases.words`, so no second index on `case_no` is kept up to date.
     CREATE TABLE name_tokens (
         token   TEXT NOT NULL,
         case_no INTEGER NOT NULL REFERENCES cases (no),
         changed INTEGER NOT NULL,
         PRIMARY KEY (token, case_no)
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX name_tokens_case ON name_tokens (case_no);
     "#,
 ];
 

@@ -16,44 +16,55 @@ pub struct SearchPage {
     pub items: Vec<CaseSummary>,
 }
 
-/// The small integer that names a case inside the name index.
-fn case_no(tx: &Transaction, case_id: &str) -> Result<i64> {
-    Ok(tx
-        .prepare_cached("SELECT no FROM cases WHERE id = ?1")?
-        .query_row([case_id], |r| r.get(0))?)
-}
-
-/// Replaces the name words indexed for `case_id` (full name and aliases); `changed` is the
-/// audit entry of this change, the recency searches rank by.
-pub(crate) fn index(
-    tx: &Transaction,
-    case_id: &str,
-    record: &IntakeRecord,
-    changed: i64,
-) -> Result<()> {
-    let no = case_no(tx, case_id)?;
-    tx.prepare_cached("DELETE FROM name_tokens WHERE case_no = ?1")?
-        .execute([no])?;
+/// The name words of `record` (full name and aliases), as the name index holds them.
+pub(crate) fn words(record: &IntakeRecord) -> BTreeSet<String> {
     let p = &record.person;
-    let tokens: BTreeSet<String> = p
-        .full_name
+    p.full_name
         .iter()
         .chain(p.aliases.iter().flatten())
         .flat_map(|n| names::words(n))
-        .collect();
+        .collect()
+}
+
+/// Brings the name words indexed for case `no` from `old` (its `cases.words`, absent for a new
+/// case) to `new`; `changed` is the audit entry of this change, the recency searches rank by.
+/// Only the words themselves are touched, by primary key.
+pub(crate) fn index(
+    tx: &Transaction,
+    no: i64,
+    old: Option<&str>,
+    new: &BTreeSet<String>,
+    changed: i64,
+) -> Result<()> {
+    let old: BTreeSet<&str> = old
+        .map(|o| o.split(' ').filter(|w| !w.is_empty()).collect())
+        .unwrap_or_default();
+    let mut delete =
+        tx.prepare_cached("DELETE FROM name_tokens WHERE token = ?1 AND case_no = ?2")?;
+    for gone in old.iter().filter(|w| !new.contains(**w)) {
+        delete.execute((gone, no))?;
+    }
+    let mut update =
+        tx.prepare_cached("UPDATE name_tokens SET changed = ?3 WHERE token = ?1 AND case_no = ?2")?;
     let mut insert =
         tx.prepare_cached("INSERT INTO name_tokens (token, case_no, changed) VALUES (?1, ?2, ?3)")?;
-    for token in tokens {
-        insert.execute((token, no, changed))?;
+    for word in new {
+        if old.contains(word.as_str()) {
+            update.execute((word, no, changed))?;
+        } else {
+            insert.execute((word, no, changed))?;
+        }
     }
     Ok(())
 }
 
 /// Keeps the index's recency in step when a case changes without a new version.
-pub(crate) fn touch(tx: &Transaction, case_id: &str, changed: i64) -> Result<()> {
-    let no = case_no(tx, case_id)?;
-    tx.prepare_cached("UPDATE name_tokens SET changed = ?2 WHERE case_no = ?1")?
-        .execute((no, changed))?;
+pub(crate) fn touch(tx: &Transaction, no: i64, words: &str, changed: i64) -> Result<()> {
+    let mut update =
+        tx.prepare_cached("UPDATE name_tokens SET changed = ?3 WHERE token = ?1 AND case_no = ?2")?;
+    for word in words.split(' ').filter(|w| !w.is_empty()) {
+        update.execute((word, no, changed))?;
+    }
     Ok(())
 }
 

@@ -552,3 +552,75 @@ fn search_ranks_the_most_recently_changed_case_first() {
     store.finalize(&aminah, "o1").unwrap();
     assert_eq!(ids(&store), vec![aminah, rahayu]);
 }
+
+#[test]
+fn audit_verify_finds_a_deleted_last_entry_that_made_no_version() {
+    // The newest entry is a finalisation: no case version points at it, the case row does.
+    let (_dir, mut store) = store_with(2);
+    let id = store.list().unwrap()[0].id.clone();
+    store.finalize(&id, "o1").unwrap();
+    assert_eq!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Intact { entries: 3 }
+    );
+    store
+        .tamper("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3;")
+        .unwrap();
+    match store.verify_audit().unwrap() {
+        AuditCheck::Broken { seq: None, why } => assert!(why.contains("entry 2"), "{why}"),
+        other => panic!("tail deletion not found: {other:?}"),
+    }
+}
+
+#[test]
+fn a_renamed_case_is_found_by_its_new_name_only() {
+    let (_dir, mut store) = store();
+    let saved = store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap();
+    let mut r = store.case(&saved.case_id).unwrap().unwrap().record;
+    r.person.full_name = Some("SITI RAHAYU".into());
+    r.person.aliases = Some(vec!["Ayu Lestari".into()]);
+    store.save(r, "o1", None).unwrap();
+    let found = |q: &str| store.search(q, 10).unwrap().len();
+    assert_eq!(found("aminah"), 0);
+    assert_eq!(found("rahayu siti"), 1);
+    assert_eq!(found("lestari"), 1);
+    let v = store.versions(&saved.case_id).unwrap();
+    assert_eq!(v.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2]);
+    assert!(store.version(&saved.case_id, 1).unwrap().is_some());
+    assert!(store.version(&saved.case_id, 3).unwrap().is_none());
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    assert_eq!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Intact { entries: 2 }
+    );
+}
+
+#[test]
+fn the_wal_stays_bounded_while_saving_and_is_gone_after_close() {
+    let (dir, mut store) = store();
+    let wal = dir.path().join("loket.db-wal");
+    let mut largest = 0;
+    for i in 0..600 {
+        let r = person("SITI AMINAH", None, None, &format!("W-{i}"));
+        store.save(r, "o1", None).unwrap();
+        largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+    }
+    // SQLite's own automatic checkpoint stays armed as a backstop at 8,000 frames (~33 MB);
+    // the checkpoint thread normally keeps the WAL far below it.
+    assert!(largest < 40 << 20, "WAL grew to {largest} bytes");
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    drop(store);
+    assert!(!wal.exists(), "the WAL outlived the store");
+    let store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    assert_eq!(store.count().unwrap(), 600);
+}
+
+#[test]
+fn a_store_can_move_to_another_thread() {
+    // The app keeps the store in its state behind a lock; the checkpoint thread must not
+    // change that.
+    fn send<T: Send>() {}
+    send::<Store>();
+}

@@ -18,6 +18,7 @@ drafts: number,
  */
 finalised: number, 
 /**
- * Today's cases in the order they were opened: the queue as served.
+ * Today's cases in the order they were opened (the queue as served); the latest ones
+ * only, when there are more than were asked for.
  */
 cases: Array<CaseSummary>, };
