@@ -8,6 +8,7 @@ use std::fs::{File, TryLockError};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 /// The unlocked store and who unlocked it (named in every audit entry).
 pub struct Open {
@@ -28,6 +29,8 @@ pub struct Session {
 
 /// The lock file beside the store.
 const LOCK_FILE: &str = "window.lock";
+/// How long a new window waits for one that is closing to let go of the data directory.
+const LOCK_PATIENCE: Duration = Duration::from_secs(5);
 
 impl Session {
     /// The session of the window on data directory `dir` (created, private, if missing).
@@ -41,10 +44,19 @@ impl Session {
             .truncate(false)
             .write(true)
             .open(dir.join(LOCK_FILE))?;
-        let in_use = match file.try_lock() {
-            Ok(()) => false,
-            Err(TryLockError::WouldBlock) => true,
-            Err(TryLockError::Error(e)) => return Err(e),
+        // A window closed a moment ago may still be finishing (closing its store): give it
+        // a few seconds before calling the folder taken.
+        let mut waited = Duration::ZERO;
+        let in_use = loop {
+            match file.try_lock() {
+                Ok(()) => break false,
+                Err(TryLockError::WouldBlock) if waited < LOCK_PATIENCE => {
+                    std::thread::sleep(Duration::from_millis(100));
+                    waited += Duration::from_millis(100);
+                }
+                Err(TryLockError::WouldBlock) => break true,
+                Err(TryLockError::Error(e)) => return Err(e),
+            }
         };
         let settings = Settings::load(&dir);
         Ok(Session {

@@ -105,12 +105,24 @@ impl Counter {
         let mut caps = serde_json::Map::new();
         caps.insert("tauri:options".into(), json!({ "application": APP }));
         caps.insert("browserName".into(), json!("wry"));
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&self.url)
-            .await
-            .expect("a WebDriver session with loket-app");
+        // After a killed app the driver may refuse the first new session while it cleans up.
+        let mut attempt = 0;
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&self.url)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if attempt < 3 => {
+                    attempt += 1;
+                    eprintln!("new WebDriver session failed ({e}); trying again");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+                Err(e) => panic!("a WebDriver session with loket-app: {e}"),
+            }
+        };
         let app = App { client };
         app.wait_css("main").await;
         app
@@ -224,7 +236,9 @@ impl App {
     async fn wait_focus(&self, id: &str) {
         let started = Instant::now();
         while self.focused_id().await != id {
-            assert!(started.elapsed() < WAIT, "#{id} never got focus");
+            if started.elapsed() > WAIT {
+                panic!("#{id} never got focus; {}", self.page().await);
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
