@@ -6,6 +6,7 @@ import type { CaseSummary } from "../bindings/CaseSummary";
 import type { Go } from "../app";
 import { describe } from "../errors";
 import { useT } from "../i18n";
+import { mark } from "../marks";
 import { pagesFor, visibleRows } from "../virtual";
 import { StatusBadge, time } from "./common";
 
@@ -28,35 +29,49 @@ export function CasesScreen(props: { go: Go }) {
   const generation = useRef(0);
   const loading = useRef(new Set<number>());
 
-  const load = async (gen: number, q: string, page: number) => {
-    const key = page;
-    if (loading.current.has(key)) return;
-    loading.current.add(key);
+  /** Loads one page of `q`'s rows; `fresh` replaces the list (a new query) when it arrives. */
+  const load = async (gen: number, q: string, page: number, fresh = false) => {
+    const pending = loading.current;
+    if (pending.has(page)) return;
+    pending.add(page);
     try {
       const result = await api.cases(q, page * PAGE, PAGE);
       if (gen !== generation.current) return;
       setTotal(result.total);
-      setRows((old) => new Map(old).set(page, result.items));
+      if (fresh) {
+        // The old rows stay until the new ones are here: no flash of empty rows per keystroke.
+        setRows(new Map([[0, result.items]]));
+        setSelected(0);
+        if (list.current) list.current.scrollTop = 0;
+        setScroll(0);
+      } else {
+        setRows((old) => new Map(old).set(page, result.items));
+      }
       if (page === 0) setShown(q);
     } catch (e) {
       if (gen === generation.current) setError(describe(t, e));
     } finally {
-      loading.current.delete(key);
+      pending.delete(page);
     }
   };
 
-  useEffect(() => {
+  /** A new query: asked at once from the keystroke (not after the next frame). */
+  const search = (q: string) => {
+    setQuery(q);
+    setError(null);
     const gen = ++generation.current;
     loading.current = new Set();
-    setRows(new Map());
-    setSelected(0);
-    setError(null);
-    if (list.current) list.current.scrollTop = 0;
-    setScroll(0);
-    void load(gen, query, 0);
-  }, [query]);
+    void load(gen, q, 0, true);
+  };
 
-  useEffect(() => document.getElementById("search")?.focus(), []);
+  useEffect(() => {
+    mark("cases-open");
+    document.getElementById("search")?.focus();
+    search("");
+  }, []);
+  useEffect(() => {
+    if (shown !== null) mark("rows-shown");
+  }, [shown]);
   useEffect(() => {
     const measure = () => list.current && setHeight(list.current.clientHeight);
     measure();
@@ -133,7 +148,7 @@ export function CasesScreen(props: { go: Go }) {
          
           autoComplete="off"
           value={query}
-          onInput={(e) => setQuery(e.currentTarget.value)}
+          onInput={(e) => search(e.currentTarget.value)}
           onKeyDown={onKey}
           aria-controls="case-list"
           aria-activedescendant={count ? `case-row-${selected}` : undefined}

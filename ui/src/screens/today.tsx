@@ -6,6 +6,7 @@ import type { Today } from "../bindings/Today";
 import type { Go } from "../app";
 import { describe } from "../errors";
 import { useT } from "../i18n";
+import { mark } from "../marks";
 import { StatusBadge, time } from "./common";
 
 export function TodayScreen(props: { go: Go }) {
@@ -15,6 +16,9 @@ export function TodayScreen(props: { go: Go }) {
   useEffect(() => {
     api.today().then(setToday, (e) => setError(describe(t, e)));
   }, []);
+  useEffect(() => {
+    if (today) mark("today-shown");
+  }, [today]);
   if (error) return <p role="alert" class="error">{error}</p>;
   if (!today) return null;
   return (

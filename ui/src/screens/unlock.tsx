@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { describe } from "../errors";
 import { useT } from "../i18n";
+import { mark } from "../marks";
 
 function Card(props: { title: string; lead: string; children: preact.ComponentChildren; dataDir?: string }) {
   const t = useT();
@@ -27,11 +28,15 @@ export function UnlockScreen(props: { done: () => void; dataDir: string }) {
   const [passphrase, setPassphrase] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => document.getElementById("officer")?.focus(), []);
+  useEffect(() => {
+    document.getElementById("officer")?.focus();
+    mark("unlock-screen");
+  }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    mark("unlock-submit");
     try {
       await api.unlock(passphrase, officer);
       setPassphrase("");
