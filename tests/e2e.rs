@@ -17,7 +17,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{have, in_ci, skipped, xvfb, Killed};
+use support::{have_all, xvfb, Killed};
 
 const APP: &str = env!("CARGO_BIN_EXE_loket-app");
 const PASSPHRASE: &str = "counter passphrase";
@@ -46,18 +46,7 @@ fn free_port() -> u16 {
 impl Counter {
     /// `None` (and a SKIPPED line) when the tools are missing outside CI.
     fn new(test: &str) -> Option<Counter> {
-        let missing: Vec<_> = ["Xvfb", "tauri-driver", "WebKitWebDriver"]
-            .into_iter()
-            .filter(|p| !have(p))
-            .collect();
-        if !missing.is_empty() {
-            assert!(
-                !in_ci(),
-                "CI needs {missing:?}: scripts/setup installs them"
-            );
-            skipped(&format!(
-                "{test}: {missing:?} not installed (scripts/setup installs them)"
-            ));
+        if !have_all(&["Xvfb", "tauri-driver", "WebKitWebDriver"], test) {
             return None;
         }
         static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -283,6 +272,15 @@ async fn set_up(app: &App) {
     app.wait_css("header.bar").await;
 }
 
+/// A first run on a new counter, then a new intake with the cursor in its first field.
+async fn first_intake(counter: &Counter) -> App {
+    let app = counter.start().await;
+    set_up(&app).await;
+    app.ctrl("n").await;
+    app.wait_focus("f-ticket").await;
+    app
+}
+
 async fn unlock(app: &App) {
     app.wait_focus("officer").await;
     app.keys(&format!("Rina{}{PASSPHRASE}{}", Key::Tab, Key::Enter))
@@ -295,11 +293,7 @@ async fn an_intake_by_keyboard_only_from_first_run_to_search_after_restart() {
     let Some(counter) = Counter::new("the keyboard intake end-to-end test") else {
         return;
     };
-    let app = counter.start().await;
-    set_up(&app).await;
-
-    app.ctrl("n").await;
-    app.wait_focus("f-ticket").await;
+    let app = first_intake(&counter).await;
     let tab = Key::Tab.to_string();
     app.keys(&format!("A-101{tab}Siti Aminah{tab}{tab}")).await;
     app.tab_to("f-person-sex").await;
@@ -362,10 +356,7 @@ async fn a_passport_reader_fills_the_fields_and_a_bad_check_digit_shows() {
     let Some(counter) = Counter::new("the passport reader end-to-end test") else {
         return;
     };
-    let app = counter.start().await;
-    set_up(&app).await;
-    app.ctrl("n").await;
-    app.wait_focus("f-ticket").await;
+    let app = first_intake(&counter).await;
     app.keys("A-7").await;
     // Typed into the ticket field, as a reader types: two lines, each ending with Enter.
     let [line1, line2] = mrz("C1234567");
@@ -400,10 +391,7 @@ async fn one_keystroke_switches_every_visible_label_to_english() {
     let Some(counter) = Counter::new("the language end-to-end test") else {
         return;
     };
-    let app = counter.start().await;
-    set_up(&app).await;
-    app.ctrl("n").await;
-    app.wait_focus("f-ticket").await;
+    let app = first_intake(&counter).await;
     let labels = || async {
         let mut out = Vec::new();
         for el in app
@@ -447,10 +435,7 @@ async fn a_draft_survives_the_app_being_killed_mid_interview() {
     let Some(counter) = Counter::new("the crash end-to-end test") else {
         return;
     };
-    let app = counter.start().await;
-    set_up(&app).await;
-    app.ctrl("n").await;
-    app.wait_focus("f-ticket").await;
+    let app = first_intake(&counter).await;
     let tab = Key::Tab.to_string();
     app.keys(&format!("B-202{tab}Dewi Lestari{tab}")).await;
     app.wait_text("#save-state", "Tersimpan").await;

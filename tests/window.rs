@@ -11,7 +11,7 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{have, in_ci, on, skipped, xvfb, Killed};
+use support::{have_all, on, xvfb, Killed};
 
 const APP: &str = env!("CARGO_BIN_EXE_loket-app");
 /// The page's accent colour (`ui/style.css`: the card's top border and the heading).
@@ -52,18 +52,7 @@ fn accent_pixels(display: &str, id: &str, width: usize, height: usize) -> usize 
 
 #[test]
 fn the_app_opens_a_window_titled_loket_showing_the_page() {
-    let missing: Vec<_> = ["Xvfb", "xwininfo", "import"]
-        .into_iter()
-        .filter(|p| !have(p))
-        .collect();
-    if !missing.is_empty() {
-        assert!(
-            !in_ci(),
-            "CI needs {missing:?} for the window test: scripts/setup installs them"
-        );
-        skipped(&format!(
-            "the window test: {missing:?} not installed (scripts/setup installs them)"
-        ));
+    if !have_all(&["Xvfb", "xwininfo", "import"], "the window test") {
         return;
     }
     let (_xvfb, display) = xvfb();

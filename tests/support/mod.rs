@@ -70,5 +70,23 @@ pub fn xvfb() -> (Killed, String) {
 /// Tells scripts/test that a test skipped itself (a line starting with SKIPPED, straight to
 /// stderr past the harness's capture).
 pub fn skipped(what: &str) {
-    let _ = writeln!(std::io::stderr(), "SKIPPED {what}");
+    // On a line of its own: the harness may have printed "test name ... " just before.
+    let _ = writeln!(std::io::stderr(), "\nSKIPPED {what}");
+}
+
+/// True when every one of `tools` is on PATH. Otherwise a test skips itself (a SKIPPED line),
+/// except under CI, where a missing tool is a failure.
+pub fn have_all(tools: &[&str], test: &str) -> bool {
+    let missing: Vec<_> = tools.iter().filter(|p| !have(p)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        !in_ci(),
+        "CI needs {missing:?} for {test}: scripts/setup installs them"
+    );
+    skipped(&format!(
+        "{test}: {missing:?} not installed (scripts/setup installs them)"
+    ));
+    false
 }
