@@ -208,7 +208,7 @@ pub async fn version(
     })
 }
 
-/// Every case (most recently changed first) or the matches of `query`, one stretch at a time.
+/// Every case (newest first) or the matches of `query`, one stretch at a time.
 #[tauri::command]
 pub async fn cases(
     session: State<'_, Session>,

@@ -2,11 +2,9 @@
 //! same handler, state, permissions (`capabilities/`) and JSON the real window uses, without a
 //! display. The store is real (SQLCipher in a temporary directory).
 
-use chrono::NaiveDate;
 use loket_app::commands::COMMANDS;
 use loket_app::session::Session;
 use loket_app::settings::Settings;
-use loket_core::enums::Sex;
 use loket_core::mrz::{build_td3, Td3Fields};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -299,18 +297,7 @@ fn cases_lists_pages_and_searches() {
 fn read_mrz_fills_fields_and_shows_failed_checks() {
     let dir = tempfile::tempdir().unwrap();
     let w = Window::open(dir.path());
-    let [line1, line2] = build_td3(&Td3Fields {
-        document_code: "P".into(),
-        issuing_state: "IDN".into(),
-        primary: "AMINAH".into(),
-        secondary: "SITI".into(),
-        number: "C1234567".into(),
-        nationality: "IDN".into(),
-        date_of_birth: NaiveDate::from_ymd_opt(1999, 4, 12).unwrap(),
-        sex: Some(Sex::F),
-        expiry_date: NaiveDate::from_ymd_opt(2029, 6, 30).unwrap(),
-        optional: String::new(),
-    });
+    let [line1, line2] = build_td3(&Td3Fields::example());
     let mrz = w.ok("read_mrz", json!({"line1": &line1, "line2": &line2}));
     assert_eq!(mrz["number"], "C1234567");
     assert_eq!(mrz["primary"], "AMINAH");

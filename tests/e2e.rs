@@ -7,11 +7,9 @@
 
 mod support;
 
-use chrono::NaiveDate;
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
-use loket_core::enums::Sex;
 use loket_core::mrz::{build_td3, Td3Fields};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -120,22 +118,17 @@ impl Counter {
     /// SIGKILLs the app of this counter (found by its data directory), as a crash or a pulled
     /// plug would end it.
     fn kill_app(&self) {
-        let needle = format!("LOKET_DATA_DIR={}", self.data.path().display());
-        let mut killed = 0;
-        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-            let pid = entry.file_name().to_string_lossy().into_owned();
-            if pid.parse::<u32>().is_err() {
-                continue;
-            }
-            let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
-            let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
-            let ours = environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes());
-            if ours && exe == Path::new(APP) {
-                Command::new("kill").args(["-KILL", &pid]).status().unwrap();
-                killed += 1;
-            }
-        }
-        assert_eq!(killed, 1, "exactly one loket-app of this counter to kill");
+        let apps: Vec<PathBuf> = processes_of(self.data.path())
+            .into_iter()
+            .filter(|p| std::fs::read_link(p.join("exe")).is_ok_and(|exe| exe == Path::new(APP)))
+            .collect();
+        assert_eq!(
+            apps.len(),
+            1,
+            "exactly one loket-app of this counter to kill"
+        );
+        let pid = apps[0].file_name().unwrap().to_string_lossy().into_owned();
+        Command::new("kill").args(["-KILL", &pid]).status().unwrap();
     }
 
     fn data_dir(&self) -> &Path {
@@ -454,16 +447,8 @@ async fn a_draft_survives_the_app_being_killed_mid_interview() {
 /// A TD3 zone for an Indonesian passport, with correct check digits.
 fn mrz(number: &str) -> [String; 2] {
     build_td3(&Td3Fields {
-        document_code: "P".into(),
-        issuing_state: "IDN".into(),
-        primary: "AMINAH".into(),
-        secondary: "SITI".into(),
         number: number.into(),
-        nationality: "IDN".into(),
-        date_of_birth: NaiveDate::from_ymd_opt(1999, 4, 12).unwrap(),
-        sex: Some(Sex::F),
-        expiry_date: NaiveDate::from_ymd_opt(2029, 6, 30).unwrap(),
-        optional: String::new(),
+        ..Td3Fields::example()
     })
 }
 
@@ -733,18 +718,28 @@ fn seed_many(dir: &Path, n: usize) {
     store.tamper("PRAGMA synchronous = FULL").unwrap();
 }
 
+/// The `/proc/PID` folders of the processes started for the counter with data folder `data`
+/// (the app and the WebKit processes it starts inherit its `LOKET_DATA_DIR`).
+fn processes_of(data: &Path) -> Vec<PathBuf> {
+    let needle = format!("LOKET_DATA_DIR={}", data.display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|p| {
+            let environ = std::fs::read(p.join("environ")).unwrap_or_default();
+            environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes())
+        })
+        .collect()
+}
+
 /// Resident memory (VmRSS) of this counter's app process and of the WebKit processes it
 /// started, in KiB.
 fn resident_kib(data: &Path) -> Vec<(String, u64)> {
-    let needle = format!("LOKET_DATA_DIR={}", data.display());
     let mut app = 0;
     let mut webkit = 0;
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
-        if !environ.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()) {
-            continue;
-        }
-        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+    for proc in processes_of(data) {
+        let status = std::fs::read_to_string(proc.join("status")).unwrap_or_default();
         let field = |name: &str| {
             status
                 .lines()

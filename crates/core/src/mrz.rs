@@ -265,6 +265,25 @@ pub struct Td3Fields {
     pub optional: String,
 }
 
+impl Td3Fields {
+    /// The passport of the spec's example person (SITI AMINAH, born 12 April 1999, C1234567,
+    /// valid to 30 June 2029): the specimen the tests start from.
+    pub fn example() -> Td3Fields {
+        Td3Fields {
+            document_code: "P".into(),
+            issuing_state: "IDN".into(),
+            primary: "AMINAH".into(),
+            secondary: "SITI".into(),
+            number: "C1234567".into(),
+            nationality: "IDN".into(),
+            date_of_birth: NaiveDate::from_ymd_opt(1999, 4, 12).expect("a real date"),
+            sex: Some(Sex::F),
+            expiry_date: NaiveDate::from_ymd_opt(2029, 6, 30).expect("a real date"),
+            optional: String::new(),
+        }
+    }
+}
+
 /// Writes the two lines of a TD3 zone with correct check digits.
 ///
 /// Fields longer than their place are cut; spaces become fillers.
@@ -435,18 +454,7 @@ mod tests {
 
     #[test]
     fn empty_optional_accepts_filler_or_zero_check() {
-        let f = Td3Fields {
-            document_code: "P".into(),
-            issuing_state: "IDN".into(),
-            primary: "AMINAH".into(),
-            secondary: "SITI".into(),
-            number: "C1234567".into(),
-            nationality: "IDN".into(),
-            date_of_birth: day(1999, 4, 12),
-            sex: Some(Sex::F),
-            expiry_date: day(2029, 6, 30),
-            optional: String::new(),
-        };
+        let f = Td3Fields::example();
         let [l1, l2] = build_td3(&f);
         assert_eq!(&l2[42..43], "<");
         let zero = format!("{}0{}", &l2[..42], &l2[43..]);

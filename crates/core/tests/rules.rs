@@ -646,18 +646,7 @@ mod mrz {
 
     /// The zone of the example person's passport; `edit` changes a field first.
     fn zone(edit: impl FnOnce(&mut Td3Fields)) -> Value {
-        let mut f = Td3Fields {
-            document_code: "P".into(),
-            issuing_state: "IDN".into(),
-            primary: "AMINAH".into(),
-            secondary: "SITI".into(),
-            number: "C1234567".into(),
-            nationality: "IDN".into(),
-            date_of_birth: NaiveDate::from_ymd_opt(1999, 4, 12).unwrap(),
-            sex: Some(Sex::F),
-            expiry_date: NaiveDate::from_ymd_opt(2029, 6, 30).unwrap(),
-            optional: String::new(),
-        };
+        let mut f = Td3Fields::example();
         edit(&mut f);
         json!(build_td3(&f))
     }

@@ -22,51 +22,77 @@ function Card(props: { title: string; lead: string; children: preact.ComponentCh
   );
 }
 
-export function UnlockScreen(props: { done: () => void; dataDir: string }) {
+/** A field of these forms: its label, and the text it holds. */
+function Field(props: { id: string; label: string; value: string; set: (v: string) => void; secret?: boolean }) {
+  return (
+    <label>
+      {props.label}
+      {props.secret ? (
+        <input id={props.id} type="password" value={props.value} onInput={(e) => props.set(e.currentTarget.value)} />
+      ) : (
+        <input id={props.id} value={props.value} onInput={(e) => props.set(e.currentTarget.value)} />
+      )}
+    </label>
+  );
+}
+
+/**
+ * One form that sends its fields to Rust: `first` has focus when it appears, `send` runs on
+ * submit (a text returned is the reason it did not), and what fails is said in the form.
+ */
+function LockForm(props: {
+  first: string;
+  submitLabel: string;
+  send: () => Promise<string | void>;
+  done: () => void;
+  children: preact.ComponentChildren;
+}) {
   const t = useT();
-  const [officer, setOfficer] = useState("");
-  const [passphrase, setPassphrase] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    document.getElementById("officer")?.focus();
-    mark("unlock-screen");
-  }, []);
+  useEffect(() => document.getElementById(props.first)?.focus(), []);
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    mark("unlock-submit");
     try {
-      await api.unlock(passphrase, officer);
-      setPassphrase("");
-      props.done();
+      const refused = await props.send();
+      if (refused) {
+        setError(refused);
+        setBusy(false);
+      } else props.done();
     } catch (err) {
       setError(describe(t, err));
       setBusy(false);
     }
   };
   return (
+    <form onSubmit={submit} class="stack">
+      {props.children}
+      {error && <p role="alert" class="error">{error}</p>}
+      <button type="submit" class="primary" disabled={busy}>
+        {busy ? t("unlock.opening") : props.submitLabel}
+      </button>
+    </form>
+  );
+}
+
+export function UnlockScreen(props: { done: () => void; dataDir: string }) {
+  const t = useT();
+  const [officer, setOfficer] = useState("");
+  const [passphrase, setPassphrase] = useState("");
+  useEffect(() => mark("unlock-screen"), []);
+  const send = async () => {
+    mark("unlock-submit");
+    await api.unlock(passphrase, officer);
+    setPassphrase("");
+  };
+  return (
     <Card title={t("unlock.title")} lead={t("unlock.lead")} dataDir={props.dataDir}>
-      <form onSubmit={submit} class="stack">
-        <label>
-          {t("unlock.officer")}
-          <input id="officer" value={officer} onInput={(e) => setOfficer(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t("unlock.passphrase")}
-          <input
-            id="passphrase"
-            type="password"
-            value={passphrase}
-            onInput={(e) => setPassphrase(e.currentTarget.value)}
-          />
-        </label>
-        {error && <p role="alert" class="error">{error}</p>}
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t("unlock.opening") : t("unlock.submit")}
-        </button>
-      </form>
+      <LockForm first="officer" submitLabel={t("unlock.submit")} send={send} done={props.done}>
+        <Field id="officer" label={t("unlock.officer")} value={officer} set={setOfficer} />
+        <Field id="passphrase" label={t("unlock.passphrase")} value={passphrase} set={setPassphrase} secret />
+      </LockForm>
     </Card>
   );
 }
@@ -77,49 +103,18 @@ export function SetupScreen(props: { done: () => void; dataDir: string }) {
   const [officer, setOfficer] = useState("");
   const [passphrase, setPassphrase] = useState("");
   const [again, setAgain] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => document.getElementById("mission")?.focus(), []);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (passphrase !== again) {
-      setError(t("setup.mismatch"));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await api.createStore(mission.trim().toUpperCase(), passphrase, officer);
-      props.done();
-    } catch (err) {
-      setError(describe(t, err));
-      setBusy(false);
-    }
+  const send = async () => {
+    if (passphrase !== again) return t("setup.mismatch");
+    await api.createStore(mission.trim().toUpperCase(), passphrase, officer);
   };
   return (
     <Card title={t("setup.title")} lead={t("setup.lead")} dataDir={props.dataDir}>
-      <form onSubmit={submit} class="stack">
-        <label>
-          {t("setup.mission")}
-          <input id="mission" value={mission} onInput={(e) => setMission(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t("unlock.officer")}
-          <input id="officer" value={officer} onInput={(e) => setOfficer(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t("unlock.passphrase")}
-          <input id="passphrase" type="password" value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t("setup.passphrase_again")}
-          <input id="passphrase-again" type="password" value={again} onInput={(e) => setAgain(e.currentTarget.value)} />
-        </label>
-        {error && <p role="alert" class="error">{error}</p>}
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t("unlock.opening") : t("setup.submit")}
-        </button>
-      </form>
+      <LockForm first="mission" submitLabel={t("setup.submit")} send={send} done={props.done}>
+        <Field id="mission" label={t("setup.mission")} value={mission} set={setMission} />
+        <Field id="officer" label={t("unlock.officer")} value={officer} set={setOfficer} />
+        <Field id="passphrase" label={t("unlock.passphrase")} value={passphrase} set={setPassphrase} secret />
+        <Field id="passphrase-again" label={t("setup.passphrase_again")} value={again} set={setAgain} secret />
+      </LockForm>
     </Card>
   );
 }
