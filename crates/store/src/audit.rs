@@ -19,11 +19,14 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 pub(crate) struct Entry<'a> {
     pub at: &'a str,
     pub officer: &'a str,
-    /// `save` or `finalize`.
+    /// `save`, `finalize`, `photo`, or `print`, `reprint`, `void` (of a request).
     pub action: &'a str,
     pub case_id: &'a str,
     pub version: u32,
+    /// The record's hash (the photo's, for `photo`).
     pub record_sha256: &'a str,
+    /// An id the action concerns: a request's serial number. Never free text.
+    pub detail: Option<&'a str>,
 }
 
 /// The result of walking the chain.
@@ -40,8 +43,9 @@ pub enum AuditCheck {
 }
 
 fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
-    // A JSON array is an unambiguous encoding of the fields.
-    let canonical = serde_json::json!([
+    // A JSON array is an unambiguous encoding of the fields. The detail joins it only when
+    // there is one, so entries written before it existed keep their hashes.
+    let mut canonical = serde_json::json!([
         prev,
         seq,
         e.at,
@@ -51,6 +55,9 @@ fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
         e.version,
         e.record_sha256
     ]);
+    if let (Some(detail), Some(fields)) = (e.detail, canonical.as_array_mut()) {
+        fields.push(detail.into());
+    }
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
@@ -65,12 +72,22 @@ pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<(i64, String)> {
     let seq = last_seq + 1;
     let hash = entry_hash(&prev, seq, e);
     tx.prepare_cached(
-        "INSERT INTO audit (seq, at, officer, action, case_id, version, record_sha256, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO audit (seq, at, officer, action, case_id, version, record_sha256, prev_hash,
+                            hash, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(
-        rusqlite::params![seq, e.at, e.officer, e.action, e.case_id, e.version, e.record_sha256, prev, hash],
-    )?;
+    .execute(rusqlite::params![
+        seq,
+        e.at,
+        e.officer,
+        e.action,
+        e.case_id,
+        e.version,
+        e.record_sha256,
+        prev,
+        hash,
+        e.detail
+    ])?;
     Ok((seq, hash))
 }
 
@@ -86,7 +103,8 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
         heads.insert(seq, head);
     }
     let mut stmt = conn.prepare(
-        "SELECT seq, at, officer, action, case_id, version, record_sha256, prev_hash, hash
+        "SELECT seq, at, officer, action, case_id, version, record_sha256, prev_hash, hash,
+                detail
          FROM audit ORDER BY seq",
     )?;
     let mut rows = stmt.query([])?;
@@ -99,6 +117,7 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
         let version: u32 = r.get(5)?;
         let (record_sha256, prev_hash, hash): (String, String, String) =
             (r.get(6)?, r.get(7)?, r.get(8)?);
+        let detail: Option<String> = r.get(9)?;
         if seq != expected_seq {
             return broken(
                 Some(seq),
@@ -118,6 +137,7 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
             case_id: &case_id,
             version,
             record_sha256: &record_sha256,
+            detail: detail.as_deref(),
         };
         if entry_hash(&prev, seq, &entry) != hash {
             return broken(
@@ -188,6 +208,8 @@ pub struct AuditEntry {
     pub action: String,
     pub version: u32,
     pub record_sha256: String,
+    /// The request serial a print, reprint or void concerns.
+    pub detail: Option<String>,
     pub hash: String,
 }
 
@@ -195,7 +217,7 @@ impl Store {
     /// The entries about case `id`, oldest first.
     pub fn audit_of(&self, id: &str) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, at, officer, action, version, record_sha256, hash
+            "SELECT seq, at, officer, action, version, record_sha256, hash, detail
              FROM audit WHERE case_id = ?1 ORDER BY seq",
         )?;
         let rows = stmt.query_map([id], |r| {
@@ -207,6 +229,7 @@ impl Store {
                 version: r.get(4)?,
                 record_sha256: r.get(5)?,
                 hash: r.get(6)?,
+                detail: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -109,7 +109,7 @@ pub(crate) fn summary_at(r: &Row, at: usize) -> rusqlite::Result<CaseSummary> {
     })
 }
 
-fn parse_record(text: &str) -> Result<IntakeRecord> {
+pub(crate) fn parse_record(text: &str) -> Result<IntakeRecord> {
     serde_json::from_str(text).map_err(|_| StoreError::Corrupt)
 }
 
@@ -175,6 +175,7 @@ impl Store {
                 case_id: &case_id,
                 version,
                 record_sha256: &sha,
+                detail: None,
             },
         )?;
         let p = &record.person;
@@ -281,14 +282,12 @@ impl Store {
                 case_id: id,
                 version: case.version,
                 record_sha256: &sha,
+                detail: None,
             },
         )?;
-        tx.prepare_cached(
-            "UPDATE cases SET status = 'finalised', updated_at = ?2, changed = ?3, changed_hash = ?4
-             WHERE no = ?1",
-        )?
-        .execute(rusqlite::params![no, at, seq, hash])?;
-        search::touch(&tx, no, &words, seq)?;
+        tx.prepare_cached("UPDATE cases SET status = 'finalised', updated_at = ?2 WHERE no = ?1")?
+            .execute(rusqlite::params![no, at])?;
+        mark_changed(&tx, no, &words, seq, &hash)?;
         outbox(&tx, id, case.version, CaseStatus::Finalised, &at)?;
         tx.commit()?;
         self.committed();
@@ -385,7 +384,7 @@ impl Store {
     }
 
     /// The small integer key of case `id`.
-    fn case_no(&self, id: &str) -> Result<Option<i64>> {
+    pub(crate) fn case_no(&self, id: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
             .prepare_cached("SELECT no FROM cases WHERE id = ?1")?
@@ -402,8 +401,22 @@ impl Store {
     }
 }
 
+/// Makes audit entry `seq` (with `hash`) the last change of case `no`, whose name words are
+/// `words`: the case row carries the audit chain's head, and search ranks by it.
+pub(crate) fn mark_changed(
+    tx: &Transaction,
+    no: i64,
+    words: &str,
+    seq: i64,
+    hash: &str,
+) -> Result<()> {
+    tx.prepare_cached("UPDATE cases SET changed = ?2, changed_hash = ?3 WHERE no = ?1")?
+        .execute(rusqlite::params![no, seq, hash])?;
+    search::touch(tx, no, words, seq)
+}
+
 /// The key of version `version` of the case numbered `no` in `case_versions`.
-fn vid(no: i64, version: u32) -> i64 {
+pub(crate) fn vid(no: i64, version: u32) -> i64 {
     (no << 32) + i64::from(version)
 }
 

@@ -43,6 +43,24 @@ pub enum StoreError {
     InvalidCaseId(String),
     #[error("mission code {0:?} must be 2–8 upper-case letters or digits")]
     InvalidMission(String),
+    #[error("case {id} is a draft: finalise it before printing its request")]
+    NotFinalised { id: String },
+    #[error("case {id} does not ask for an SPLP (its request is not `splp`): there is no request to print")]
+    NoSplpRequest { id: String },
+    #[error("case {id} cannot be printed: {why}")]
+    Unprintable { id: String, why: String },
+    #[error(
+        "request {serial} was printed already: printing it again is a reprint and needs a reason"
+    )]
+    ReprintReasonRequired { serial: String },
+    #[error("voiding request {serial} needs a reason")]
+    VoidReasonRequired { serial: String },
+    #[error("request {serial} is void already")]
+    AlreadyVoid { serial: String },
+    #[error("no request {serial} at this counter")]
+    RequestNotFound { serial: String },
+    #[error("the mission's name, address and city are not set: set them in Settings (or `loket mission --name … --address … --city …`) before printing")]
+    MissionProfileMissing,
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -15,6 +15,9 @@ mod checkpoint;
 mod error;
 mod keyring;
 mod migrations;
+mod mission;
+mod photos;
+mod requests;
 mod search;
 mod today;
 
@@ -22,6 +25,8 @@ pub use audit::{AuditCheck, AuditEntry};
 pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord};
 pub use error::{Result, StoreError};
 pub use keyring::KdfParams;
+pub use mission::MissionProfile;
+pub use requests::{PrintJob, PrintKind, RequestInfo, Voided};
 pub use search::SearchPage;
 pub use today::{start_of_local_day, Today};
 
@@ -224,7 +229,7 @@ impl Store {
             .query_row([key], |r| r.get(0))?)
     }
 
-    fn meta_text(&self, key: &str) -> Result<String> {
+    pub(crate) fn meta_text(&self, key: &str) -> Result<String> {
         Ok(String::from_utf8_lossy(&self.meta(key)?).into_owned())
     }
 
@@ -247,14 +252,21 @@ impl Store {
         Ok(())
     }
 
+    /// The device's Ed25519 signing key (zeroized when dropped: `SigningKey` wipes itself).
+    pub(crate) fn signing_key(&self) -> Result<ed25519_dalek::SigningKey> {
+        let secret = zeroize::Zeroizing::new(self.meta("device_signing_key")?);
+        let bytes: zeroize::Zeroizing<[u8; 32]> = zeroize::Zeroizing::new(
+            secret
+                .as_slice()
+                .try_into()
+                .map_err(|_| StoreError::Corrupt)?,
+        );
+        Ok(ed25519_dalek::SigningKey::from_bytes(&bytes))
+    }
+
     /// The counter's public identity, for `loket device` and headquarters' enrolment.
     pub fn device_identity(&self) -> Result<DeviceIdentity> {
-        let secret = zeroize::Zeroizing::new(self.meta("device_signing_key")?);
-        let bytes: [u8; 32] = secret
-            .as_slice()
-            .try_into()
-            .map_err(|_| StoreError::Corrupt)?;
-        let signing = ed25519_dalek::SigningKey::from_bytes(&bytes);
+        let signing = self.signing_key()?;
         Ok(DeviceIdentity {
             device_id: self.meta_text("device_id")?,
             mission: self.mission()?,

@@ -97,6 +97,59 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (token, case_no)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 2: SPLP requests (serial numbers and their prints, reprints and voids), case photos,
+    // and the audit entry's detail (the serial a print concerns).
+    r#"
+    ALTER TABLE audit ADD COLUMN detail TEXT;
+
+    -- One row per serial number ever issued; never updated or deleted, so a number is never
+    -- reused and never silently skipped. `payload` is the signed text of the QR code.
+    CREATE TABLE requests (
+        serial        TEXT PRIMARY KEY,
+        series        TEXT NOT NULL,
+        number        INTEGER NOT NULL,
+        case_id       TEXT NOT NULL REFERENCES cases (id),
+        version       INTEGER NOT NULL,
+        record_sha256 TEXT NOT NULL,
+        payload       TEXT NOT NULL,
+        issued_at     TEXT NOT NULL,
+        officer       TEXT NOT NULL,
+        UNIQUE (series, number)
+    ) STRICT;
+    CREATE INDEX requests_case ON requests (case_id);
+    CREATE TRIGGER requests_no_update BEFORE UPDATE ON requests
+        BEGIN SELECT RAISE(ABORT, 'requests are append-only'); END;
+    CREATE TRIGGER requests_no_delete BEFORE DELETE ON requests
+        BEGIN SELECT RAISE(ABORT, 'requests are append-only'); END;
+
+    -- Each print, reprint and void of a request, with the officer's reason where one is needed.
+    CREATE TABLE request_events (
+        seq     INTEGER PRIMARY KEY,
+        serial  TEXT NOT NULL REFERENCES requests (serial),
+        action  TEXT NOT NULL CHECK (action = 'print' OR action = 'reprint' OR action = 'void'),
+        at      TEXT NOT NULL,
+        officer TEXT NOT NULL,
+        reason  TEXT
+    ) STRICT;
+    CREATE INDEX request_events_serial ON request_events (serial, action);
+    CREATE UNIQUE INDEX request_events_one_void ON request_events (serial) WHERE action = 'void';
+    CREATE INDEX request_events_printed ON request_events (at) WHERE action = 'print';
+    CREATE TRIGGER request_events_no_update BEFORE UPDATE ON request_events
+        BEGIN SELECT RAISE(ABORT, 'request events are append-only'); END;
+    CREATE TRIGGER request_events_no_delete BEFORE DELETE ON request_events
+        BEGIN SELECT RAISE(ABORT, 'request events are append-only'); END;
+
+    -- Photos as attached (normalised JPEG, about 30 KB); the latest is the case's photo.
+    CREATE TABLE photos (
+        seq      INTEGER PRIMARY KEY,
+        case_id  TEXT NOT NULL REFERENCES cases (id),
+        jpeg     BLOB NOT NULL,
+        sha256   TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        officer  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX photos_case ON photos (case_id, seq);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,8 @@ pub struct Today {
     pub drafts: u32,
     /// Of those, finalised.
     pub finalised: u32,
+    /// SPLP requests printed today (new serials; reprints not counted).
+    pub printed: u32,
     /// Today's cases in the order they were opened (the queue as served); the latest ones
     /// only, when there are more than were asked for.
     pub cases: Vec<CaseSummary>,
@@ -45,6 +47,12 @@ impl Store {
                  FROM cases WHERE created_at >= ?1",
             )?
             .query_row([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let printed: u32 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM request_events WHERE action = 'print' AND at >= ?1",
+            )?
+            .query_row([since], |r| r.get(0))?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT * FROM (SELECT no, {SUMMARY_COLUMNS} FROM cases WHERE created_at >= ?1
                             ORDER BY no DESC LIMIT ?2)
@@ -57,6 +65,7 @@ impl Store {
             intakes,
             drafts,
             finalised,
+            printed,
             cases,
         })
     }

@@ -1,0 +1,67 @@
+//! The mission as a printed request names it: code, name, address and city.
+
+use crate::error::Result;
+use crate::Store;
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+/// The mission this counter serves, as printed at the top of each request.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub struct MissionProfile {
+    /// `PNH`: begins every serial number.
+    pub code: String,
+    /// "Kedutaan Besar Republik Indonesia di Phnom Penh".
+    pub name: String,
+    /// The street address, as many lines as it needs.
+    pub address: String,
+    /// The place printed beside the signatures ("Phnom Penh").
+    pub city: String,
+}
+
+impl MissionProfile {
+    /// Whether a request can be printed: name, address and city are all set.
+    pub fn is_complete(&self) -> bool {
+        [&self.name, &self.address, &self.city]
+            .iter()
+            .all(|s| !s.trim().is_empty())
+    }
+}
+
+const KEYS: [&str; 3] = ["mission_name", "mission_address", "mission_city"];
+
+impl Store {
+    /// The mission's code, name, address and city (empty strings where not set yet).
+    pub fn mission_profile(&self) -> Result<MissionProfile> {
+        let mut values = Vec::with_capacity(3);
+        for key in KEYS {
+            let value: Option<Vec<u8>> = self
+                .conn
+                .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?;
+            values.push(String::from_utf8_lossy(&value.unwrap_or_default()).into_owned());
+        }
+        let [name, address, city] = <[String; 3]>::try_from(values).expect("three keys");
+        Ok(MissionProfile {
+            code: self.mission.clone(),
+            name,
+            address,
+            city,
+        })
+    }
+
+    /// Sets the mission's name, address and city (trimmed); the code has `set_mission`.
+    pub fn set_mission_details(&mut self, name: &str, address: &str, city: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (key, value) in KEYS.iter().zip([name, address, city]) {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value.trim().as_bytes()),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
