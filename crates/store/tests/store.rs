@@ -344,6 +344,30 @@ fn a_missing_store_says_how_to_make_one() {
 }
 
 #[test]
+fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
+    let (dir, mut store) = store();
+    let saved = store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap();
+    // Back to schema 1 as the first release wrote it.
+    store
+        .tamper(
+            "DROP TABLE photos; DROP TABLE request_events; DROP TABLE requests;
+             ALTER TABLE audit DROP COLUMN detail; PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    assert!(store.requests().unwrap().is_empty());
+    store.finalize(&saved.case_id, "o1").unwrap();
+    assert_eq!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Intact { entries: 2 }
+    );
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
 fn a_store_written_by_a_newer_loket_is_refused_naming_both_versions() {
     let (dir, store) = store();
     store
@@ -367,7 +391,7 @@ fn a_store_written_by_a_newer_loket_is_refused_naming_both_versions() {
         "{text}"
     );
     assert!(
-        text.contains(loket_store::APP_VERSION) && text.contains("store version 1"),
+        text.contains(loket_store::APP_VERSION) && text.contains("store version 2"),
         "{text}"
     );
 }
