@@ -118,6 +118,13 @@ fn format_name(format: ImageFormat) -> String {
 
 /// Decodes with limits checked against the header before any pixel memory is taken.
 fn decode(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, PhotoError> {
+    // The JPEG decoder fills a cut-off file with grey rather than fail; a half-transferred
+    // photo must be refused, not printed.
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(PhotoError::Corrupt(
+            "the JPEG file ends before its image data does".into(),
+        ));
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -129,6 +136,51 @@ fn decode(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, PhotoError>
     let mut img = DynamicImage::from_decoder(decoder).map_err(read_error)?;
     img.apply_orientation(orientation);
     Ok(img)
+}
+
+/// Whether the JPEG's marker segments lead to image data that ends with an EOI marker.
+///
+/// Walks the segments by their lengths (so a thumbnail inside EXIF, which has its own EOI,
+/// is skipped) up to the first scan, then looks for EOI in the entropy-coded data, where a
+/// 0xFF byte is always followed by 0x00 or a marker.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    let mut i = 2;
+    loop {
+        if bytes.get(i) != Some(&0xFF) {
+            return false;
+        }
+        while bytes.get(i) == Some(&0xFF) {
+            i += 1;
+        }
+        let Some(&marker) = bytes.get(i) else {
+            return false;
+        };
+        i += 1;
+        if matches!(marker, 0x01 | 0xD0..=0xD7) {
+            continue;
+        }
+        if marker == 0xD9 {
+            return false;
+        }
+        let Some(len) = bytes
+            .get(i..i + 2)
+            .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]])))
+        else {
+            return false;
+        };
+        if len < 2 {
+            return false;
+        }
+        i += len;
+        if marker == 0xDA {
+            return bytes
+                .get(i..)
+                .is_some_and(|data| data.windows(2).any(|w| w == [0xFF, 0xD9]));
+        }
+    }
 }
 
 fn read_error(e: image::ImageError) -> PhotoError {
