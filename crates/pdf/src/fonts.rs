@@ -49,6 +49,11 @@ pub(crate) fn fonts() -> Result<&'static Fonts, &'static str> {
         .ok_or("the embedded font files could not be parsed")
 }
 
+/// The font programs as shipped, as printpdf embeds them.
+pub(crate) fn programs() -> [&'static [u8]; 2] {
+    [REGULAR_BYTES, BOLD_BYTES]
+}
+
 /// Advance width of `text` in points at `size` points.
 pub(crate) fn width_pt(font: &ParsedFont, text: &str, size: f32) -> f32 {
     let upem = f32::from(font.units_per_em.max(1));

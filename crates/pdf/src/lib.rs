@@ -16,12 +16,11 @@ mod labels;
 mod layout;
 mod photo;
 mod qr;
+mod save;
 
 pub use photo::{Photo, PhotoError, PHOTO_HEIGHT, PHOTO_WIDTH};
 
-use printpdf::{
-    DictItem, ExternalStream, ExternalXObject, PdfDocument, PdfPage, PdfSaveOptions, Px,
-};
+use printpdf::{DictItem, ExternalStream, ExternalXObject, PdfDocument, PdfPage, Px};
 use std::collections::BTreeMap;
 
 /// The mission printed at the top, from the counter's settings.
@@ -102,16 +101,7 @@ pub fn render(page: &RequestPage) -> Result<Vec<u8>, PdfError> {
         .collect();
     doc.with_pages(pages);
 
-    let opts = PdfSaveOptions {
-        optimize: true,
-        // The shipped fonts are already Latin subsets; printpdf can only subset with its
-        // layout engine, which this crate leaves out.
-        subset_fonts: false,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let bytes = doc.save(&opts, &mut warnings);
+    let bytes = save::save(&doc);
     if !bytes.starts_with(b"%PDF-") {
         return Err(PdfError::Empty);
     }
