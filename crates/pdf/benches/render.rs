@@ -5,8 +5,9 @@
 //! cargo bench -p loket-pdf --bench render
 //! ```
 //! `LOKET_BENCH_RENDERS` (default 500) renders in a row, `LOKET_BENCH_CHROMIUM_RUNS` (default
-//! 20) Chromium prints; `LOKET_BENCH_CHROMIUM_RUNS=0` leaves Chromium out. Prints a Markdown
-//! table for docs/benchmarks.md. The record is the spec's invented example.
+//! 20) Chromium prints; `LOKET_BENCH_CHROMIUM_RUNS=0` leaves Chromium out; `LOKET_BENCH_KEEP=1`
+//! keeps Chromium's HTML and PDFs to look at. Prints Markdown tables for docs/benchmarks.md.
+//! The record is the spec's invented example.
 
 use loket_core::IntakeRecord;
 use loket_pdf::{render, Mark, Mission, Photo, RequestPage};
@@ -140,7 +141,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         size / 1024,
         median.as_secs_f64() / ours.as_secs_f64()
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("LOKET_BENCH_KEEP").is_some() {
+        println!("kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }
 
