@@ -1,5 +1,5 @@
 //! Renders the spec's example record to `docs/sample-request.pdf` (and its reprint, void and
-//! long-values variants), then to PNG with `pdftoppm -r 80`, to look at the layout.
+//! long-values-and-diacritics variants), then to PNG with `pdftoppm -r 80`, to look at the layout.
 //!
 //! ```sh
 //! cargo run -p loket-pdf --example sample
@@ -44,11 +44,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "ANANDA PUTRA",
             "RIZKI WIJAYA",
             "MUHAMMAD RISKI",
-            "KIKI",
+            "JOSÉ ÇAĞRI ÑÚÑEZ",
         ]
         .map(String::from)
         .to_vec(),
     );
+    long.person.mother_name = Some("ĐẶNG THỊ LÀ".into());
+    long.person.place_of_birth = Some("SÃO TOMÉ".into());
     if let Some(a) = long.person.address_id.as_mut() {
         a.line = Some(
             "JL. RAYA CIBEBER KM 12, GG. MASJID AL-IKHLAS NO. 45, KP. SUKAMAJU RT 002 RW 003, \

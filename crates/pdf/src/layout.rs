@@ -256,7 +256,8 @@ impl Form<'_, '_> {
         self.y = y + 6.0;
     }
 
-    /// Lays one row of one or two fields between `LEFT` and `right`; returns its height.
+    /// Lays one row of one or two fields between `LEFT` and `right`, on a new page if it
+    /// does not fit.
     fn row(&mut self, fields: &[Field], right: f32) {
         let cols: Vec<(f32, f32)> = match fields.len() {
             1 => vec![(LEFT, right)],
