@@ -17,4 +17,10 @@ pub const COMMANDS: &[&str] = &[
     "cases",
     "today",
     "read_mrz",
+    "mission",
+    "printers",
+    "print_request",
+    "void_request",
+    "attach_photo",
+    "photo",
 ];

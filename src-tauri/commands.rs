@@ -6,9 +6,10 @@ use crate::session::{Open, Session};
 use crate::settings::Settings;
 use loket_core::mrz::{parse_td3, MrzTd3};
 use loket_core::{normalize, validate, IntakeRecord, Lang, Report};
+use loket_pdf::cups::{self, Printers};
 use loket_store::{
-    start_of_local_day, AuditEntry, Case, CaseSummary, DeviceIdentity, Finalize, Saved, Store,
-    Today, VersionInfo, VersionRecord,
+    start_of_local_day, AuditEntry, Case, CaseSummary, DeviceIdentity, Finalize, MissionProfile,
+    RequestInfo, Saved, Store, Today, VersionInfo, VersionRecord,
 };
 use serde::Serialize;
 use tauri::State;
@@ -51,11 +52,12 @@ pub struct CasePage {
     pub items: Vec<CaseSummary>,
 }
 
-/// A case's versions and the audit entries about it.
+/// A case's versions, the audit entries about it and its SPLP requests.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct History {
     pub versions: Vec<VersionInfo>,
     pub audit: Vec<AuditEntry>,
+    pub requests: Vec<RequestInfo>,
 }
 
 fn today_date() -> chrono::NaiveDate {
@@ -127,19 +129,35 @@ pub async fn unlock(
 #[tauri::command]
 pub async fn lock(session: State<'_, Session>) -> Result<()> {
     *session.slot() = None;
+    loket_pdf::viewer::clear();
     Ok(())
 }
 
 #[tauri::command]
 pub async fn set_language(session: State<'_, Session>, lang: Lang) -> Result<()> {
-    session.set_settings(Settings { lang })
+    session.set_settings(Settings {
+        lang,
+        ..session.settings()
+    })
 }
 
+/// The mission as requests print it.
 #[tauri::command]
-pub async fn set_mission(session: State<'_, Session>, mission: String) -> Result<String> {
+pub async fn mission(session: State<'_, Session>) -> Result<MissionProfile> {
+    session.with(|open| Ok(open.store.mission_profile()?))
+}
+
+/// Sets the mission's code, name, address and city; returns them as stored.
+#[tauri::command]
+pub async fn set_mission(
+    session: State<'_, Session>,
+    mission: MissionProfile,
+) -> Result<MissionProfile> {
     session.with(|open| {
-        open.store.set_mission(&mission)?;
-        Ok(open.store.mission()?)
+        open.store.set_mission(&mission.code)?;
+        open.store
+            .set_mission_details(&mission.name, &mission.address, &mission.city)?;
+        Ok(open.store.mission_profile()?)
     })
 }
 
@@ -191,6 +209,7 @@ pub async fn history(session: State<'_, Session>, id: String) -> Result<History>
         Ok(History {
             versions: open.store.versions(&id)?,
             audit: open.store.audit_of(&id)?,
+            requests: open.store.requests_of(&id)?,
         })
     })
 }
@@ -242,4 +261,100 @@ pub async fn today(session: State<'_, Session>) -> Result<Today> {
 #[tauri::command]
 pub async fn read_mrz(line1: String, line2: String) -> Result<MrzTd3> {
     parse_td3(&line1, &line2, today_date()).map_err(|e| AppError::new(e.code, e.message.en.clone()))
+}
+
+/// The printers CUPS offers; the default is the one last chosen here, else the system's.
+#[tauri::command]
+pub async fn printers(session: State<'_, Session>) -> Result<Printers> {
+    let settings = session.settings();
+    let mut printers = cups::printers(settings.print_server.as_deref());
+    if let Some(chosen) = settings.printer {
+        if printers.names.contains(&chosen) {
+            printers.default = Some(chosen);
+        }
+    }
+    Ok(printers)
+}
+
+/// Prints case `id`'s SPLP request on `printer`, or opens it in the system's viewer when no
+/// printer is given. A reprint needs `reason`. The page never touches the disk on the way to
+/// a printer; nothing is recorded when it cannot be handed over.
+#[tauri::command]
+pub async fn print_request(
+    session: State<'_, Session>,
+    id: String,
+    printer: Option<String>,
+    reason: Option<String>,
+) -> Result<RequestInfo> {
+    let server = session.settings().print_server;
+    let request = session.with(|open| {
+        let (request, ()) =
+            open.store
+                .print_request(&id, &open.officer, reason.as_deref(), |job| {
+                    let pdf = loket_pdf::render_job(job)?;
+                    match &printer {
+                        Some(name) => cups::spool(server.as_deref(), name, &pdf).map(drop)?,
+                        None => loket_pdf::viewer::open(&pdf).map(drop)?,
+                    }
+                    Ok::<_, AppError>(())
+                })??;
+        Ok(request)
+    })?;
+    if printer.is_some() && printer != session.settings().printer {
+        session.set_settings(Settings {
+            printer,
+            ..session.settings()
+        })?;
+    }
+    Ok(request)
+}
+
+/// Voids request `serial` with `reason`; it keeps its number.
+#[tauri::command]
+pub async fn void_request(
+    session: State<'_, Session>,
+    serial: String,
+    reason: String,
+) -> Result<RequestInfo> {
+    session.with(|open| Ok(open.store.void_request(&serial, &open.officer, &reason)?))
+}
+
+/// Attaches the photo in the request's body (JPEG or PNG bytes, as read from the file the
+/// officer chose) to the case named by the `case-id` header; cropped to 3:4 first.
+#[tauri::command]
+pub async fn attach_photo(
+    session: State<'_, Session>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<()> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(AppError::new(
+            "photo.invalid",
+            "the photo must be sent as bytes",
+        ));
+    };
+    let id = request
+        .headers()
+        .get("case-id")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| AppError::new("case.invalid_id", "no case named for the photo"))?
+        .to_string();
+    let photo = loket_pdf::Photo::from_image(bytes)?;
+    session.with(|open| {
+        open.store.attach_photo(&id, &open.officer, photo.jpeg())?;
+        Ok(())
+    })
+}
+
+/// Case `id`'s photo as a `data:` URL for an <img>, if it has one.
+#[tauri::command]
+pub async fn photo(session: State<'_, Session>, id: String) -> Result<Option<String>> {
+    use base64::Engine;
+    session.with(|open| {
+        Ok(open.store.photo(&id)?.map(|jpeg| {
+            format!(
+                "data:image/jpeg;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(jpeg)
+            )
+        }))
+    })
 }

@@ -49,8 +49,46 @@ impl From<StoreError> for AppError {
             StoreError::Io { .. } => "store.io",
             StoreError::Busy => "store.busy",
             StoreError::Sqlite(_) => "store.failed",
+            StoreError::NotFinalised { .. } => "request.draft",
+            StoreError::NoSplpRequest { .. } => "request.no_splp",
+            StoreError::Unprintable { .. } => "request.unprintable",
+            StoreError::ReprintReasonRequired { .. } => "request.reprint_reason",
+            StoreError::VoidReasonRequired { .. } => "request.void_reason",
+            StoreError::AlreadyVoid { .. } => "request.already_void",
+            StoreError::RequestNotFound { .. } => "request.not_found",
+            StoreError::MissionProfileMissing => "request.mission_missing",
         };
         AppError::new(code, e.to_string())
+    }
+}
+
+impl From<loket_pdf::PdfError> for AppError {
+    fn from(e: loket_pdf::PdfError) -> Self {
+        AppError::new("request.pdf", e.to_string())
+    }
+}
+
+impl From<loket_pdf::PhotoError> for AppError {
+    fn from(e: loket_pdf::PhotoError) -> Self {
+        AppError::new("photo.invalid", e.to_string())
+    }
+}
+
+impl From<loket_pdf::cups::PrintError> for AppError {
+    fn from(e: loket_pdf::cups::PrintError) -> Self {
+        use loket_pdf::cups::PrintError;
+        let code = match &e {
+            PrintError::NoCups => "print.no_cups",
+            PrintError::UnknownPrinter(_) => "print.unknown_printer",
+            PrintError::Refused(_) | PrintError::Io(_) => "print.failed",
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+impl From<loket_pdf::viewer::ViewError> for AppError {
+    fn from(e: loket_pdf::viewer::ViewError) -> Self {
+        AppError::new("print.no_viewer", e.to_string())
     }
 }
 

@@ -51,7 +51,13 @@ pub fn with_commands<R: Runtime>(
             version,
             cases,
             today,
-            read_mrz
+            read_mrz,
+            mission,
+            printers,
+            print_request,
+            void_request,
+            attach_photo,
+            photo
         ])
 }
 
@@ -86,10 +92,13 @@ pub fn run() -> ExitCode {
             },
         ));
         let app = with_commands(builder, session).build(tauri::generate_context!())?;
-        Ok::<_, tauri::Error>(app.run_return(|_, event| {
-            if let tauri::RunEvent::Ready = event {
-                STARTED.store(true, Ordering::SeqCst);
-            }
+        // Requests handed to a viewer live in memory until the window closes; a crash's
+        // leftovers go at the next start.
+        loket_pdf::viewer::clear();
+        Ok::<_, tauri::Error>(app.run_return(|_, event| match event {
+            tauri::RunEvent::Ready => STARTED.store(true, Ordering::SeqCst),
+            tauri::RunEvent::Exit => loket_pdf::viewer::clear(),
+            _ => {}
         }))
     });
     match outcome {

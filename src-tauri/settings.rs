@@ -11,6 +11,13 @@ const FILE: &str = "settings.json";
 pub struct Settings {
     #[serde(default)]
     pub lang: Lang,
+    /// The printer last chosen for requests (a CUPS queue name).
+    #[serde(default)]
+    pub printer: Option<String>,
+    /// A CUPS print server (`host:port`) other than the computer's own; set by hand in the
+    /// file where a mission prints through a shared server.
+    #[serde(default)]
+    pub print_server: Option<String>,
 }
 
 fn path(dir: &Path) -> PathBuf {
@@ -44,7 +51,12 @@ mod tests {
     fn round_trips_and_survives_a_damaged_file() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Settings::load(dir.path()).lang, Lang::Id);
-        Settings { lang: Lang::En }.save(dir.path()).unwrap();
+        Settings {
+            lang: Lang::En,
+            ..Settings::default()
+        }
+        .save(dir.path())
+        .unwrap();
         assert_eq!(Settings::load(dir.path()).lang, Lang::En);
         std::fs::write(dir.path().join(FILE), b"{not json").unwrap();
         assert_eq!(Settings::load(dir.path()).lang, Lang::Id);

@@ -6,7 +6,10 @@ use loket_app::commands::{AppStatus, CasePage, History};
 use loket_app::error::AppError;
 use loket_core::mrz::MrzTd3;
 use loket_core::{IntakeRecord, Report};
-use loket_store::{Case, DeviceIdentity, Finalize, Saved, Today, VersionRecord};
+use loket_pdf::cups::Printers;
+use loket_store::{
+    Case, DeviceIdentity, Finalize, MissionProfile, RequestInfo, Saved, Today, VersionRecord,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use ts_rs::{Config, ExportError, TS};
@@ -26,6 +29,9 @@ fn export(dir: &Path) -> Result<(), ExportError> {
     VersionRecord::export_all(&cfg)?;
     Today::export_all(&cfg)?;
     DeviceIdentity::export_all(&cfg)?;
+    MissionProfile::export_all(&cfg)?;
+    RequestInfo::export_all(&cfg)?;
+    Printers::export_all(&cfg)?;
     MrzTd3::export_all(&cfg)
 }
 

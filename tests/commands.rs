@@ -320,12 +320,14 @@ fn language_and_mission_settings_persist() {
     w.ok("set_language", json!({"lang": "en"}));
     assert_eq!(w.ok("status", json!({}))["lang"], "en");
     assert!(w.invoke("set_language", json!({"lang": "fr"})).is_err());
-    assert_eq!(w.ok("set_mission", json!({"mission": "sgn"})), "SGN");
+    let mission = |code: &str| json!({"mission": {"code": code, "name": "KBRI Ho Chi Minh", "address": "Saigon", "city": "Ho Chi Minh"}});
+    assert_eq!(w.ok("set_mission", mission("sgn"))["code"], "SGN");
     assert_eq!(
-        w.error("set_mission", json!({"mission": "SAIGON-01"})),
+        w.error("set_mission", mission("SAIGON-01")),
         "settings.mission"
     );
     assert_eq!(w.ok("status", json!({}))["mission"], "SGN");
+    assert_eq!(w.ok("mission", json!({}))["name"], "KBRI Ho Chi Minh");
     // The language is read before any unlock, from the data directory.
     assert_eq!(Settings::load(dir.path()).lang, loket_core::Lang::En);
 }
@@ -389,4 +391,190 @@ fn a_damaged_or_newer_store_is_refused_with_its_reason() {
     std::fs::write(dir.path().join("keyring.json"), b"{").unwrap();
     assert_eq!(w.error("unlock", unlock), "store.keyring");
     assert_eq!(w.ok("status", json!({}))["store"], "locked");
+}
+
+/// A window whose settings name the tests' own print server, on a store holding the spec's
+/// example, finalised, with the mission's name and address set.
+fn ready_to_print(server: Option<&str>) -> (tempfile::TempDir, Window, String) {
+    let dir = tempfile::tempdir().unwrap();
+    Settings {
+        print_server: server.map(String::from),
+        ..Settings::default()
+    }
+    .save(dir.path())
+    .unwrap();
+    let w = Window::open(dir.path());
+    w.ok(
+        "create_store",
+        json!({"mission": "PNH", "passphrase": PASSPHRASE, "officer": "Rina"}),
+    );
+    let id = w.ok("save", json!({"record": example(), "reason": null}))["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        w.error(
+            "print_request",
+            json!({"id": id, "printer": "x", "reason": null})
+        ),
+        "request.draft"
+    );
+    w.ok("finalize", json!({"id": id}));
+    assert_eq!(
+        w.error(
+            "print_request",
+            json!({"id": id, "printer": "x", "reason": null})
+        ),
+        "request.mission_missing"
+    );
+    w.ok(
+        "set_mission",
+        json!({"mission": {"code": "PNH", "name": "KBRI Phnom Penh", "address": "Street 466", "city": "Phnom Penh"}}),
+    );
+    (dir, w, id)
+}
+
+#[path = "support/cups.rs"]
+mod cups_server;
+
+#[test]
+fn print_request_spools_the_pdf_to_cups_and_a_reprint_needs_a_reason() {
+    let scheduler = match cups_server::Scheduler::start() {
+        Ok(s) => s,
+        Err(why) if std::env::var_os("CI").is_none() => {
+            println!("\nSKIPPED printing through CUPS: {why}");
+            return;
+        }
+        Err(why) => panic!("CI must be able to print through CUPS: {why}"),
+    };
+    let paper = scheduler.add_printer("counter-1");
+    let (dir, w, id) = ready_to_print(Some(&scheduler.server));
+    let printers = w.ok("printers", json!({}));
+    assert_eq!(printers["names"], json!(["counter-1"]));
+    assert_eq!(
+        w.error(
+            "print_request",
+            json!({"id": id, "printer": "nowhere", "reason": null})
+        ),
+        "print.unknown_printer"
+    );
+    assert_eq!(
+        w.ok("history", json!({"id": id}))["requests"],
+        json!([]),
+        "nothing recorded"
+    );
+
+    let request = w.ok(
+        "print_request",
+        json!({"id": id, "printer": "counter-1", "reason": null}),
+    );
+    let serial = request["serial"].as_str().unwrap();
+    assert_eq!(request["prints"], 1);
+    let printed = scheduler
+        .printed(&paper)
+        .expect("the job reached the printer");
+    assert!(printed.starts_with(b"%PDF-"), "the printer got the PDF");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&paper)
+        .arg("-")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    if let Ok(text) = text {
+        assert!(text.contains(serial) && text.contains("SITI AMINAH"));
+    }
+    // The printer is remembered; no PDF was left in the data folder.
+    assert_eq!(w.ok("printers", json!({}))["default"], "counter-1");
+    let pdfs: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|p| std::fs::read(p).is_ok_and(|b| b.starts_with(b"%PDF")))
+        .collect();
+    assert!(pdfs.is_empty(), "PDF files left: {pdfs:?}");
+
+    assert_eq!(
+        w.error(
+            "print_request",
+            json!({"id": id, "printer": "counter-1", "reason": null})
+        ),
+        "request.reprint_reason"
+    );
+    std::fs::remove_file(&paper).unwrap();
+    let again = w.ok(
+        "print_request",
+        json!({"id": id, "printer": "counter-1", "reason": "paper jam"}),
+    );
+    assert_eq!(
+        (again["serial"].as_str(), again["prints"].as_u64()),
+        (Some(serial), Some(2))
+    );
+    assert!(scheduler.printed(&paper).is_some());
+    let today = w.ok("today", json!({}));
+    assert_eq!(today["printed"], 1, "a reprint is not a new request");
+
+    let voided = w.ok(
+        "void_request",
+        json!({"serial": serial, "reason": "name misspelled"}),
+    );
+    assert_eq!(voided["void"]["reason"], "name misspelled");
+    assert_eq!(
+        w.error("void_request", json!({"serial": serial, "reason": "again"})),
+        "request.already_void"
+    );
+    let history = w.ok("history", json!({"id": id}));
+    let actions: Vec<&str> = history["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["save", "finalize", "print", "reprint", "void"]);
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn a_photo_is_sent_as_bytes_checked_and_shown_back() {
+    let (_dir, w, id) = ready_to_print(None);
+    assert_eq!(w.ok("photo", json!({"id": id})), Value::Null);
+    let raw = |bytes: Vec<u8>, case: &str| {
+        let mut headers = tauri::http::HeaderMap::new();
+        headers.insert("case-id", case.parse().unwrap());
+        get_ipc_response(
+            &w.webview,
+            InvokeRequest {
+                cmd: "attach_photo".into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Raw(bytes),
+                headers,
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    };
+    let err = raw(b"GIF89a not a photo".to_vec(), &id).unwrap_err();
+    assert_eq!(err["code"], "photo.invalid");
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(400, 300, image::Rgb([200, 180, 160]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let err = raw(png.clone(), "0190f3c2-0000-7000-8000-000000000000").unwrap_err();
+    assert_eq!(err["code"], "case.not_found");
+    raw(png, &id).unwrap();
+    let shown = w.ok("photo", json!({"id": id}));
+    assert!(shown
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/jpeg;base64,/9j/"));
 }

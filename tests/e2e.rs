@@ -514,9 +514,15 @@ async fn screenshots() {
         app.shoot(&shot("6-cases")).await;
         app.keys(&Key::Enter.to_string()).await;
         app.wait_css("#versions").await;
+        app.wait_css(".photo-box img").await;
         app.shoot(&shot("7-case")).await;
+        app.ctrl("p").await;
+        app.wait_css("#print-reason").await;
+        app.shoot(&shot("9-print")).await;
+        app.keys(&Key::Escape.to_string()).await;
         app.ctrl(",").await;
-        app.wait_css("#settings-mission").await;
+        app.wait_css("#settings-mission-name").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         app.shoot(&shot("8-settings")).await;
         app.quit().await;
     }
@@ -525,6 +531,13 @@ async fn screenshots() {
 /// A store with a morning's worth of cases, as the screenshots show it.
 fn seed(dir: &Path) {
     let (mut store, _) = loket_store::Store::init(dir, PASSPHRASE, "PNH").unwrap();
+    store
+        .set_mission_details(
+            "Kedutaan Besar Republik Indonesia di Phnom Penh",
+            "No. 1, Street 466, Sangkat Tonle Bassac, Khan Chamkar Mon, Phnom Penh",
+            "Phnom Penh",
+        )
+        .unwrap();
     let example: serde_json::Value =
         serde_json::from_str(include_str!("../crates/core/tests/fixtures/example.json")).unwrap();
     let people = [
@@ -549,7 +562,44 @@ fn seed(dir: &Path) {
         if ticket != "A-045" {
             store.finalize(&saved.case_id, "Rina").unwrap();
         }
+        if ticket == "A-041" || ticket == "A-042" {
+            // Printed this morning; A-041's first page was spoiled and voided.
+            let printed = store
+                .print_request(&saved.case_id, "Rina", None, |_| Ok::<_, ()>(()))
+                .unwrap()
+                .unwrap()
+                .0;
+            if ticket == "A-041" {
+                store
+                    .void_request(&printed.serial, "Rina", "printed on the wrong paper")
+                    .unwrap();
+            }
+        }
+        if ticket == "A-042" {
+            store
+                .attach_photo(&saved.case_id, "Rina", &portrait())
+                .unwrap();
+        }
     }
+}
+
+/// A stand-in passport photo: a grey head and shoulders on white, 3:4.
+fn portrait() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(300, 400, |x, y| {
+        let (x, y) = (x as f32 - 150.0, y as f32);
+        let head = (x / 70.0).powi(2) + ((y - 150.0) / 90.0).powi(2) <= 1.0;
+        let shoulders = y > 270.0 && (x / 140.0).powi(2) + ((y - 400.0) / 130.0).powi(2) <= 1.0;
+        if head || shoulders {
+            image::Rgb([110, 120, 135])
+        } else {
+            image::Rgb([250, 250, 250])
+        }
+    });
+    let mut png = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    loket_pdf::Photo::from_image(&png).unwrap().jpeg().to_vec()
 }
 
 /// Not a check: the figures of docs/benchmarks.md for the window, with LOKET_BENCH_CASES

@@ -10,8 +10,11 @@ import type { Finalize } from "./bindings/Finalize";
 import type { History } from "./bindings/History";
 import type { IntakeRecord } from "./bindings/IntakeRecord";
 import type { Lang } from "./bindings/Lang";
+import type { MissionProfile } from "./bindings/MissionProfile";
 import type { MrzTd3 } from "./bindings/MrzTd3";
+import type { Printers } from "./bindings/Printers";
 import type { Report } from "./bindings/Report";
+import type { RequestInfo } from "./bindings/RequestInfo";
 import type { Saved } from "./bindings/Saved";
 import type { Today } from "./bindings/Today";
 import type { VersionRecord } from "./bindings/VersionRecord";
@@ -26,9 +29,13 @@ export class CommandError extends Error {
   }
 }
 
-async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+async function call<T>(
+  cmd: string,
+  args: Record<string, unknown> | Uint8Array = {},
+  headers?: Record<string, string>,
+): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await invoke<T>(cmd, args, headers ? { headers } : undefined);
   } catch (e) {
     const err = e as Partial<AppError> | string;
     if (typeof err === "object" && err && typeof err.code === "string") {
@@ -46,7 +53,8 @@ export const api = {
   unlock: (passphrase: string, officer: string) => call<null>("unlock", { passphrase, officer }),
   lock: () => call<null>("lock"),
   setLanguage: (lang: Lang) => call<null>("set_language", { lang }),
-  setMission: (mission: string) => call<string>("set_mission", { mission }),
+  mission: () => call<MissionProfile>("mission"),
+  setMission: (mission: MissionProfile) => call<MissionProfile>("set_mission", { mission }),
   check: (record: IntakeRecord) => call<Report>("check", { record }),
   save: (record: IntakeRecord, reason?: string) =>
     call<Saved>("save", { record, reason: reason ?? null }),
@@ -58,4 +66,12 @@ export const api = {
     call<CasePage>("cases", { query, offset, limit }),
   today: () => call<Today>("today"),
   readMrz: (line1: string, line2: string) => call<MrzTd3>("read_mrz", { line1, line2 }),
+  printers: () => call<Printers>("printers"),
+  /** On `printer`, or in the system's PDF viewer when it is null. */
+  printRequest: (id: string, printer: string | null, reason: string | null) =>
+    call<RequestInfo>("print_request", { id, printer, reason }),
+  voidRequest: (serial: string, reason: string) => call<RequestInfo>("void_request", { serial, reason }),
+  /** The file's bytes go as they are (no JSON); the case travels in a header. */
+  attachPhoto: (id: string, bytes: Uint8Array) => call<null>("attach_photo", bytes, { "case-id": id }),
+  photo: (id: string) => call<string | null>("photo", { id }),
 };

@@ -53,6 +53,60 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Show the mission printed on requests, or set its code, name, address or city.
+    Mission {
+        /// The mission's code, such as PNH: begins every new serial number.
+        #[arg(long)]
+        code: Option<String>,
+        /// "Kedutaan Besar Republik Indonesia di Phnom Penh".
+        #[arg(long)]
+        name: Option<String>,
+        /// The street address (use \n or several lines in quotes for more than one line).
+        #[arg(long)]
+        address: Option<String>,
+        /// The place printed beside the signatures, such as "Phnom Penh".
+        #[arg(long)]
+        city: Option<String>,
+    },
+    /// Write the SPLP request of a finalised case as a PDF (a new serial number the first
+    /// time; again only as a reprint, with a reason); exit 1 when the case cannot have one.
+    Pdf {
+        id: String,
+        /// Where to write the PDF (- for standard output, e.g. to pipe it to `lp`). The file
+        /// holds personal data unencrypted: keep it on an encrypted disk, delete it after use.
+        #[arg(long, value_name = "FILE")]
+        out: String,
+        /// Printing this case's request again: why (a jammed printer, a copy for the file).
+        #[arg(long, value_name = "REASON")]
+        reprint: Option<String>,
+        /// Attach this photo (JPEG or PNG; cropped to 3:4) to the case first.
+        #[arg(long, value_name = "FILE")]
+        photo: Option<PathBuf>,
+    },
+    /// Check the QR code printed on a request: exit 0 when its signature and record hash
+    /// hold, 1 when not.
+    VerifyQr { payload: String },
+    /// SPLP requests printed at this counter.
+    #[command(subcommand)]
+    Request(RequestCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestCommand {
+    /// Every request with its serial, case, version, prints and whether it is void.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Void a request: it keeps its number, marked VOID, with the reason.
+    Void {
+        serial: String,
+        #[arg(long)]
+        reason: String,
+        /// Also write the voided request's page (it says VOID), for the paper file.
+        #[arg(long, value_name = "FILE")]
+        out: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +144,8 @@ pub enum CaseCommand {
     History { id: String },
     /// Close the interview; exit 1 with the errors that block it.
     Finalize { id: String },
+    /// Attach the person's photo (JPEG or PNG; cropped to 3:4 for the request).
+    Photo { id: String, file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,18 +6,24 @@
 //! lines, and a QR code the caller fills with a verification payload.
 //!
 //! Rendering is pure: no IO, no clock (the date comes in), no temporary files, so personal
-//! data goes nowhere but into the returned bytes. It takes a few milliseconds: the fonts are
-//! parsed once per process and are small Latin subsets (`assets/fonts/README.md`).
+//! data goes nowhere but into the returned bytes. Handing the bytes over is apart: `cups`
+//! pipes them to a printer, `viewer` opens them from memory-backed private storage. A render
+//! takes a few milliseconds: the fonts are parsed once per process and are small Latin subsets
+//! (`assets/fonts/README.md`).
 #![forbid(unsafe_code)]
 
+pub mod cups;
 mod draw;
 mod fonts;
+mod job;
 mod labels;
 mod layout;
 mod photo;
 mod qr;
 mod save;
+pub mod viewer;
 
+pub use job::render_job;
 pub use photo::{Photo, PhotoError, PHOTO_HEIGHT, PHOTO_WIDTH};
 
 use printpdf::{DictItem, ExternalStream, ExternalXObject, PdfDocument, PdfPage, Px};
@@ -73,6 +79,9 @@ pub enum PdfError {
     /// The PDF writer returned something that is not a PDF.
     #[error("the PDF writer produced no document")]
     Empty,
+    /// The photo stored with the case cannot be printed.
+    #[error("the case's photo cannot be printed: {0}; attach it again")]
+    Photo(String),
 }
 
 /// Renders the request page(s) and returns the PDF bytes.

@@ -12,7 +12,7 @@
 use crate::audit::{self, Entry};
 use crate::cases::{now, vid};
 use crate::error::{Result, StoreError};
-use crate::{MissionProfile, Store};
+use crate::{Case, MissionProfile, Store};
 use loket_core::enums::DocumentRequest;
 use loket_core::status::CaseStatus;
 use loket_core::IntakeRecord;
@@ -132,26 +132,7 @@ impl Store {
         reprint_reason: Option<&str>,
         deliver: impl FnOnce(&PrintJob) -> std::result::Result<T, E>,
     ) -> Result<std::result::Result<(RequestInfo, T), E>> {
-        let mission = self.mission_profile()?;
-        if !mission.is_complete() {
-            return Err(StoreError::MissionProfileMissing);
-        }
-        let case = self
-            .case(id)?
-            .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
-        if case.status == CaseStatus::Draft {
-            return Err(StoreError::NotFinalised { id: id.to_string() });
-        }
-        let splp = case
-            .record
-            .request
-            .as_ref()
-            .and_then(|r| r.document.as_ref())
-            .and_then(|d| d.known())
-            == Some(&DocumentRequest::Splp);
-        if !splp {
-            return Err(StoreError::NoSplpRequest { id: id.to_string() });
-        }
+        let (mission, case) = self.check_printable(id)?;
         let signing = self.signing_key()?;
         let series_counter = counter_code(&signing.verifying_key().to_bytes());
         let device_id = self.meta_text("device_id")?;
@@ -261,6 +242,32 @@ impl Store {
         tx.commit()?;
         self.committed();
         Ok(Ok((job.request, delivered)))
+    }
+
+    /// Refuses, with the reason, what cannot have a request printed: an unknown case, a draft,
+    /// a case that asks for no SPLP, a mission whose name and address are not set yet.
+    pub fn check_printable(&self, id: &str) -> Result<(MissionProfile, Case)> {
+        let case = self
+            .case(id)?
+            .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
+        if case.status == CaseStatus::Draft {
+            return Err(StoreError::NotFinalised { id: id.to_string() });
+        }
+        let splp = case
+            .record
+            .request
+            .as_ref()
+            .and_then(|r| r.document.as_ref())
+            .and_then(|d| d.known())
+            == Some(&DocumentRequest::Splp);
+        if !splp {
+            return Err(StoreError::NoSplpRequest { id: id.to_string() });
+        }
+        let mission = self.mission_profile()?;
+        if !mission.is_complete() {
+            return Err(StoreError::MissionProfileMissing);
+        }
+        Ok((mission, case))
     }
 
     /// Voids request `serial`: it keeps its number, marked void with `reason`, for good.

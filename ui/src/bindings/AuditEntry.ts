@@ -3,4 +3,8 @@
 /**
  * One entry of the log as the case's history shows it.
  */
-export type AuditEntry = { seq: bigint, at: string, officer: string, action: string, version: number, record_sha256: string, hash: string, };
+export type AuditEntry = { seq: bigint, at: string, officer: string, action: string, version: number, record_sha256: string, 
+/**
+ * The request serial a print, reprint or void concerns.
+ */
+detail: string | null, hash: string, };

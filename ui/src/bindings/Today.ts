@@ -18,6 +18,10 @@ drafts: number,
  */
 finalised: number, 
 /**
+ * SPLP requests printed today (new serials; reprints not counted).
+ */
+printed: number, 
+/**
  * Today's cases in the order they were opened (the queue as served); the latest ones
  * only, when there are more than were asked for.
  */

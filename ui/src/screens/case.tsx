@@ -9,6 +9,7 @@ import { describe } from "../errors";
 import { useT } from "../i18n";
 import { RecordView } from "./record-view";
 import { StatusBadge, time } from "./common";
+import { PhotoBox, PrintDialog, RequestsTable } from "./requests";
 
 export function CaseScreen(props: { id: string; go: Go }) {
   const t = useT();
@@ -16,7 +17,8 @@ export function CaseScreen(props: { id: string; go: Go }) {
   const [history, setHistory] = useState<History | null>(null);
   const [shown, setShown] = useState<{ version: number; record: IntakeRecord } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
+  const [printing, setPrinting] = useState(false);
+  const load = () =>
     Promise.all([api.case(props.id), api.history(props.id)]).then(
       ([c, h]) => {
         setFound(c);
@@ -25,7 +27,21 @@ export function CaseScreen(props: { id: string; go: Go }) {
       },
       (e) => setError(describe(t, e)),
     );
+  useEffect(() => {
+    load();
   }, [props.id]);
+  const printable = found !== null && found.status !== "draft" && found.record.request?.document === "splp";
+  // Ctrl+P prints this case's request (the window has no browser print of its own).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey && !e.altKey && e.key.toLowerCase() === "p") {
+        e.preventDefault();
+        if (printable) setPrinting(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [printable]);
   const show = async (version: number) => {
     try {
       const v = await api.version(props.id, version);
@@ -45,10 +61,27 @@ export function CaseScreen(props: { id: string; go: Go }) {
         <StatusBadge status={found.status} />
         <span class="spacer" />
         <button type="button" onClick={() => props.go({ name: "cases" })}>{t("case.back")}</button>
-        <button type="button" class="primary" id="edit-case" onClick={() => props.go(newIntake(props.id))}>
+        <button type="button" id="edit-case" onClick={() => props.go(newIntake(props.id))}>
           {t("case.edit")}
         </button>
+        {printable && (
+          <button type="button" class="primary" id="print-request" onClick={() => setPrinting(true)} title="Ctrl+P">
+            {t("print.action")}
+          </button>
+        )}
       </div>
+      {printing && (
+        <PrintDialog
+          id={props.id}
+          version={found.version}
+          requests={history.requests}
+          cancel={() => setPrinting(false)}
+          done={() => {
+            setPrinting(false);
+            load();
+          }}
+        />
+      )}
       <p class="note">
         {t("case.id")}: <code>{found.id}</code>
       </p>
@@ -60,6 +93,11 @@ export function CaseScreen(props: { id: string; go: Go }) {
           <RecordView record={shown.record} />
         </div>
         <div>
+          <h2>{t("requests.title")}</h2>
+          <div class="request-panel">
+            <PhotoBox id={props.id} />
+            <RequestsTable requests={history.requests} changed={load} />
+          </div>
           <h2>{t("case.versions")}</h2>
           <table class="grid" id="versions">
             <thead>

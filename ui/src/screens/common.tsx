@@ -1,4 +1,5 @@
 // Small pieces several screens show the same way.
+import { useEffect, useRef } from "preact/hooks";
 import type { CaseStatus } from "../bindings/CaseStatus";
 import { useT } from "../i18n";
 
@@ -15,4 +16,18 @@ export function time(instant: string): string {
   const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
   const sameDay = d.toDateString() === new Date().toDateString();
   return sameDay ? hm : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+}
+
+/** A modal dialog that takes the focus; `onKey` handles Escape and Enter. */
+export function Dialog(props: { title: string; children: preact.ComponentChildren; onKey: (e: KeyboardEvent) => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div class="backdrop">
+      <div class="dialog" role="dialog" aria-modal="true" aria-label={props.title} tabIndex={-1} ref={ref} onKeyDown={props.onKey}>
+        <h2>{props.title}</h2>
+        {props.children}
+      </div>
+    </div>
+  );
 }

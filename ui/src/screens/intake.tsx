@@ -17,7 +17,7 @@ import { useLang, useT } from "../i18n";
 import { MrzReader } from "../mrz-reader";
 import { getPath, newRecord, setPath, type Value } from "../record";
 import { Saver } from "../saver";
-import { time } from "./common";
+import { Dialog, time } from "./common";
 import { RecordView } from "./record-view";
 
 type SaveState =
@@ -455,19 +455,6 @@ function ListInput(props: { common: Record<string, unknown>; value: string[]; pa
 }
 
 const split = (text: string) => text.split(";").map((s) => s.trim()).filter(Boolean);
-
-function Dialog(props: { title: string; children: preact.ComponentChildren; onKey: (e: KeyboardEvent) => void }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => ref.current?.focus(), []);
-  return (
-    <div class="backdrop">
-      <div class="dialog" role="dialog" aria-modal="true" aria-label={props.title} tabIndex={-1} ref={ref} onKeyDown={props.onKey}>
-        <h2>{props.title}</h2>
-        {props.children}
-      </div>
-    </div>
-  );
-}
 
 function MrzDialog(props: { mrz: { lines: [string, string]; read?: MrzTd3; error?: string }; apply: () => void; cancel: () => void }) {
   const t = useT();

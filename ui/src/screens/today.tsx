@@ -28,6 +28,7 @@ export function TodayScreen(props: { go: Go }) {
         <Count label={t("today.intakes")} n={today.intakes} id="count-intakes" />
         <Count label={t("today.drafts")} n={today.drafts} id="count-drafts" />
         <Count label={t("today.finalised")} n={today.finalised} id="count-finalised" />
+        <Count label={t("today.printed")} n={today.printed} id="count-printed" />
       </div>
       <h2>{t("today.queue")}</h2>
       {today.cases.length === 0 ? (

@@ -1,6 +1,6 @@
 //! One function per command; each returns its exit code or a failure.
 
-use crate::args::{AuditCommand, CaseCommand, Cli, Command};
+use crate::args::{AuditCommand, CaseCommand, Cli, Command, RequestCommand};
 use crate::failure::Failure;
 use crate::input::{read_record, NOT_A_RECORD};
 use loket_core::mrz::{parse_td3, MrzTd3};
@@ -24,7 +24,27 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Case(CaseCommand::Show { id, version }) => store::show(common, &id, version),
         Command::Case(CaseCommand::History { id }) => store::history(common, &id),
         Command::Case(CaseCommand::Finalize { id }) => store::finalize(common, &id),
+        Command::Case(CaseCommand::Photo { id, file }) => request::photo(common, &id, &file),
         Command::Audit(AuditCommand::Verify) => store::audit_verify(common),
+        Command::Mission {
+            code,
+            name,
+            address,
+            city,
+        } => request::mission(common, code, name, address, city),
+        Command::Pdf {
+            id,
+            out,
+            reprint,
+            photo,
+        } => request::pdf(common, &id, &out, reprint.as_deref(), photo.as_deref()),
+        Command::VerifyQr { payload } => request::verify_qr(common, &payload),
+        Command::Request(RequestCommand::List { json }) => request::list(common, json),
+        Command::Request(RequestCommand::Void {
+            serial,
+            reason,
+            out,
+        }) => request::void(common, &serial, &reason, out.as_deref()),
     }
 }
 
@@ -57,4 +77,5 @@ fn mrz(line1: &str, line2: &str) -> Result<u8, Failure> {
     Ok(if valid { 0 } else { 1 })
 }
 
+mod request;
 mod store;

@@ -20,7 +20,7 @@ fn data_dir(common: &Common) -> Result<PathBuf, Failure> {
     }
 }
 
-fn officer(common: &Common) -> String {
+pub(super) fn officer(common: &Common) -> String {
     common
         .officer
         .clone()
@@ -28,7 +28,7 @@ fn officer(common: &Common) -> String {
         .unwrap_or_else(|| "officer".to_string())
 }
 
-fn open(common: &Common) -> Result<Store, Failure> {
+pub(super) fn open(common: &Common) -> Result<Store, Failure> {
     let dir = data_dir(common)?;
     let passphrase = secret::passphrase()?;
     Ok(Store::open(&dir, &passphrase)?)

@@ -1,0 +1,202 @@
+// A case's SPLP requests: printing (a new serial, or a reprint with a reason), voiding with a
+// reason, and the 3×4 photo the request carries.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../api";
+import type { Printers } from "../bindings/Printers";
+import type { RequestInfo } from "../bindings/RequestInfo";
+import { describe } from "../errors";
+import { useT } from "../i18n";
+import { Dialog, time } from "./common";
+
+/** The value of the printer list's "open in the PDF viewer" choice. */
+const VIEWER = "";
+
+/** The request still valid for this case, if any (printing voids the older ones). */
+export function liveRequest(requests: RequestInfo[]): RequestInfo | undefined {
+  return requests.find((r) => !r.void);
+}
+
+export function PrintDialog(props: { id: string; version: number; requests: RequestInfo[]; done: () => void; cancel: () => void }) {
+  const t = useT();
+  const [printers, setPrinters] = useState<Printers | null>(null);
+  const [printer, setPrinter] = useState(VIEWER);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const live = liveRequest(props.requests);
+  const reprint = live !== undefined && live.version === props.version;
+  const first = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    api.printers().then((p) => {
+      setPrinters(p);
+      setPrinter(p.default ?? p.names[0] ?? VIEWER);
+    }, (e) => setError(describe(t, e)));
+  }, []);
+  useEffect(() => first.current?.focus(), [printers]);
+  const print = async (e?: Event) => {
+    e?.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.printRequest(props.id, printer === VIEWER ? null : printer, reprint ? reason : null);
+      props.done();
+    } catch (err) {
+      setError(describe(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onKey = (e: KeyboardEvent) => {
+    e.stopPropagation();
+    if (e.key === "Escape") props.cancel();
+  };
+  return (
+    <Dialog title={reprint ? t("print.reprint_title", { serial: live!.serial }) : t("print.title")} onKey={onKey}>
+      <form class="stack" onSubmit={print}>
+        {reprint && <p class="note">{t("print.reprint_note")}</p>}
+        {live && !reprint && <p class="note">{t("print.supersede_note", { serial: live.serial })}</p>}
+        <label>
+          {t("print.printer")}
+          <select id="print-printer" ref={first} value={printer} onChange={(e) => setPrinter(e.currentTarget.value)}>
+            {printers?.names.map((p) => <option key={p} value={p}>{p}</option>)}
+            <option value={VIEWER}>{t("print.viewer")}</option>
+          </select>
+        </label>
+        {printers && printers.names.length === 0 && <p class="note">{t("print.no_printers")}</p>}
+        {reprint && (
+          <label>
+            {t("print.reason")}
+            <input id="print-reason" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          </label>
+        )}
+        {error && <p role="alert" class="error">{error}</p>}
+        <div class="actions">
+          <button type="button" onClick={props.cancel}>{t("print.cancel")}</button>
+          <button type="submit" class="primary" id="print-go" disabled={busy || (reprint && !reason.trim())}>
+            {reprint ? t("print.reprint") : t("print.print")}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function VoidDialog(props: { request: RequestInfo; done: () => void; cancel: () => void }) {
+  const t = useT();
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await api.voidRequest(props.request.serial, reason);
+      props.done();
+    } catch (err) {
+      setError(describe(t, err));
+    }
+  };
+  const onKey = (e: KeyboardEvent) => {
+    e.stopPropagation();
+    if (e.key === "Escape") props.cancel();
+  };
+  return (
+    <Dialog title={t("void.title", { serial: props.request.serial })} onKey={onKey}>
+      <form class="stack" onSubmit={submit}>
+        <p class="note">{t("void.note")}</p>
+        <label>
+          {t("void.reason")}
+          <input id="void-reason" ref={input} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+        {error && <p role="alert" class="error">{error}</p>}
+        <div class="actions">
+          <button type="button" onClick={props.cancel}>{t("print.cancel")}</button>
+          <button type="submit" class="danger" id="void-go" disabled={!reason.trim()}>{t("void.go")}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function RequestsTable(props: { requests: RequestInfo[]; changed: () => void }) {
+  const t = useT();
+  const [voiding, setVoiding] = useState<RequestInfo | null>(null);
+  if (props.requests.length === 0) return <p class="empty">{t("requests.none")}</p>;
+  return (
+    <>
+      <table class="grid" id="requests">
+        <thead>
+          <tr>
+            <th>{t("requests.serial")}</th>
+            <th>{t("case.version")}</th>
+            <th>{t("requests.issued")}</th>
+            <th>{t("requests.prints")}</th>
+            <th>{t("today.status")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.requests.map((r) => (
+            <tr key={r.serial} class={r.void ? "void" : ""}>
+              <td><code>{r.serial}</code></td>
+              <td>{r.version}</td>
+              <td>{time(r.issued_at)} · {r.officer}</td>
+              <td>{r.prints}</td>
+              <td>
+                {r.void ? (
+                  <span title={r.void.reason}>{t("requests.void")}: {r.void.reason}</span>
+                ) : (
+                  <button type="button" class="link" onClick={() => setVoiding(r)}>{t("requests.void_action")}</button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {voiding && (
+        <VoidDialog
+          request={voiding}
+          cancel={() => setVoiding(null)}
+          done={() => {
+            setVoiding(null);
+            props.changed();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** The case's photo, and a file chooser to attach one (JPEG or PNG, cropped to 3:4). */
+export function PhotoBox(props: { id: string }) {
+  const t = useT();
+  const [src, setSrc] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => api.photo(props.id).then(setSrc, (e) => setError(describe(t, e)));
+  useEffect(() => {
+    load();
+  }, [props.id]);
+  const choose = async (e: Event) => {
+    const input = e.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    setError(null);
+    try {
+      await api.attachPhoto(props.id, new Uint8Array(await file.arrayBuffer()));
+      await load();
+    } catch (err) {
+      setError(describe(t, err));
+    }
+  };
+  return (
+    <div class="photo-box">
+      {src ? <img src={src} alt={t("photo.alt")} /> : <div class="photo-empty">{t("photo.none")}</div>}
+      <label class="button">
+        {src ? t("photo.replace") : t("photo.attach")}
+        <input type="file" id="photo-file" accept="image/jpeg,image/png" onChange={choose} />
+      </label>
+      {error && <p role="alert" class="error">{error}</p>}
+    </div>
+  );
+}
