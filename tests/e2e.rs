@@ -512,6 +512,10 @@ async fn screenshots() {
         app.keys("siti").await;
         app.wait_text("#case-row-0", "SITI").await;
         app.shoot(&shot("6-cases")).await;
+        // finalised, printed, with her photo.
+        app.keys(&format!("{}A-042", Key::Backspace.to_string().repeat(4)))
+            .await;
+        app.wait_text("#case-row-0", "A-042").await;
         app.keys(&Key::Enter.to_string()).await;
         app.wait_css("#versions").await;
         app.wait_css(".photo-box img").await;
@@ -547,6 +551,7 @@ fn seed(dir: &Path) {
         ("A-044", "RUDI", "3174022509880004", "1988-09-25"),
         ("A-045", "SITI NURHALIZA", "3201046302000005", "2000-02-23"),
     ];
+    let mut ids = Vec::new();
     for (ticket, name, nik, born) in people {
         let mut v = example.clone();
         v.as_object_mut().unwrap().remove("id");
@@ -562,23 +567,22 @@ fn seed(dir: &Path) {
         if ticket != "A-045" {
             store.finalize(&saved.case_id, "Rina").unwrap();
         }
-        if ticket == "A-041" || ticket == "A-042" {
-            // Printed this morning; A-041's first page was spoiled and voided.
-            let printed = store
-                .print_request(&saved.case_id, "Rina", None, |_| Ok::<_, ()>(()))
-                .unwrap()
-                .unwrap()
-                .0;
-            if ticket == "A-041" {
-                store
-                    .void_request(&printed.serial, "Rina", "printed on the wrong paper")
-                    .unwrap();
-            }
-        }
-        if ticket == "A-042" {
+        ids.push(saved.case_id);
+    }
+    // This morning's requests: A-041's first page was spoiled and voided; A-042 (printed
+    // last, so the first "siti" found) has her photo.
+    for (i, id) in ids.iter().take(2).enumerate() {
+        let printed = store
+            .print_request(id, "Rina", None, |_| Ok::<_, ()>(()))
+            .unwrap()
+            .unwrap()
+            .0;
+        if i == 0 {
             store
-                .attach_photo(&saved.case_id, "Rina", &portrait())
+                .void_request(&printed.serial, "Rina", "printed on the wrong paper")
                 .unwrap();
+        } else {
+            store.attach_photo(id, "Rina", &portrait()).unwrap();
         }
     }
 }
