@@ -1,0 +1,84 @@
+//! A whole request as the officer's Print makes it: the next serial reserved, the QR payload
+//! signed, the print and audit entry written (one SQLCipher transaction, `synchronous=FULL`)
+//! and the page rendered from the stored version and photo.
+//!
+//! ```sh
+//! cargo bench -p loket-pdf --bench issue
+//! ```
+//! `LOKET_BENCH_REQUESTS` (default 500) cases, each printed once, in a row.
+
+use loket_store::{KdfParams, Store};
+use std::time::{Duration, Instant};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let n: usize = std::env::var("LOKET_BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let dir = tempfile::tempdir()?;
+    let (mut store, _) = Store::init_with(
+        dir.path(),
+        "benchmark passphrase",
+        "PNH",
+        KdfParams::insecure_for_tests(),
+    )?;
+    store.set_mission_details(
+        "KEDUTAAN BESAR REPUBLIK INDONESIA DI PHNOM PENH",
+        "No. 1, Street 466, Sangkat Tonle Bassac, Khan Chamkar Mon",
+        "Phnom Penh",
+    )?;
+    let example: serde_json::Value =
+        serde_json::from_str(include_str!("../../core/tests/fixtures/example.json"))?;
+    let photo = loket_pdf::Photo::from_image(&portrait())?;
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut v = example.clone();
+        v.as_object_mut().ok_or("object")?.remove("id");
+        v["ticket"] = format!("A-{i}").into();
+        let saved = store.save(serde_json::from_value(v)?, "bench", None)?;
+        store.finalize(&saved.case_id, "bench")?;
+        store.attach_photo(&saved.case_id, "bench", photo.jpeg())?;
+        ids.push(saved.case_id);
+    }
+
+    let mut times = Vec::with_capacity(n);
+    let mut bytes = 0;
+    let all = Instant::now();
+    for id in &ids {
+        let start = Instant::now();
+        let (_, pdf) = store.print_request(id, "bench", None, loket_pdf::render_job)??;
+        times.push(start.elapsed());
+        bytes += pdf.len();
+    }
+    let total = all.elapsed();
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("| requests | median | p95 | max | total | mean PDF |");
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| {n} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} s | {} KB |",
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(1.0)),
+        total.as_secs_f64(),
+        bytes / n / 1024
+    );
+    Ok(())
+}
+
+/// A stand-in passport photo (the render bench's).
+fn portrait() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(600, 800, |x, y| {
+        let (dx, dy) = (x as f32 - 300.0, y as f32 - 330.0);
+        if dx * dx / 22_500.0 + dy * dy / 36_100.0 <= 1.0 {
+            image::Rgb([205, 170, 140])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("encoding a PNG in memory");
+    out.into_inner()
+}
