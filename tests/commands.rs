@@ -474,6 +474,7 @@ fn print_request_spools_the_pdf_to_cups_and_a_reprint_needs_a_reason() {
         .printed(&paper)
         .expect("the job reached the printer");
     assert!(printed.starts_with(b"%PDF-"), "the printer got the PDF");
+    assert!(scheduler.spool_emptied(), "CUPS kept the printed document");
     let text = std::process::Command::new("pdftotext")
         .arg(&paper)
         .arg("-")

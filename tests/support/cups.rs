@@ -79,6 +79,7 @@ impl Scheduler {
             root.join("cupsd.conf"),
             format!(
                 "Listen {server}\nLogLevel warn\nWebInterface No\nDefaultAuthType None\n\
+                 PreserveJobFiles No\n\
                  <Location />\n  Order allow,deny\n  Allow all\n</Location>\n\
                  <Location /admin>\n  Order allow,deny\n  Allow all\n</Location>\n\
                  <Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
@@ -144,9 +145,26 @@ impl Scheduler {
         }
     }
 
-    /// Every file in CUPS's spool folder (what a finished job must not leave behind is ours).
-    pub fn spool_dir(&self) -> PathBuf {
-        self.dir.path().join("spool")
+    /// Waits (up to 30 s) until no job document is left in CUPS's spool, as a counter set up
+    /// by scripts/setup (`PreserveJobFiles No`) leaves it; false if one stays.
+    pub fn spool_emptied(&self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = std::fs::read_dir(self.dir.path().join("spool"))
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .any(|e| e.file_name().to_string_lossy().starts_with('d'))
+                })
+                .unwrap_or(false);
+            if !left {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 
