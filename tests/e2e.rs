@@ -582,28 +582,16 @@ fn seed(dir: &Path) {
                 .void_request(&printed.serial, "Rina", "printed on the wrong paper")
                 .unwrap();
         } else {
-            store.attach_photo(id, "Rina", &portrait()).unwrap();
+            store
+                .attach_photo(id, "Rina", specimen_photo().jpeg())
+                .unwrap();
         }
     }
 }
 
-/// A stand-in passport photo: a grey head and shoulders on white, 3:4.
-fn portrait() -> Vec<u8> {
-    let image = image::RgbImage::from_fn(300, 400, |x, y| {
-        let (x, y) = (x as f32 - 150.0, y as f32);
-        let head = (x / 70.0).powi(2) + ((y - 150.0) / 90.0).powi(2) <= 1.0;
-        let shoulders = y > 270.0 && (x / 140.0).powi(2) + ((y - 400.0) / 130.0).powi(2) <= 1.0;
-        if head || shoulders {
-            image::Rgb([110, 120, 135])
-        } else {
-            image::Rgb([250, 250, 250])
-        }
-    });
-    let mut png = Vec::new();
-    image
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    loket_pdf::Photo::from_image(&png).unwrap().jpeg().to_vec()
+/// The samples' made-up portrait, as a case's photo.
+fn specimen_photo() -> loket_pdf::Photo {
+    loket_pdf::Photo::from_image(&loket_pdf::specimen::portrait_png()).unwrap()
 }
 
 /// Not a check: the figures of docs/benchmarks.md for the window, with LOKET_BENCH_CASES

@@ -22,14 +22,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "PNH",
         KdfParams::insecure_for_tests(),
     )?;
-    store.set_mission_details(
-        "KEDUTAAN BESAR REPUBLIK INDONESIA DI PHNOM PENH",
-        "No. 1, Street 466, Sangkat Tonle Bassac, Khan Chamkar Mon",
-        "Phnom Penh",
-    )?;
+    let mission = loket_pdf::specimen::mission();
+    store.set_mission_details(&mission.name, &mission.address, &mission.city)?;
     let example: serde_json::Value =
         serde_json::from_str(include_str!("../../core/tests/fixtures/example.json"))?;
-    let photo = loket_pdf::Photo::from_image(&portrait())?;
+    let photo = loket_pdf::Photo::from_image(&loket_pdf::specimen::portrait_png())?;
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
         let mut v = example.clone();
@@ -65,20 +62,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bytes / n / 1024
     );
     Ok(())
-}
-
-/// A stand-in passport photo (the render bench's).
-fn portrait() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(600, 800, |x, y| {
-        let (dx, dy) = (x as f32 - 300.0, y as f32 - 330.0);
-        if dx * dx / 22_500.0 + dy * dy / 36_100.0 <= 1.0 {
-            image::Rgb([205, 170, 140])
-        } else {
-            image::Rgb([255, 255, 255])
-        }
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .expect("encoding a PNG in memory");
-    out.into_inner()
 }

@@ -10,7 +10,7 @@
 //! The record is the spec's invented example.
 
 use loket_core::IntakeRecord;
-use loket_pdf::{render, Mark, Mission, Photo, RequestPage};
+use loket_pdf::{render, Mark, Photo, RequestPage};
 use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -21,13 +21,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let record: IntakeRecord =
         serde_json::from_str(include_str!("../../core/tests/fixtures/example.json"))?;
-    let mission = Mission {
-        name: "KEDUTAAN BESAR REPUBLIK INDONESIA DI PHNOM PENH".into(),
-        address: "No. 1, Street 466, Sangkat Tonle Bassac, Khan Chamkar Mon".into(),
-        city: "Phnom Penh".into(),
-    };
+    let mission = loket_pdf::specimen::mission();
     let payload = format!("LOKET1.{}", "7KQ2abcd".repeat(37));
-    let photo = Photo::from_image(&portrait())?;
+    let photo = Photo::from_image(&loket_pdf::specimen::portrait_png())?;
     let page = RequestPage {
         mission: &mission,
         serial: "PNH-2026-7KQ2-000123",
@@ -172,24 +168,6 @@ fn tempdir() -> std::io::Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("loket-pdf-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
-}
-
-/// A made-up portrait: a head and shoulders on white, 600×800, as PNG bytes.
-fn portrait() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(600, 800, |x, y| {
-        let (dx, dy) = (x as f32 - 300.0, y as f32 - 330.0);
-        if dx * dx / 22_500.0 + dy * dy / 36_100.0 <= 1.0 {
-            image::Rgb([205, 170, 140])
-        } else if y > 560 && dx.abs() < 80.0 + (y as f32 - 560.0) * 1.2 {
-            image::Rgb([40, 60, 110])
-        } else {
-            image::Rgb([255, 255, 255])
-        }
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .expect("encoding a PNG in memory");
-    out.into_inner()
 }
 
 /// The same request as one self-contained HTML page: the same sections, labels and values,

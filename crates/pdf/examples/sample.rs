@@ -6,7 +6,7 @@
 //! ```
 //! The example record is the specification's invented person; no real data goes in here.
 
-use loket_pdf::{render, Mark, Mission, Photo, RequestPage};
+use loket_pdf::{render, Mark, Photo, RequestPage};
 use std::path::Path;
 use std::process::Command;
 
@@ -14,13 +14,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let json = std::fs::read_to_string(root.join("crates/core/tests/fixtures/example.json"))?;
     let record: loket_core::IntakeRecord = serde_json::from_str(&json)?;
-    let mission = Mission {
-        name: "KEDUTAAN BESAR REPUBLIK INDONESIA DI PHNOM PENH".into(),
-        address: "No. 1, Street 466, Sangkat Tonle Bassac, Khan Chamkar Mon".into(),
-        city: "Phnom Penh".into(),
-    };
+    let mission = loket_pdf::specimen::mission();
     let payload = format!("LOKET1:{}", "7KQ2".repeat(72));
-    let photo = Photo::from_image(&portrait())?;
+    let photo = Photo::from_image(&loket_pdf::specimen::portrait_png())?;
     let page = RequestPage {
         mission: &mission,
         serial: "PNH-2026-7KQ2-000123",
@@ -97,24 +93,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{} ({status})", pdf.display());
     }
     Ok(())
-}
-
-/// A made-up portrait: a grey head and shoulders on white, 600×800, as PNG bytes.
-fn portrait() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(600, 800, |x, y| {
-        let (dx, dy) = (x as f32 - 300.0, y as f32 - 330.0);
-        let head = dx * dx / (150.0 * 150.0) + dy * dy / (190.0 * 190.0) <= 1.0;
-        let shoulders = y > 560 && (x as f32 - 300.0).abs() < 80.0 + (y as f32 - 560.0) * 1.2;
-        if head {
-            image::Rgb([205, 170, 140])
-        } else if shoulders {
-            image::Rgb([40, 60, 110])
-        } else {
-            image::Rgb([255, 255, 255])
-        }
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .expect("encoding a PNG in memory");
-    out.into_inner()
 }

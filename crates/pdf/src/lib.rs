@@ -21,6 +21,8 @@ mod layout;
 mod photo;
 mod qr;
 mod save;
+#[doc(hidden)]
+pub mod specimen;
 pub mod viewer;
 
 pub use job::render_job;

@@ -173,17 +173,7 @@ fn the_qr_code_scans_back_to_the_payload() {
     assert!(payload.len() >= 300);
     let photo = Photo::from_image(&portrait_png(640, 480)).unwrap();
     let pdf = render(&page(&mission, &record, Mark::Void, Some(&photo), &payload)).unwrap();
-    let img = rasterise(&write_pdf(dir.path(), "qr.pdf", &pdf), 200).to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
-        img.width() as usize,
-        img.height() as usize,
-        |x, y| img.get_pixel(x as u32, y as u32).0[0],
-    );
-    let decoded: Vec<String> = prepared
-        .detect_grids()
-        .iter()
-        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
-        .collect();
+    let decoded = scan_qr(&write_pdf(dir.path(), "qr.pdf", &pdf));
     assert_eq!(
         decoded,
         vec![payload],

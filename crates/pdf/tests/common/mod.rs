@@ -178,3 +178,18 @@ pub fn rasterise(pdf: &Path, dpi: u32) -> image::DynamicImage {
         .arg(&prefix));
     image::open(prefix.with_extension("png")).expect("pdftoppm wrote a PNG")
 }
+
+/// Every QR code on page 1 of `pdf`, as scanned from its pixels at 200 dpi.
+pub fn scan_qr(pdf: &Path) -> Vec<String> {
+    let img = rasterise(pdf, 200).to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+        img.width() as usize,
+        img.height() as usize,
+        |x, y| img.get_pixel(x as u32, y as u32).0[0],
+    );
+    prepared
+        .detect_grids()
+        .iter()
+        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+        .collect()
+}
