@@ -166,7 +166,7 @@ impl Store {
                         old.version, case.version
                     );
                     event(&tx, &old.serial, "void", &at, officer, Some(&reason))?;
-                    audit_request(&tx, &at, officer, "void", &old, &sha)?;
+                    audit_request(&tx, &at, officer, "void", &old, &printed_sha(&tx, &old)?)?;
                 }
                 let series = format!("{}-{}-{series_counter}", mission.code, today.format("%Y"));
                 let number: i64 = tx
@@ -291,15 +291,11 @@ impl Store {
                 serial: serial.to_string(),
             });
         }
-        let (no, words, sha): (i64, String, String) = tx
-            .prepare_cached(
-                "SELECT c.no, c.words, v.record_sha256 FROM cases c
-                 JOIN case_versions v ON v.vid = (c.no << 32) + ?2 WHERE c.id = ?1",
-            )?
-            .query_row(rusqlite::params![request.case_id, request.version], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+        let (no, words): (i64, String) = tx
+            .prepare_cached("SELECT no, words FROM cases WHERE id = ?1")?
+            .query_row([&request.case_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         event(&tx, serial, "void", &at, officer, Some(reason))?;
+        let sha = printed_sha(&tx, &request)?;
         let (seq, hash) = audit_request(&tx, &at, officer, "void", &request, &sha)?;
         crate::cases::mark_changed(&tx, no, &words, seq, &hash)?;
         let request = request_by_serial(&tx, serial)?.ok_or(StoreError::Corrupt)?;
@@ -401,6 +397,13 @@ fn request_by_serial(tx: &Transaction, serial: &str) -> Result<Option<RequestInf
         ))?
         .query_row([serial], request_info)
         .optional()?)
+}
+
+/// The hash of the record `request` was printed from (what its QR code states).
+fn printed_sha(tx: &Transaction, request: &RequestInfo) -> Result<String> {
+    Ok(tx
+        .prepare_cached("SELECT record_sha256 FROM requests WHERE serial = ?1")?
+        .query_row([&request.serial], |r| r.get(0))?)
 }
 
 fn event(

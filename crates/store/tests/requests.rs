@@ -163,6 +163,18 @@ fn a_changed_case_voids_its_old_request_and_takes_a_new_number() {
     let void = old.void.expect("the old request is void");
     assert_eq!(void.reason, "superseded: case changed from version 1 to 2");
     assert_eq!(store.requests_of(&id).unwrap().len(), 2);
+    // The void is audited against what the old paper states: version 1 and its record.
+    let void_entry = store
+        .audit_of(&id)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "void")
+        .unwrap();
+    assert_eq!(void_entry.version, 1);
+    assert_eq!(
+        void_entry.record_sha256,
+        store.versions(&id).unwrap()[0].record_sha256
+    );
     assert_eq!(
         store.verify_audit().unwrap(),
         AuditCheck::Intact { entries: 6 }
