@@ -30,8 +30,13 @@ fn folder() -> Option<PathBuf> {
     runtime.is_absolute().then(|| runtime.join("loket-view"))
 }
 
-/// Writes `pdf` to the private folder and asks the desktop to open it.
+/// Writes `pdf` to the private folder and asks the desktop to open it (`xdg-open`).
 pub fn open(pdf: &[u8]) -> Result<PathBuf, ViewError> {
+    open_with(pdf, "xdg-open")
+}
+
+/// As `open`, with `viewer` (a program taking the file's path) instead of `xdg-open`.
+pub fn open_with(pdf: &[u8], viewer: &str) -> Result<PathBuf, ViewError> {
     let dir = folder().ok_or(ViewError::NoRuntimeDir)?;
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -43,7 +48,7 @@ pub fn open(pdf: &[u8]) -> Result<PathBuf, ViewError> {
         .tempfile_in(&dir)?;
     file.write_all(pdf)?;
     let (_, path) = file.keep().map_err(|e| e.error)?;
-    Command::new("xdg-open")
+    Command::new(viewer)
         .arg(&path)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
