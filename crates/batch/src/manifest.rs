@@ -137,7 +137,9 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// 64 lower-case hex digits.
 pub(crate) fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The entry name of a photo: `attachments/<sha256>.jpg`.

@@ -14,8 +14,8 @@ use zip::CompressionMethod;
 use crate::error::BatchError;
 use crate::keys::HqSecret;
 use crate::manifest::{
-    attachment_hash, is_allowed_name, is_sha256_hex, sha256_hex, Manifest, RecordEntry,
-    RecordLine, BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
+    attachment_hash, is_allowed_name, is_sha256_hex, sha256_hex, Manifest, RecordEntry, RecordLine,
+    BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
 };
 
 /// Bounds on what `open` will read, so a hostile file cannot exhaust memory or disk.
@@ -115,7 +115,8 @@ pub fn open(
         _ => BatchError::Damaged,
     })?;
 
-    let mut zip = zip::ZipArchive::new(Cursor::new(plain.as_slice())).map_err(|_| BatchError::BadZip)?;
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(plain.as_slice())).map_err(|_| BatchError::BadZip)?;
     if zip.len() > limits.max_entries {
         return Err(BatchError::TooManyEntries);
     }
@@ -164,6 +165,7 @@ pub fn open(
     hex::decode_to_slice(&sig_text, &mut sig).map_err(|_| BatchError::BadSignature)?;
     key.verify_strict(&manifest_bytes, &Signature::from_bytes(&sig))
         .map_err(|_| BatchError::BadSignature)?;
+    check_manifest(&manifest)?;
 
     // The manifest is authentic; now its entries must be exactly the zip's other entries.
     let mut total: u64 = 0;
@@ -253,7 +255,9 @@ fn looks_unsafe(name: &str) -> bool {
         || name.starts_with('/')
         || name.contains('\\')
         || name.contains(':')
-        || name.split('/').any(|c| c == ".." || c == "." || c.is_empty())
+        || name
+            .split('/')
+            .any(|c| c == ".." || c == "." || c.is_empty())
         || name.chars().any(char::is_control)
 }
 
@@ -264,7 +268,12 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, BatchError> {
     if value.get("format").and_then(|f| f.as_str()) != Some(BATCH_FORMAT) {
         return Err(BatchError::UnknownFormat);
     }
-    let m: Manifest = serde_json::from_value(value).map_err(|_| BatchError::BadManifest)?;
+    serde_json::from_value(value).map_err(|_| BatchError::BadManifest)
+}
+
+/// The manifest's own rules, checked once its signature holds (so that a tampered manifest
+/// is named as such, not as malformed).
+fn check_manifest(m: &Manifest) -> Result<(), BatchError> {
     let previous_ok = match (&m.previous_manifest_sha256, m.sequence) {
         (_, 0) => false,
         (None, 1) => true,
@@ -280,8 +289,7 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, BatchError> {
     });
     if !previous_ok || !names_ok || m.device_id.is_empty() || m.mission.is_empty() {
         // An attachment whose name and declared hash differ is named precisely.
-        if m
-            .entries
+        if m.entries
             .iter()
             .any(|e| attachment_hash(&e.name).is_some_and(|h| h != e.sha256))
         {
@@ -289,7 +297,7 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, BatchError> {
         }
         return Err(BatchError::BadManifest);
     }
-    Ok(m)
+    Ok(())
 }
 
 fn parse_records(

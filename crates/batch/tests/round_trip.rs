@@ -44,9 +44,14 @@ fn the_example_record_text_is_carried_byte_for_byte() {
         photo_sha256: None,
         record_text: EXAMPLE.into(),
     });
-    let opened = w.open(&seal(&input, &w.device, &w.hq.public()).unwrap().bytes).unwrap();
+    let opened = w
+        .open(&seal(&input, &w.device, &w.hq.public()).unwrap().bytes)
+        .unwrap();
     assert_eq!(opened.records[0].entry.record_text, EXAMPLE);
-    assert_eq!(opened.records[0].record_sha256, sha256_hex(EXAMPLE.as_bytes()));
+    assert_eq!(
+        opened.records[0].record_sha256,
+        sha256_hex(EXAMPLE.as_bytes())
+    );
     assert!(opened.attachments.is_empty());
 }
 
@@ -57,8 +62,13 @@ fn a_later_batch_names_the_previous_manifest() {
     let mut input = w.input(2);
     input.sequence = 2;
     input.previous_manifest_sha256 = Some(first.manifest_sha256.clone());
-    let second = w.open(&seal(&input, &w.device, &w.hq.public()).unwrap().bytes).unwrap();
-    assert_eq!(second.manifest.previous_manifest_sha256, Some(first.manifest_sha256));
+    let second = w
+        .open(&seal(&input, &w.device, &w.hq.public()).unwrap().bytes)
+        .unwrap();
+    assert_eq!(
+        second.manifest.previous_manifest_sha256,
+        Some(first.manifest_sha256)
+    );
 }
 
 #[test]
@@ -67,21 +77,39 @@ fn seal_refuses_inconsistent_input() {
     let hq = w.hq.public();
     let mut i = w.input(1);
     i.sequence = 0;
-    assert_eq!(seal(&i, &w.device, &hq).unwrap_err(), SealError::BadSequence);
+    assert_eq!(
+        seal(&i, &w.device, &hq).unwrap_err(),
+        SealError::BadSequence
+    );
     let mut i = w.input(1);
     i.sequence = 2;
-    assert_eq!(seal(&i, &w.device, &hq).unwrap_err(), SealError::BadPrevious);
+    assert_eq!(
+        seal(&i, &w.device, &hq).unwrap_err(),
+        SealError::BadPrevious
+    );
     let mut i = w.input(1);
     i.attachments.clear();
-    assert_eq!(seal(&i, &w.device, &hq).unwrap_err(), SealError::MissingAttachment);
+    assert_eq!(
+        seal(&i, &w.device, &hq).unwrap_err(),
+        SealError::MissingAttachment
+    );
     let mut i = w.input(1);
     i.attachments.push(photo(9));
-    assert_eq!(seal(&i, &w.device, &hq).unwrap_err(), SealError::UnreferencedAttachment);
+    assert_eq!(
+        seal(&i, &w.device, &hq).unwrap_err(),
+        SealError::UnreferencedAttachment
+    );
     let mut i = w.input(1);
     let dup = i.records[0].clone();
     i.records.push(dup);
-    assert_eq!(seal(&i, &w.device, &hq).unwrap_err(), SealError::DuplicateRecord);
-    assert_eq!(seal(&w.input(0), &w.device, &hq).unwrap_err(), SealError::Empty);
+    assert_eq!(
+        seal(&i, &w.device, &hq).unwrap_err(),
+        SealError::DuplicateRecord
+    );
+    assert_eq!(
+        seal(&w.input(0), &w.device, &hq).unwrap_err(),
+        SealError::Empty
+    );
 }
 
 #[test]
