@@ -63,7 +63,8 @@ pub struct Entry {
 ///
 /// The record travels as the exact text the counter stored (`record_text`), so that
 /// `record_sha256` can be rechecked byte for byte; headquarters parses it after checking.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Debug shows ids and hashes only: the record is personal data.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordEntry {
     pub case_id: String,
     /// Version of the case, from 1.
@@ -92,6 +93,19 @@ pub(crate) struct RecordLine {
     pub record_sha256: String,
     pub photo_sha256: Option<String>,
     pub record_text: String,
+}
+
+impl std::fmt::Debug for RecordEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordEntry")
+            .field("case_id", &self.case_id)
+            .field("version", &self.version)
+            .field("status", &self.status)
+            .field("saved_at", &self.saved_at)
+            .field("photo_sha256", &self.photo_sha256)
+            .field("record_sha256", &self.record_sha256())
+            .finish_non_exhaustive()
+    }
 }
 
 impl RecordEntry {

@@ -16,7 +16,7 @@ use crate::manifest::{
 };
 
 /// Everything one batch carries, as the counter's store hands it over.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SealInput {
     pub device_id: String,
     pub mission: String,
@@ -30,6 +30,20 @@ pub struct SealInput {
     pub records: Vec<RecordEntry>,
     /// Photos (JPEG bytes as given); each referenced by some record's `photo_sha256`.
     pub attachments: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SealInput {
+    /// Records as ids and hashes, photos as a count: never personal data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealInput")
+            .field("device_id", &self.device_id)
+            .field("mission", &self.mission)
+            .field("sequence", &self.sequence)
+            .field("previous_manifest_sha256", &self.previous_manifest_sha256)
+            .field("records", &self.records)
+            .field("attachments", &self.attachments.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A sealed batch: the bytes to write or send (the same bytes on every retry: store them),

@@ -349,11 +349,11 @@ fn an_unknown_format_version() {
 #[test]
 fn a_malformed_manifest() {
     let w = World::new();
-    let cases: Vec<Box<dyn Fn(&mut Value)>> = vec![
-        Box::new(|m| m["sequence"] = 0.into()),
-        Box::new(|m| m["previous_manifest_sha256"] = "ab".repeat(32).into()),
-        Box::new(|m| m["created_at"] = "yesterday".into()),
-        Box::new(|m| m["entries"] = Value::Null),
+    let cases: [fn(&mut Value); 4] = [
+        |m| m["sequence"] = 0.into(),
+        |m| m["previous_manifest_sha256"] = "ab".repeat(32).into(),
+        |m| m["created_at"] = "yesterday".into(),
+        |m| m["entries"] = Value::Null,
     ];
     for f in cases {
         let mut e = w.unpack(&w.sealed(1));

@@ -119,3 +119,20 @@ fn a_batch_repacked_unchanged_still_opens() {
     let entries = w.unpack(&w.sealed(2));
     assert!(w.open(&w.pack(&entries)).is_ok());
 }
+
+#[test]
+fn debug_output_holds_no_personal_data() {
+    let w = World::new();
+    let input = w.input(1);
+    let opened = w
+        .open(&seal(&input, &w.device, &w.hq.public()).unwrap().bytes)
+        .unwrap();
+    for text in [
+        format!("{input:?}"),
+        format!("{opened:?}"),
+        format!("{:?}", opened.records),
+    ] {
+        assert!(!text.contains("SITI"), "{text}");
+        assert!(!text.contains("3203415204990001"), "{text}");
+    }
+}
