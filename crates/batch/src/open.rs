@@ -120,6 +120,13 @@ pub fn open(
     if zip.len() > limits.max_entries {
         return Err(BatchError::TooManyEntries);
     }
+    // One meaning only: a name twice, local headers that disagree with the central
+    // directory, overlapping or hidden entries could be read differently by another tool.
+    if zip.has_duplicate_names() {
+        return Err(BatchError::DuplicateEntry);
+    }
+    zip.validate_header_consistency()
+        .map_err(|_| BatchError::BadZip)?;
     // Names and shapes of every entry, before decompressing anything.
     let mut index: HashMap<String, usize> = HashMap::new();
     for i in 0..zip.len() {
