@@ -65,6 +65,8 @@ pub enum BatchError {
     RecordMismatch,
     #[error("a record fails validation")]
     InvalidRecord,
+    #[error("a batch carries a draft; only finalised or closed case versions travel")]
+    DraftRecord,
     #[error("the same case version occurs twice in the batch")]
     DuplicateRecord,
     #[error("the manifest's record_count differs from the records in the batch")]
@@ -87,6 +89,8 @@ pub enum SealError {
     UnreferencedAttachment,
     #[error("the same case version is given twice")]
     DuplicateRecord,
+    #[error("a draft cannot be sealed; only finalised or closed case versions travel")]
+    Draft,
     #[error("building the zip archive failed")]
     Zip,
     #[error("encrypting the batch failed")]

@@ -8,6 +8,7 @@ use std::io::{Cursor, Read};
 
 use chrono::NaiveDate;
 use ed25519_dalek::{Signature, VerifyingKey};
+use loket_core::status::CaseStatus;
 use loket_core::IntakeRecord;
 use zip::CompressionMethod;
 
@@ -321,6 +322,9 @@ fn parse_records(
     let mut out = Vec::new();
     for line in body.split('\n') {
         let line: RecordLine = serde_json::from_str(line).map_err(|_| BatchError::BadRecordLine)?;
+        if line.status == CaseStatus::Draft {
+            return Err(BatchError::DraftRecord);
+        }
         let record_sha256 = sha256_hex(line.record_text.as_bytes());
         if line.record_sha256 != record_sha256 {
             return Err(BatchError::RecordHashMismatch);

@@ -5,6 +5,7 @@ use std::io::{Cursor, Write};
 
 use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::{Signer, SigningKey};
+use loket_core::status::CaseStatus;
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
@@ -90,6 +91,9 @@ pub fn seal(
     let mut referenced = BTreeSet::new();
     let mut records = Vec::new();
     for r in &input.records {
+        if r.status == CaseStatus::Draft {
+            return Err(SealError::Draft);
+        }
         if !seen.insert((r.case_id.as_str(), r.version)) {
             return Err(SealError::DuplicateRecord);
         }

@@ -504,3 +504,16 @@ fn error_messages_are_one_english_line_without_data() {
         assert!(!m.contains('\n') && !m.is_empty() && m.is_ascii(), "{m}");
     }
 }
+
+#[test]
+fn a_draft_in_a_batch() {
+    let w = World::new();
+    let mut e = w.unpack(&w.sealed(1));
+    edit_records(&mut e, |i, line| {
+        if i == 1 {
+            line["status"] = "draft".into();
+        }
+    });
+    w.refresh(&mut e);
+    assert_eq!(w.open(&w.pack(&e)).unwrap_err(), BatchError::DraftRecord);
+}
