@@ -110,6 +110,9 @@ fn seal_refuses_inconsistent_input() {
         seal(&w.input(0), &w.device, &hq).unwrap_err(),
         SealError::Empty
     );
+    let mut i = w.input(1);
+    i.records[0].status = loket_core::status::CaseStatus::Draft;
+    assert_eq!(seal(&i, &w.device, &hq).unwrap_err(), SealError::Draft);
 }
 
 #[test]
