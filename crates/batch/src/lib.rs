@@ -1,0 +1,23 @@
+//! The sealed batch format `loket.batch/1` and receipts `loket.receipt/1`: the one
+//! implementation both the counter (sealing) and headquarters (opening, receipts) use.
+//! The format is written up in `docs/batch-format.md`.
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod keys;
+pub mod manifest;
+pub mod open;
+pub mod receipt;
+pub mod seal;
+
+pub use error::{BatchError, KeyError, ReceiptError, SealError};
+pub use keys::{verifying_key_from_hex, HqPublic, HqSecret};
+pub use manifest::{sha256_hex, AuditHead, Entry, Manifest, RecordEntry};
+pub use open::{open, Limits, Opened, OpenedRecord};
+pub use receipt::{HeldVersion, Receipt};
+pub use seal::{seal, SealInput, Sealed};
+
+#[doc(hidden)]
+pub use open::unseal_raw;
+#[doc(hidden)]
+pub use seal::seal_raw;

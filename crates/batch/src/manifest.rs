@@ -1,0 +1,175 @@
+//! What a batch holds: the signed manifest, the lines of records.jsonl and the rules for
+//! entry names. Sealing and opening both use these types, so the format exists once.
+
+use chrono::{DateTime, FixedOffset};
+use loket_core::status::CaseStatus;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Format tag of a batch manifest.
+pub const BATCH_FORMAT: &str = "loket.batch/1";
+/// The manifest's entry name.
+pub const MANIFEST: &str = "manifest.json";
+/// The signature's entry name: hex Ed25519 over the exact bytes of `manifest.json`.
+pub const SIGNATURE: &str = "manifest.sig";
+/// The records' entry name.
+pub const RECORDS: &str = "records.jsonl";
+/// Folder of the photos, each named `<sha256>.jpg`.
+pub const ATTACHMENTS_DIR: &str = "attachments/";
+
+/// The signed table of contents of a batch (`manifest.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always [`BATCH_FORMAT`].
+    pub format: String,
+    /// The counter that sealed the batch; headquarters looks its key up by this.
+    pub device_id: String,
+    /// The mission's code; every record in the batch belongs to it.
+    pub mission: String,
+    /// Per device, from 1, without gaps.
+    pub sequence: u64,
+    /// Headquarters' `age1…` recipient this batch was sealed for.
+    pub recipient: String,
+    /// SHA-256 hex of the previous batch's `manifest.json`; `null` for batch 1.
+    pub previous_manifest_sha256: Option<String>,
+    /// When the batch was sealed (RFC 3339).
+    pub created_at: DateTime<FixedOffset>,
+    /// Number of lines in `records.jsonl`.
+    pub record_count: u64,
+    /// The head of the counter's audit chain when the batch was sealed.
+    pub audit_head: AuditHead,
+    /// Every zip entry except `manifest.json` and `manifest.sig`, each exactly once.
+    pub entries: Vec<Entry>,
+}
+
+/// The last entry of the counter's audit chain at sealing time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    pub seq: u64,
+    pub hash: String,
+}
+
+/// One zip entry as the manifest declares it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub name: String,
+    /// Uncompressed size in bytes; never more is decompressed (plus one byte to detect it).
+    pub size: u64,
+    /// SHA-256 hex of the uncompressed bytes.
+    pub sha256: String,
+}
+
+/// One case version, as a line of `records.jsonl` carries it.
+///
+/// The record travels as the exact text the counter stored (`record_text`), so that
+/// `record_sha256` can be rechecked byte for byte; headquarters parses it after checking.
+/// Debug shows ids and hashes only: the record is personal data.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordEntry {
+    pub case_id: String,
+    /// Version of the case, from 1.
+    pub version: u64,
+    pub status: CaseStatus,
+    pub saved_at: DateTime<FixedOffset>,
+    /// The officer who saved this version (login name).
+    pub officer: String,
+    /// Why this version was made (required at the counter for changes after finalising).
+    pub reason: Option<String>,
+    /// SHA-256 hex of `photo_sha256`'s attachment, if the case has a photo.
+    pub photo_sha256: Option<String>,
+    /// The stored `loket.intake/1` record, exactly as stored.
+    pub record_text: String,
+}
+
+/// A line of `records.jsonl`: the entry plus the hash of its record text.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct RecordLine {
+    pub case_id: String,
+    pub version: u64,
+    pub status: CaseStatus,
+    pub saved_at: DateTime<FixedOffset>,
+    pub officer: String,
+    pub reason: Option<String>,
+    pub record_sha256: String,
+    pub photo_sha256: Option<String>,
+    pub record_text: String,
+}
+
+impl std::fmt::Debug for RecordEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordEntry")
+            .field("case_id", &self.case_id)
+            .field("version", &self.version)
+            .field("status", &self.status)
+            .field("saved_at", &self.saved_at)
+            .field("photo_sha256", &self.photo_sha256)
+            .field("record_sha256", &self.record_sha256())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RecordEntry {
+    /// SHA-256 hex of the record's stored text, as the batch and receipts name it.
+    pub fn record_sha256(&self) -> String {
+        sha256_hex(self.record_text.as_bytes())
+    }
+
+    pub(crate) fn to_line(&self) -> RecordLine {
+        RecordLine {
+            case_id: self.case_id.clone(),
+            version: self.version,
+            status: self.status,
+            saved_at: self.saved_at,
+            officer: self.officer.clone(),
+            reason: self.reason.clone(),
+            record_sha256: self.record_sha256(),
+            photo_sha256: self.photo_sha256.clone(),
+            record_text: self.record_text.clone(),
+        }
+    }
+}
+
+impl RecordLine {
+    pub(crate) fn into_entry(self) -> RecordEntry {
+        RecordEntry {
+            case_id: self.case_id,
+            version: self.version,
+            status: self.status,
+            saved_at: self.saved_at,
+            officer: self.officer,
+            reason: self.reason,
+            photo_sha256: self.photo_sha256,
+            record_text: self.record_text,
+        }
+    }
+}
+
+/// Lower-case SHA-256 hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// 64 lower-case hex digits.
+pub(crate) fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The entry name of a photo: `attachments/<sha256>.jpg`.
+pub fn attachment_name(sha256: &str) -> String {
+    format!("{ATTACHMENTS_DIR}{sha256}.jpg")
+}
+
+/// The hash in an attachment's name, if the name is one.
+pub(crate) fn attachment_hash(name: &str) -> Option<&str> {
+    let hash = name.strip_prefix(ATTACHMENTS_DIR)?.strip_suffix(".jpg")?;
+    is_sha256_hex(hash).then_some(hash)
+}
+
+/// Names a batch may hold: a few fixed ones and `attachments/<sha256>.jpg`. Anything else
+/// (`../`, absolute, backslashes, drive letters, control characters) is refused, which
+/// also rules out every path trick a zip can play on an extracting tool.
+pub(crate) fn is_allowed_name(name: &str) -> bool {
+    matches!(name, MANIFEST | SIGNATURE | RECORDS) || attachment_hash(name).is_some()
+}

@@ -1,0 +1,357 @@
+//! Opening: headquarters checks a batch completely before anything of it is used.
+//!
+//! Order matters: size before decrypting; the manifest and its signature before any other
+//! entry is decompressed; no entry is ever decompressed beyond its declared size + 1 byte.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{Cursor, Read};
+
+use chrono::NaiveDate;
+use ed25519_dalek::{Signature, VerifyingKey};
+use loket_core::status::CaseStatus;
+use loket_core::IntakeRecord;
+use zip::CompressionMethod;
+
+use crate::error::BatchError;
+use crate::keys::HqSecret;
+use crate::manifest::{
+    attachment_hash, is_allowed_name, is_sha256_hex, sha256_hex, Manifest, RecordEntry, RecordLine,
+    BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
+};
+
+/// Bounds on what `open` will read, so a hostile file cannot exhaust memory or disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The encrypted file, checked before decrypting.
+    pub max_file_bytes: u64,
+    /// One decompressed entry.
+    pub max_entry_bytes: u64,
+    /// All decompressed entries together.
+    pub max_total_bytes: u64,
+    /// Zip entries.
+    pub max_entries: usize,
+    /// `manifest.json`, read before its signature is checked.
+    pub max_manifest_bytes: u64,
+}
+
+impl Default for Limits {
+    /// Room for a surge: 5,000 cases with a 30 KB photo each is about 170 MB.
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 1 << 30,
+            max_entry_bytes: 256 << 20,
+            max_total_bytes: 1 << 30,
+            max_entries: 200_000,
+            max_manifest_bytes: 64 << 20,
+        }
+    }
+}
+
+/// The signature is 128 hex digits; a little slack, then refuse.
+const MAX_SIGNATURE_BYTES: u64 = 1024;
+
+/// A batch that passed every check.
+#[derive(Clone)]
+pub struct Opened {
+    pub manifest: Manifest,
+    /// SHA-256 hex of `manifest.json`: the next batch of this device names it.
+    pub manifest_sha256: String,
+    /// In the order of `records.jsonl`.
+    pub records: Vec<OpenedRecord>,
+    /// Photos by their SHA-256 hex.
+    pub attachments: BTreeMap<String, Vec<u8>>,
+}
+
+/// One case version from a batch: the line as sealed, its hash, and the parsed record.
+#[derive(Clone)]
+pub struct OpenedRecord {
+    pub entry: RecordEntry,
+    pub record_sha256: String,
+    pub record: IntakeRecord,
+}
+
+impl std::fmt::Debug for Opened {
+    /// Counts and hashes only: the records and photos are personal data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opened")
+            .field("device_id", &self.manifest.device_id)
+            .field("sequence", &self.manifest.sequence)
+            .field("manifest_sha256", &self.manifest_sha256)
+            .field("records", &self.records.len())
+            .field("attachments", &self.attachments.len())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for OpenedRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenedRecord")
+            .field("entry", &self.entry)
+            .field("record_sha256", &self.record_sha256)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Decrypts and checks a batch; refuses it whole, with the reason, at the first fault.
+///
+/// `device_key` looks up an enrolled device's verifying key by its id. `today` is the date
+/// records are validated against (`loket_core::validate`). Checking the chain of
+/// `previous_manifest_sha256` and the sequence against batches already held is the
+/// caller's job, since batches may arrive in any order.
+pub fn open(
+    bytes: &[u8],
+    hq: &HqSecret,
+    limits: &Limits,
+    today: NaiveDate,
+    device_key: impl Fn(&str) -> Option<VerifyingKey>,
+) -> Result<Opened, BatchError> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(BatchError::FileTooLarge);
+    }
+    let plain = age::decrypt(&hq.age, bytes).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => BatchError::NotForThisKey,
+        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => {
+            BatchError::NotEncrypted
+        }
+        _ => BatchError::Damaged,
+    })?;
+
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(plain.as_slice())).map_err(|_| BatchError::BadZip)?;
+    if zip.len() > limits.max_entries {
+        return Err(BatchError::TooManyEntries);
+    }
+    // One meaning only: a name twice, local headers that disagree with the central
+    // directory, overlapping or hidden entries could be read differently by another tool.
+    if zip.has_duplicate_names() {
+        return Err(BatchError::DuplicateEntry);
+    }
+    zip.validate_header_consistency()
+        .map_err(|_| BatchError::BadZip)?;
+    // Names and shapes of every entry, before decompressing anything.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).map_err(|_| BatchError::BadZip)?;
+        let name = std::str::from_utf8(file.name_raw())
+            .map_err(|_| BatchError::UnsafeEntryName)?
+            .to_owned();
+        if !is_allowed_name(&name) {
+            return Err(if looks_unsafe(&name) {
+                BatchError::UnsafeEntryName
+            } else {
+                BatchError::UnlistedEntry
+            });
+        }
+        if file.is_dir()
+            || file.encrypted()
+            || !matches!(
+                file.compression(),
+                CompressionMethod::Stored | CompressionMethod::Deflated
+            )
+        {
+            return Err(BatchError::UnsupportedEntry);
+        }
+        if index.insert(name, i).is_some() {
+            return Err(BatchError::DuplicateEntry);
+        }
+    }
+
+    let (Some(&mi), Some(&si)) = (index.get(MANIFEST), index.get(SIGNATURE)) else {
+        return Err(BatchError::MissingManifest);
+    };
+    let manifest_bytes = read_capped(&mut zip, mi, limits.max_manifest_bytes)?
+        .ok_or(BatchError::ManifestTooLarge)?;
+    let sig_text =
+        read_capped(&mut zip, si, MAX_SIGNATURE_BYTES)?.ok_or(BatchError::ManifestTooLarge)?;
+
+    let manifest = parse_manifest(&manifest_bytes)?;
+    if manifest.recipient != hq.age.to_public().to_string() {
+        return Err(BatchError::WrongRecipient);
+    }
+    let key = device_key(&manifest.device_id).ok_or(BatchError::UnknownDevice)?;
+    let mut sig = [0u8; 64];
+    hex::decode_to_slice(&sig_text, &mut sig).map_err(|_| BatchError::BadSignature)?;
+    key.verify_strict(&manifest_bytes, &Signature::from_bytes(&sig))
+        .map_err(|_| BatchError::BadSignature)?;
+    check_manifest(&manifest)?;
+
+    // The manifest is authentic; now its entries must be exactly the zip's other entries.
+    let mut total: u64 = 0;
+    let mut listed = BTreeSet::new();
+    for e in &manifest.entries {
+        if e.size > limits.max_entry_bytes {
+            return Err(BatchError::EntryTooLarge);
+        }
+        total = total.saturating_add(e.size);
+        if !listed.insert(e.name.as_str()) {
+            return Err(BatchError::DuplicateEntry);
+        }
+        if !index.contains_key(&e.name) {
+            return Err(BatchError::MissingEntry);
+        }
+    }
+    if total > limits.max_total_bytes {
+        return Err(BatchError::EntryTooLarge);
+    }
+    if index
+        .keys()
+        .any(|n| n != MANIFEST && n != SIGNATURE && !listed.contains(n.as_str()))
+    {
+        return Err(BatchError::UnlistedEntry);
+    }
+
+    let mut records_bytes = None;
+    let mut attachments = BTreeMap::new();
+    for e in &manifest.entries {
+        let i = index[&e.name];
+        let data = read_capped(&mut zip, i, e.size)?.ok_or(BatchError::SizeMismatch)?;
+        if data.len() as u64 != e.size {
+            return Err(BatchError::SizeMismatch);
+        }
+        if sha256_hex(&data) != e.sha256 {
+            return Err(BatchError::HashMismatch);
+        }
+        if e.name == RECORDS {
+            records_bytes = Some(data);
+        } else if let Some(hash) = attachment_hash(&e.name) {
+            attachments.insert(hash.to_owned(), data);
+        }
+    }
+    let records_bytes = records_bytes.ok_or(BatchError::MissingEntry)?;
+    let records = parse_records(&records_bytes, &manifest, &attachments, today)?;
+    if records.len() as u64 != manifest.record_count {
+        return Err(BatchError::RecordCountMismatch);
+    }
+    let referenced: BTreeSet<&str> = records
+        .iter()
+        .filter_map(|r| r.entry.photo_sha256.as_deref())
+        .collect();
+    if attachments.keys().any(|k| !referenced.contains(k.as_str())) {
+        return Err(BatchError::UnreferencedAttachment);
+    }
+
+    Ok(Opened {
+        manifest_sha256: sha256_hex(&manifest_bytes),
+        manifest,
+        records,
+        attachments,
+    })
+}
+
+/// Decrypts the age layer alone: for tests that take a real batch apart to tamper with it.
+#[doc(hidden)]
+pub fn unseal_raw(bytes: &[u8], hq: &HqSecret) -> Result<Vec<u8>, BatchError> {
+    age::decrypt(&hq.age, bytes).map_err(|_| BatchError::Damaged)
+}
+
+/// Reads entry `i`, decompressing at most `cap + 1` bytes; `None` when it holds more than `cap`.
+fn read_capped(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    i: usize,
+    cap: u64,
+) -> Result<Option<Vec<u8>>, BatchError> {
+    let file = zip.by_index(i).map_err(|_| BatchError::BadZip)?;
+    let mut out = Vec::with_capacity(usize::try_from(cap.min(1 << 20)).unwrap_or(0));
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|_| BatchError::BadZip)?;
+    Ok((out.len() as u64 <= cap).then_some(out))
+}
+
+fn looks_unsafe(name: &str) -> bool {
+    name.is_empty()
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.contains(':')
+        || name
+            .split('/')
+            .any(|c| c == ".." || c == "." || c.is_empty())
+        || name.chars().any(char::is_control)
+}
+
+fn parse_manifest(bytes: &[u8]) -> Result<Manifest, BatchError> {
+    // The format first, so that a newer version is named as such, not as "malformed".
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|_| BatchError::BadManifest)?;
+    if value.get("format").and_then(|f| f.as_str()) != Some(BATCH_FORMAT) {
+        return Err(BatchError::UnknownFormat);
+    }
+    serde_json::from_value(value).map_err(|_| BatchError::BadManifest)
+}
+
+/// The manifest's own rules, checked once its signature holds (so that a tampered manifest
+/// is named as such, not as malformed).
+fn check_manifest(m: &Manifest) -> Result<(), BatchError> {
+    let previous_ok = match (&m.previous_manifest_sha256, m.sequence) {
+        (_, 0) => false,
+        (None, 1) => true,
+        (Some(h), n) if n > 1 => is_sha256_hex(h),
+        _ => false,
+    };
+    let names_ok = m.entries.iter().all(|e| {
+        is_allowed_name(&e.name)
+            && e.name != MANIFEST
+            && e.name != SIGNATURE
+            && is_sha256_hex(&e.sha256)
+            && attachment_hash(&e.name).is_none_or(|h| h == e.sha256)
+    });
+    if !previous_ok || !names_ok || m.device_id.is_empty() || m.mission.is_empty() {
+        // An attachment whose name and declared hash differ is named precisely.
+        if m.entries
+            .iter()
+            .any(|e| attachment_hash(&e.name).is_some_and(|h| h != e.sha256))
+        {
+            return Err(BatchError::AttachmentHashMismatch);
+        }
+        return Err(BatchError::BadManifest);
+    }
+    Ok(())
+}
+
+fn parse_records(
+    bytes: &[u8],
+    manifest: &Manifest,
+    attachments: &BTreeMap<String, Vec<u8>>,
+    today: NaiveDate,
+) -> Result<Vec<OpenedRecord>, BatchError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| BatchError::BadRecordLine)?;
+    let Some(body) = text.strip_suffix('\n') else {
+        return Err(BatchError::BadRecordLine);
+    };
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for line in body.split('\n') {
+        let line: RecordLine = serde_json::from_str(line).map_err(|_| BatchError::BadRecordLine)?;
+        if line.status == CaseStatus::Draft {
+            return Err(BatchError::DraftRecord);
+        }
+        let record_sha256 = sha256_hex(line.record_text.as_bytes());
+        if line.record_sha256 != record_sha256 {
+            return Err(BatchError::RecordHashMismatch);
+        }
+        if let Some(photo) = &line.photo_sha256 {
+            if !attachments.contains_key(photo) {
+                return Err(BatchError::MissingAttachment);
+            }
+        }
+        if !seen.insert((line.case_id.clone(), line.version)) {
+            return Err(BatchError::DuplicateRecord);
+        }
+        let record: IntakeRecord =
+            serde_json::from_str(&line.record_text).map_err(|_| BatchError::BadRecord)?;
+        if record.id.as_deref() != Some(line.case_id.as_str())
+            || record.mission.as_deref() != Some(manifest.mission.as_str())
+        {
+            return Err(BatchError::RecordMismatch);
+        }
+        if loket_core::validate(&record, today).has_errors() {
+            return Err(BatchError::InvalidRecord);
+        }
+        out.push(OpenedRecord {
+            entry: line.into_entry(),
+            record_sha256,
+            record,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,100 @@
+//! Receipts (`loket.receipt/1`): headquarters' signed, cumulative statement of what it
+//! holds from one device. The counter marks cases acknowledged only on a receipt that
+//! verifies against the pinned key.
+//!
+//! The file is `{"format":"loket.receipt/1","body":"<JSON text>","signature":"<hex>"}`; the
+//! signature is over the exact UTF-8 bytes of `body`, so no re-serialisation is ever needed
+//! to check it.
+
+use chrono::{DateTime, FixedOffset};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ReceiptError;
+
+/// Format tag of a receipt (outer file and body).
+pub const RECEIPT_FORMAT: &str = "loket.receipt/1";
+/// A receipt larger than this is refused unread (room for about a million record versions).
+pub const MAX_RECEIPT_BYTES: usize = 256 << 20;
+
+/// What headquarters holds from one device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// Always [`RECEIPT_FORMAT`].
+    pub format: String,
+    pub device_id: String,
+    /// Batch sequence numbers held (ascending).
+    pub batches: Vec<u64>,
+    /// Record versions held.
+    pub records: Vec<HeldVersion>,
+    pub issued_at: DateTime<FixedOffset>,
+}
+
+/// One case version headquarters holds.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct HeldVersion {
+    pub case_id: String,
+    pub version: u64,
+    pub record_sha256: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReceiptFile {
+    format: String,
+    body: String,
+    signature: String,
+}
+
+impl Receipt {
+    /// A receipt with the format tag filled in.
+    pub fn new(
+        device_id: impl Into<String>,
+        batches: Vec<u64>,
+        records: Vec<HeldVersion>,
+        issued_at: DateTime<FixedOffset>,
+    ) -> Self {
+        Receipt {
+            format: RECEIPT_FORMAT.into(),
+            device_id: device_id.into(),
+            batches,
+            records,
+            issued_at,
+        }
+    }
+
+    /// The receipt file's text, signed with headquarters' key.
+    pub fn sign(&self, hq_key: &SigningKey) -> String {
+        // Strings, numbers and a timestamp: serialisation cannot fail.
+        let body = serde_json::to_string(self).unwrap_or_default();
+        let signature = hex::encode(hq_key.sign(body.as_bytes()).to_bytes());
+        let file = ReceiptFile {
+            format: RECEIPT_FORMAT.into(),
+            body,
+            signature,
+        };
+        serde_json::to_string_pretty(&file).unwrap_or_default() + "\n"
+    }
+
+    /// Checks a receipt file against headquarters' pinned key and returns its content.
+    pub fn verify(text: &[u8], hq_key: &VerifyingKey) -> Result<Receipt, ReceiptError> {
+        if text.len() > MAX_RECEIPT_BYTES {
+            return Err(ReceiptError::TooLarge);
+        }
+        let file: ReceiptFile =
+            serde_json::from_slice(text).map_err(|_| ReceiptError::Malformed)?;
+        if file.format != RECEIPT_FORMAT {
+            return Err(ReceiptError::UnknownFormat);
+        }
+        let mut sig = [0u8; 64];
+        hex::decode_to_slice(&file.signature, &mut sig).map_err(|_| ReceiptError::BadSignature)?;
+        hq_key
+            .verify_strict(file.body.as_bytes(), &Signature::from_bytes(&sig))
+            .map_err(|_| ReceiptError::BadSignature)?;
+        let receipt: Receipt =
+            serde_json::from_str(&file.body).map_err(|_| ReceiptError::Malformed)?;
+        if receipt.format != RECEIPT_FORMAT {
+            return Err(ReceiptError::UnknownFormat);
+        }
+        Ok(receipt)
+    }
+}

@@ -1,0 +1,170 @@
+//! Sealing: the counter turns case versions into one frozen batch file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Write};
+
+use chrono::{DateTime, FixedOffset};
+use ed25519_dalek::{Signer, SigningKey};
+use loket_core::status::CaseStatus;
+use zip::write::SimpleFileOptions;
+use zip::CompressionMethod;
+
+use crate::error::SealError;
+use crate::keys::HqPublic;
+use crate::manifest::{
+    attachment_name, sha256_hex, AuditHead, Entry, Manifest, RecordEntry, BATCH_FORMAT, MANIFEST,
+    RECORDS, SIGNATURE,
+};
+
+/// Everything one batch carries, as the counter's store hands it over.
+#[derive(Clone)]
+pub struct SealInput {
+    pub device_id: String,
+    pub mission: String,
+    /// From 1, per device.
+    pub sequence: u64,
+    /// SHA-256 hex of batch `sequence - 1`'s manifest; `None` only for batch 1.
+    pub previous_manifest_sha256: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+    pub audit_head: AuditHead,
+    /// One per case version.
+    pub records: Vec<RecordEntry>,
+    /// Photos (JPEG bytes as given); each referenced by some record's `photo_sha256`.
+    pub attachments: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SealInput {
+    /// Records as ids and hashes, photos as a count: never personal data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealInput")
+            .field("device_id", &self.device_id)
+            .field("mission", &self.mission)
+            .field("sequence", &self.sequence)
+            .field("previous_manifest_sha256", &self.previous_manifest_sha256)
+            .field("records", &self.records)
+            .field("attachments", &self.attachments.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A sealed batch: the bytes to write or send (the same bytes on every retry: store them),
+/// and the hash of its manifest, which the next batch names.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sealed {
+    pub bytes: Vec<u8>,
+    pub manifest_sha256: String,
+}
+
+impl std::fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sealed")
+            .field("len", &self.bytes.len())
+            .field("manifest_sha256", &self.manifest_sha256)
+            .finish()
+    }
+}
+
+/// Seals `input`: signs the manifest with the device key, encrypts the zip to headquarters.
+///
+/// Records are not validated here (the store seals only finalised versions); headquarters'
+/// `open` validates every one.
+pub fn seal(
+    input: &SealInput,
+    device_key: &SigningKey,
+    hq: &HqPublic,
+) -> Result<Sealed, SealError> {
+    if input.sequence == 0 {
+        return Err(SealError::BadSequence);
+    }
+    if (input.sequence == 1) != input.previous_manifest_sha256.is_none() {
+        return Err(SealError::BadPrevious);
+    }
+    if input.records.is_empty() {
+        return Err(SealError::Empty);
+    }
+
+    let mut photos: BTreeMap<String, &[u8]> = BTreeMap::new();
+    for bytes in &input.attachments {
+        photos.insert(sha256_hex(bytes), bytes);
+    }
+    let mut seen = BTreeSet::new();
+    let mut referenced = BTreeSet::new();
+    let mut records = Vec::new();
+    for r in &input.records {
+        if r.status == CaseStatus::Draft {
+            return Err(SealError::Draft);
+        }
+        if !seen.insert((r.case_id.as_str(), r.version)) {
+            return Err(SealError::DuplicateRecord);
+        }
+        if let Some(photo) = &r.photo_sha256 {
+            if !photos.contains_key(photo) {
+                return Err(SealError::MissingAttachment);
+            }
+            referenced.insert(photo.as_str());
+        }
+        serde_json::to_writer(&mut records, &r.to_line()).map_err(|_| SealError::Zip)?;
+        records.push(b'\n');
+    }
+    if photos.keys().any(|k| !referenced.contains(k.as_str())) {
+        return Err(SealError::UnreferencedAttachment);
+    }
+
+    let mut entries = vec![Entry {
+        name: RECORDS.into(),
+        size: records.len() as u64,
+        sha256: sha256_hex(&records),
+    }];
+    for (hash, bytes) in &photos {
+        entries.push(Entry {
+            name: attachment_name(hash),
+            size: bytes.len() as u64,
+            sha256: hash.clone(),
+        });
+    }
+    let manifest = Manifest {
+        format: BATCH_FORMAT.into(),
+        device_id: input.device_id.clone(),
+        mission: input.mission.clone(),
+        sequence: input.sequence,
+        recipient: hq.age_recipient(),
+        previous_manifest_sha256: input.previous_manifest_sha256.clone(),
+        created_at: input.created_at,
+        record_count: input.records.len() as u64,
+        audit_head: input.audit_head.clone(),
+        entries,
+    };
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|_| SealError::Zip)?;
+    let signature = hex::encode(device_key.sign(&manifest_bytes).to_bytes());
+
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    // A fixed timestamp: the zip says nothing about when or where it was built.
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let deflated = stored.compression_method(CompressionMethod::Deflated);
+    let mut add = |name: &str, opts: SimpleFileOptions, bytes: &[u8]| -> Result<(), SealError> {
+        zip.start_file(name, opts).map_err(|_| SealError::Zip)?;
+        zip.write_all(bytes).map_err(|_| SealError::Zip)
+    };
+    add(MANIFEST, stored, &manifest_bytes)?;
+    add(SIGNATURE, stored, signature.as_bytes())?;
+    add(RECORDS, deflated, &records)?;
+    // JPEG is already compressed: storing it keeps sealing fast.
+    for (hash, bytes) in &photos {
+        add(&attachment_name(hash), stored, bytes)?;
+    }
+    let zip_bytes = zip.finish().map_err(|_| SealError::Zip)?.into_inner();
+
+    Ok(Sealed {
+        bytes: seal_raw(&zip_bytes, hq)?,
+        manifest_sha256: sha256_hex(&manifest_bytes),
+    })
+}
+
+/// Encrypts arbitrary bytes to headquarters: the age layer alone. For tests that need to
+/// craft malicious batches; real batches come from [`seal`].
+#[doc(hidden)]
+pub fn seal_raw(zip_bytes: &[u8], hq: &HqPublic) -> Result<Vec<u8>, SealError> {
+    age::encrypt(&hq.age, zip_bytes).map_err(|_| SealError::Encrypt)
+}

@@ -1,0 +1,190 @@
+//! Shared helpers: a valid batch from the spec's example record, and tools to take a
+//! batch apart, change it, re-sign and re-seal it (as a hostile device with a real key could).
+#![allow(dead_code)]
+
+use std::io::{Cursor, Read, Write};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use loket_batch::*;
+use serde_json::Value;
+use zip::write::SimpleFileOptions;
+
+pub const EXAMPLE: &str = include_str!("../../../core/tests/fixtures/example.json");
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 20).unwrap()
+}
+
+pub fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+/// The example record with another case id (ids are UUIDs).
+pub fn record_text(i: usize) -> String {
+    EXAMPLE.replace(
+        "0190f3c2-8a7e-7b7c-9a51-3f2d1c0e4b11",
+        &format!("0190f3c2-8a7e-7b7c-9a51-{i:012x}"),
+    )
+}
+
+pub fn case_id(i: usize) -> String {
+    format!("0190f3c2-8a7e-7b7c-9a51-{i:012x}")
+}
+
+/// A fake JPEG: bytes that differ per case.
+pub fn photo(i: usize) -> Vec<u8> {
+    let mut p = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    p.extend((0..3000).map(|k| ((k * 31 + i * 7) % 251) as u8));
+    p.extend([0xFF, 0xD9]);
+    p
+}
+
+pub struct World {
+    pub device: SigningKey,
+    pub hq: HqSecret,
+}
+
+impl World {
+    pub fn new() -> Self {
+        World {
+            device: SigningKey::generate(&mut rand::rngs::OsRng),
+            hq: HqSecret::generate(),
+        }
+    }
+
+    pub fn lookup(&self) -> impl Fn(&str) -> Option<VerifyingKey> + '_ {
+        move |id: &str| (id == "PNH-01").then(|| self.device.verifying_key())
+    }
+
+    pub fn open(&self, bytes: &[u8]) -> Result<Opened, BatchError> {
+        open(bytes, &self.hq, &Limits::default(), today(), self.lookup())
+    }
+
+    pub fn open_with(&self, bytes: &[u8], limits: &Limits) -> Result<Opened, BatchError> {
+        open(bytes, &self.hq, limits, today(), self.lookup())
+    }
+
+    /// A valid batch of `n` cases, each with a photo; case 0 also has a second version.
+    pub fn input(&self, n: usize) -> SealInput {
+        let mut records = Vec::new();
+        let mut attachments = Vec::new();
+        for i in 0..n {
+            let p = photo(i);
+            records.push(RecordEntry {
+                case_id: case_id(i),
+                version: 1,
+                status: loket_core::status::CaseStatus::Finalised,
+                saved_at: at("2026-01-19T09:30:00+07:00"),
+                officer: "officer1".into(),
+                reason: None,
+                photo_sha256: Some(sha256_hex(&p)),
+                record_text: record_text(i),
+            });
+            attachments.push(p);
+        }
+        if n > 0 {
+            let mut v2 = records[0].clone();
+            v2.version = 2;
+            v2.reason = Some("corrected ticket".into());
+            v2.record_text = record_text(0).replace("A-042", "A-043");
+            records.push(v2);
+        }
+        SealInput {
+            device_id: "PNH-01".into(),
+            mission: "PNH".into(),
+            sequence: 1,
+            previous_manifest_sha256: None,
+            created_at: at("2026-01-19T18:00:00+07:00"),
+            audit_head: AuditHead {
+                seq: 42,
+                hash: "ab".repeat(32),
+            },
+            records,
+            attachments,
+        }
+    }
+
+    pub fn sealed(&self, n: usize) -> Vec<u8> {
+        seal(&self.input(n), &self.device, &self.hq.public())
+            .unwrap()
+            .bytes
+    }
+
+    /// The zip entries of a batch, in order.
+    pub fn unpack(&self, bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let zip_bytes = unseal_raw(bytes, &self.hq).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(zip_bytes)).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let mut data = Vec::new();
+                f.read_to_end(&mut data).unwrap();
+                (String::from_utf8(f.name_raw().to_vec()).unwrap(), data)
+            })
+            .collect()
+    }
+
+    /// Zips and seals the entries as they are.
+    pub fn pack(&self, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+        seal_raw(&zip_of(entries), &self.hq.public()).unwrap()
+    }
+
+    /// Re-signs whatever manifest.json now holds, with the device's real key.
+    pub fn resign(&self, entries: &mut [(String, Vec<u8>)]) {
+        let m = get(entries, "manifest.json").to_vec();
+        let sig = hex::encode(self.device.sign(&m).to_bytes());
+        *get_mut(entries, "manifest.sig") = sig.into_bytes();
+    }
+
+    /// Rewrites the manifest's entry list from the actual entries, then re-signs: a batch
+    /// that is consistent apart from whatever the test changed inside an entry.
+    pub fn refresh(&self, entries: &mut [(String, Vec<u8>)]) {
+        let list: Vec<Value> = entries
+            .iter()
+            .filter(|(n, _)| n != "manifest.json" && n != "manifest.sig")
+            .map(|(n, d)| serde_json::json!({"name": n, "size": d.len(), "sha256": sha256_hex(d)}))
+            .collect();
+        edit_manifest(entries, |m| m["entries"] = Value::Array(list));
+        self.resign(entries);
+    }
+}
+
+pub fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        zip.start_file(name.as_str(), SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+pub fn get<'a>(entries: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
+    &entries.iter().find(|(n, _)| n == name).unwrap().1
+}
+
+pub fn get_mut<'a>(entries: &'a mut [(String, Vec<u8>)], name: &str) -> &'a mut Vec<u8> {
+    &mut entries.iter_mut().find(|(n, _)| n == name).unwrap().1
+}
+
+pub fn edit_manifest(entries: &mut [(String, Vec<u8>)], f: impl FnOnce(&mut Value)) {
+    let m = get_mut(entries, "manifest.json");
+    let mut v: Value = serde_json::from_slice(m).unwrap();
+    f(&mut v);
+    *m = serde_json::to_vec_pretty(&v).unwrap();
+}
+
+/// Edits every line of records.jsonl (as JSON values).
+pub fn edit_records(entries: &mut [(String, Vec<u8>)], mut f: impl FnMut(usize, &mut Value)) {
+    let r = get_mut(entries, "records.jsonl");
+    let text = String::from_utf8(r.clone()).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut v: Value = serde_json::from_str(line).unwrap();
+        f(i, &mut v);
+        out.push_str(&serde_json::to_string(&v).unwrap());
+        out.push('\n');
+    }
+    *r = out.into_bytes();
+}
