@@ -57,6 +57,7 @@ impl From<StoreError> for AppError {
             StoreError::AlreadyVoid { .. } => "request.already_void",
             StoreError::RequestNotFound { .. } => "request.not_found",
             StoreError::MissionProfileMissing => "request.mission_missing",
+            StoreError::HqKeyPinned => "settings.hq_key",
         };
         AppError::new(code, e.to_string())
     }

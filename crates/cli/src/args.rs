@@ -86,6 +86,13 @@ pub enum Command {
     /// Check the QR code printed on a request: exit 0 when its signature and record hash
     /// hold, 1 when not.
     VerifyQr { payload: String },
+    /// Trust headquarters' public key (the file `loket-hq init` names).
+    HqKey {
+        file: PathBuf,
+        /// Replace a different key pinned before (the ministry changed its key).
+        #[arg(long)]
+        replace: bool,
+    },
     /// SPLP requests printed at this counter.
     #[command(subcommand)]
     Request(RequestCommand),

@@ -168,3 +168,30 @@ fn refusals_are_one_line_and_change_nothing() {
     assert_eq!(unknown.code, 1);
     assert!(unknown.stderr.contains("no case"));
 }
+
+#[test]
+fn hq_key_pins_headquarters_key_and_refuses_a_different_one() {
+    let dir = init();
+    let d = Some(dir.path());
+    let write = |name: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, loket_batch::HqSecret::generate().public().to_json()).unwrap();
+        path
+    };
+    let (first, second) = (write("hq1.json"), write("hq2.json"));
+    let run = loket(&["hq-key", first.to_str().unwrap()], "", d);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("age1"), "{}", run.stdout);
+    let run = loket(&["hq-key", second.to_str().unwrap()], "", d);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("--replace"), "{}", run.stderr);
+    assert_eq!(
+        loket(&["hq-key", second.to_str().unwrap(), "--replace"], "", d).code,
+        0
+    );
+    let junk = dir.path().join("junk.json");
+    std::fs::write(&junk, "{}").unwrap();
+    let run = loket(&["hq-key", junk.to_str().unwrap()], "", d);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("junk.json"), "{}", run.stderr);
+}

@@ -61,6 +61,8 @@ pub enum StoreError {
     RequestNotFound { serial: String },
     #[error("the mission's name, address and city are not set: set them in Settings (or `loket mission --name … --address … --city …`) before printing")]
     MissionProfileMissing,
+    #[error("a different headquarters key is pinned already: give --replace if the ministry really changed its key")]
+    HqKeyPinned,
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -144,13 +144,13 @@ fn wrap(key: &DataKey, name: &str, passphrase: &str, kdf: KdfParams) -> Result<S
         path: FILE_NAME.into(),
         why,
     })?;
-    let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+    let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
     let aad = aad(name, kdf);
     let wrapped = cipher
         .encrypt(
             XNonce::from_slice(&nonce),
             Payload {
-                msg: key.as_ref(),
+                msg: &key[..],
                 aad: &aad,
             },
         )
@@ -173,7 +173,7 @@ fn unwrap(slot: &Slot, passphrase: &str) -> std::result::Result<Option<DataKey>,
         return Err("bad nonce".into());
     }
     let kek = derive(passphrase, &salt, slot.kdf)?;
-    let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+    let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
     let aad = aad(&slot.name, slot.kdf);
     let Ok(plain) = cipher.decrypt(
         XNonce::from_slice(&nonce),

@@ -13,6 +13,7 @@ mod audit;
 mod cases;
 mod checkpoint;
 mod error;
+mod hq;
 mod keyring;
 mod migrations;
 mod mission;
@@ -329,7 +330,7 @@ pub(crate) fn open_db(dir: &Path, key: &keyring::DataKey, create: bool) -> Resul
     // SQLCipher writes its own diagnostics to stderr (a damaged page, a failed HMAC); the
     // store reports every failure itself, in words an officer can act on.
     conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
-    let hex_key = zeroize::Zeroizing::new(format!("x'{}'", hex::encode(key.as_ref())));
+    let hex_key = zeroize::Zeroizing::new(format!("x'{}'", hex::encode(&key[..])));
     conn.pragma_update(None, "key", hex_key.as_str())?;
     // The first read proves the key; a wrong or damaged file fails here.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {

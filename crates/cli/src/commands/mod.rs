@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             reprint,
             photo,
         } => request::pdf(common, &id, &out, reprint.as_deref(), photo.as_deref()),
+        Command::HqKey { file, replace } => store::hq_key(common, &file, replace),
         Command::VerifyQr { payload } => request::verify_qr(common, &payload),
         Command::Request(RequestCommand::List { json }) => request::list(common, json),
         Command::Request(RequestCommand::Void {

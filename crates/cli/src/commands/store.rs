@@ -202,3 +202,17 @@ pub fn audit_verify(common: &Common) -> Result<u8, Failure> {
         }
     }
 }
+
+pub fn hq_key(common: &Common, file: &std::path::Path, replace: bool) -> Result<u8, Failure> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failure::new(1, format!("cannot read {}: {e}", file.display())))?;
+    let key = loket_batch::HqPublic::from_json(&text)
+        .map_err(|e| Failure::new(1, format!("{}: {e}", file.display())))?;
+    let mut store = open(common)?;
+    store.pin_hq_key(&key, replace)?;
+    line(&format!(
+        "headquarters' key pinned: batches go to {}",
+        key.age_recipient()
+    ))?;
+    Ok(0)
+}

@@ -1,0 +1,39 @@
+//! Headquarters' public key, pinned on the counter: batches are encrypted to it and its
+//! receipts are checked against it. Changing it is deliberate (`replace`), never silent: a
+//! swapped key would send every case to someone else.
+
+use crate::error::{Result, StoreError};
+use crate::Store;
+use loket_batch::HqPublic;
+use rusqlite::OptionalExtension;
+
+impl Store {
+    /// Headquarters' key, once pinned.
+    pub fn hq_key(&self) -> Result<Option<HqPublic>> {
+        let text: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'hq_key'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        text.map(|t| {
+            HqPublic::from_json(&String::from_utf8_lossy(&t)).map_err(|_| StoreError::Corrupt)
+        })
+        .transpose()
+    }
+
+    /// Pins headquarters' key. Pinning the same key again changes nothing; a different one
+    /// is refused unless `replace` says the ministry really changed it.
+    pub fn pin_hq_key(&mut self, key: &HqPublic, replace: bool) -> Result<()> {
+        match self.hq_key()? {
+            Some(pinned) if pinned == *key => return Ok(()),
+            Some(_) if !replace => return Err(StoreError::HqKeyPinned),
+            _ => {}
+        }
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('hq_key', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key.to_json().as_bytes()],
+        )?;
+        Ok(())
+    }
+}
