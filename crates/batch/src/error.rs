@@ -97,7 +97,7 @@ pub enum SealError {
     Encrypt,
 }
 
-/// Why a headquarters key file could not be read.
+/// Why a key file (headquarters' key, a device identity) could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum KeyError {

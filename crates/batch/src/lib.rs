@@ -3,6 +3,7 @@
 //! The format is written up in `docs/batch-format.md`.
 #![forbid(unsafe_code)]
 
+pub mod device;
 pub mod error;
 pub mod keys;
 pub mod manifest;
@@ -10,6 +11,7 @@ pub mod open;
 pub mod receipt;
 pub mod seal;
 
+pub use device::DeviceCard;
 pub use error::{BatchError, KeyError, ReceiptError, SealError};
 pub use keys::{verifying_key_from_hex, HqPublic, HqSecret};
 pub use manifest::{sha256_hex, AuditHead, Entry, Manifest, RecordEntry};

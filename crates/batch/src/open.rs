@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Cursor, Read};
 
-use chrono::NaiveDate;
 use ed25519_dalek::{Signature, VerifyingKey};
 use loket_core::status::CaseStatus;
 use loket_core::IntakeRecord;
@@ -94,15 +93,15 @@ impl std::fmt::Debug for OpenedRecord {
 
 /// Decrypts and checks a batch; refuses it whole, with the reason, at the first fault.
 ///
-/// `device_key` looks up an enrolled device's verifying key by its id. `today` is the date
-/// records are validated against (`loket_core::validate`). Checking the chain of
+/// `device_key` looks up an enrolled device's verifying key by its id. Records are validated
+/// (`loket_core::validate`) as of the day the batch was sealed (`created_at`, the counter's
+/// local date), so the verdict on a batch never depends on when it arrives. Checking the chain of
 /// `previous_manifest_sha256` and the sequence against batches already held is the
 /// caller's job, since batches may arrive in any order.
 pub fn open(
     bytes: &[u8],
     hq: &HqSecret,
     limits: &Limits,
-    today: NaiveDate,
     device_key: impl Fn(&str) -> Option<VerifyingKey>,
 ) -> Result<Opened, BatchError> {
     if bytes.len() as u64 > limits.max_file_bytes {
@@ -218,7 +217,7 @@ pub fn open(
         }
     }
     let records_bytes = records_bytes.ok_or(BatchError::MissingEntry)?;
-    let records = parse_records(&records_bytes, &manifest, &attachments, today)?;
+    let records = parse_records(&records_bytes, &manifest, &attachments)?;
     if records.len() as u64 != manifest.record_count {
         return Err(BatchError::RecordCountMismatch);
     }
@@ -312,8 +311,8 @@ fn parse_records(
     bytes: &[u8],
     manifest: &Manifest,
     attachments: &BTreeMap<String, Vec<u8>>,
-    today: NaiveDate,
 ) -> Result<Vec<OpenedRecord>, BatchError> {
+    let sealed_on = manifest.created_at.date_naive();
     let text = std::str::from_utf8(bytes).map_err(|_| BatchError::BadRecordLine)?;
     let Some(body) = text.strip_suffix('\n') else {
         return Err(BatchError::BadRecordLine);
@@ -344,7 +343,7 @@ fn parse_records(
         {
             return Err(BatchError::RecordMismatch);
         }
-        if loket_core::validate(&record, today).has_errors() {
+        if loket_core::validate(&record, sealed_on).has_errors() {
             return Err(BatchError::InvalidRecord);
         }
         out.push(OpenedRecord {

@@ -98,3 +98,30 @@ fn a_batch_sealed_to_the_pinned_key_file_opens_at_headquarters() {
     let bytes = seal(&w.input(1), &w.device, &pinned).unwrap().bytes;
     assert!(w.open(&bytes).is_ok());
 }
+
+#[test]
+fn a_device_identity_file_round_trips_and_bad_ones_are_refused() {
+    let device = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let card = DeviceCard {
+        device_id: "0190f3c2-8a7e-7b7c-9a51-3f2d1c0e4b11".into(),
+        mission: "PNH".into(),
+        public_key: device.verifying_key(),
+    };
+    let text = card.to_json();
+    assert!(text.contains("\"format\": \"loket.device/1\""));
+    assert_eq!(DeviceCard::from_json(&text).unwrap(), card);
+
+    let other_format = text.replace("loket.device/1", "loket.device/2");
+    assert_eq!(
+        DeviceCard::from_json(&other_format),
+        Err(KeyError::UnknownFormat)
+    );
+    let bad_key = text.replace(&hex::encode(device.verifying_key().as_bytes())[..4], "zzzz");
+    assert_eq!(
+        DeviceCard::from_json(&bad_key),
+        Err(KeyError::BadSigningKey)
+    );
+    let bad_id = text.replace("0190f3c2-8a7e-7b7c-9a51-3f2d1c0e4b11", "a b");
+    assert_eq!(DeviceCard::from_json(&bad_id), Err(KeyError::Malformed));
+    assert_eq!(DeviceCard::from_json("{}"), Err(KeyError::Malformed));
+}

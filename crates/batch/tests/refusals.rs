@@ -75,11 +75,11 @@ fn sealed_for_another_recipient_then_reencrypted_to_us() {
 fn unknown_device() {
     let w = World::new();
     let bytes = w.sealed(1);
-    let err = open(&bytes, &w.hq, &Limits::default(), today(), |_| None).unwrap_err();
+    let err = open(&bytes, &w.hq, &Limits::default(), |_| None).unwrap_err();
     assert_eq!(err, BatchError::UnknownDevice);
     // A known device id with another device's key: the signature fails.
     let stranger = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
-    let err = open(&bytes, &w.hq, &Limits::default(), today(), |_| {
+    let err = open(&bytes, &w.hq, &Limits::default(), |_| {
         Some(stranger.verifying_key())
     })
     .unwrap_err();
@@ -382,17 +382,12 @@ fn a_record_that_fails_validation() {
     w.refresh(&mut e);
     assert_eq!(w.open(&w.pack(&e)).unwrap_err(), BatchError::InvalidRecord);
 
-    // Validation uses the date given: a birth date after it is an error.
-    let bytes = w.sealed(1);
-    let err = open(
-        &bytes,
-        &w.hq,
-        &Limits::default(),
-        chrono::NaiveDate::from_ymd_opt(1999, 1, 1).unwrap(),
-        w.lookup(),
-    )
-    .unwrap_err();
-    assert_eq!(err, BatchError::InvalidRecord);
+    // Validation is as of the sealing date: a birth date after it is an error, whenever
+    // the batch arrives.
+    let mut input = w.input(1);
+    input.created_at = at("1999-01-01T12:00:00+07:00");
+    let bytes = seal(&input, &w.device, &w.hq.public()).unwrap().bytes;
+    assert_eq!(w.open(&bytes).unwrap_err(), BatchError::InvalidRecord);
 }
 
 #[test]

@@ -34,6 +34,8 @@ fn init_prints_the_identity_and_refuses_to_run_twice() {
     let device = loket(&["device"], "", Some(dir.path()));
     assert_eq!(device.code, 0);
     assert_eq!(device.json()["mission"], "PNH");
+    assert_eq!(device.json()["format"], "loket.device/1");
+    assert_eq!(device.json()["public_key"].as_str().unwrap().len(), 64);
 }
 
 #[test]

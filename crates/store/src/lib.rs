@@ -275,6 +275,15 @@ impl Store {
         })
     }
 
+    /// The counter's public identity as the file `loket-hq device add` enrols.
+    pub fn device_card(&self) -> Result<loket_batch::DeviceCard> {
+        Ok(loket_batch::DeviceCard {
+            device_id: self.meta_text("device_id")?,
+            mission: self.mission()?,
+            public_key: self.signing_key()?.verifying_key(),
+        })
+    }
+
     /// `PRAGMA integrity_check`: "ok" when the database is sound.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self

@@ -4,17 +4,13 @@
 
 use std::io::{Cursor, Read, Write};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use loket_batch::*;
 use serde_json::Value;
 use zip::write::SimpleFileOptions;
 
 pub const EXAMPLE: &str = include_str!("../../../core/tests/fixtures/example.json");
-
-pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 1, 20).unwrap()
-}
 
 pub fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
@@ -58,11 +54,11 @@ impl World {
     }
 
     pub fn open(&self, bytes: &[u8]) -> Result<Opened, BatchError> {
-        open(bytes, &self.hq, &Limits::default(), today(), self.lookup())
+        open(bytes, &self.hq, &Limits::default(), self.lookup())
     }
 
     pub fn open_with(&self, bytes: &[u8], limits: &Limits) -> Result<Opened, BatchError> {
-        open(bytes, &self.hq, limits, today(), self.lookup())
+        open(bytes, &self.hq, limits, self.lookup())
     }
 
     /// A valid batch of `n` cases, each with a photo; case 0 also has a second version.

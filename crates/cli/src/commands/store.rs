@@ -37,14 +37,14 @@ pub(super) fn open(common: &Common) -> Result<Store, Failure> {
 pub fn init(common: &Common, mission: &str) -> Result<u8, Failure> {
     let dir = data_dir(common)?;
     let passphrase = secret::new_passphrase()?;
-    let (_store, identity) = Store::init(&dir, &passphrase, mission)?;
-    print_json(&identity)?;
+    let (store, _) = Store::init(&dir, &passphrase, mission)?;
+    print!("{}", store.device_card()?.to_json());
     Ok(0)
 }
 
 pub fn device(common: &Common) -> Result<u8, Failure> {
     let store = open(common)?;
-    print_json(&store.device_identity()?)?;
+    print!("{}", store.device_card()?.to_json());
     Ok(0)
 }
 
