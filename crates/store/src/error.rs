@@ -63,6 +63,23 @@ pub enum StoreError {
     MissionProfileMissing,
     #[error("a different headquarters key is pinned already: give --replace if the ministry really changed its key")]
     HqKeyPinned,
+    #[error("headquarters' key is not pinned: get its key file (`loket-hq init` names it) and run `loket hq-key FILE`")]
+    HqKeyMissing,
+    #[error("the batch could not be sealed: {0}")]
+    Seal(loket_batch::SealError),
+    #[error("the receipt was refused: {0}; nothing was marked")]
+    Receipt(loket_batch::ReceiptError),
+    #[error("the receipt is for another counter ({device_id}), not this one; nothing was marked")]
+    ReceiptForAnotherCounter { device_id: String },
+    #[error("{dir} is not a folder: is the USB stick mounted?")]
+    NotAFolder { dir: PathBuf },
+    #[error("could not write the batch to {dir} ({source}): no batch file was left there and nothing changed at this counter; free space on the stick or use another, then export again")]
+    ExportWrite {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} read back differently from what was written: the stick may be failing; the file was removed and nothing changed at this counter")]
+    ExportMismatch { path: PathBuf },
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -10,9 +10,11 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+mod batches;
 mod cases;
 mod checkpoint;
 mod error;
+mod export;
 mod hq;
 mod keyring;
 mod migrations;
@@ -23,8 +25,10 @@ mod search;
 mod today;
 
 pub use audit::{AuditCheck, AuditEntry};
+pub use batches::{Acknowledgement, BatchInfo, SyncCounts};
 pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord};
 pub use error::{Result, StoreError};
+pub use export::{batch_file_name, Exported, BATCH_EXTENSION};
 pub use keyring::KdfParams;
 pub use mission::MissionProfile;
 pub use requests::{PrintJob, PrintKind, RequestInfo, Voided};

@@ -150,6 +150,36 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX photos_case ON photos (case_id, seq);
     "#,
+    // 3: sealed batches (frozen: the same bytes on every retry) and the case versions
+    // headquarters acknowledged in its signed receipts.
+    r#"
+    CREATE TABLE batches (
+        sequence        INTEGER PRIMARY KEY,
+        manifest_sha256 TEXT NOT NULL,
+        file_sha256     TEXT NOT NULL,
+        bytes           BLOB NOT NULL,
+        record_count    INTEGER NOT NULL,
+        sealed_at       TEXT NOT NULL,
+        acknowledged_at TEXT
+    ) STRICT;
+    CREATE TRIGGER batches_frozen
+        BEFORE UPDATE OF sequence, manifest_sha256, file_sha256, bytes, record_count, sealed_at
+        ON batches
+        BEGIN SELECT RAISE(ABORT, 'a sealed batch is frozen'); END;
+    CREATE TRIGGER batches_no_delete BEFORE DELETE ON batches
+        BEGIN SELECT RAISE(ABORT, 'a sealed batch is frozen'); END;
+
+    -- What the next batch takes: finalised (or closed) versions not yet sealed.
+    CREATE INDEX outbox_unsent ON outbox (seq) WHERE batch IS NULL AND status <> 'draft';
+
+    CREATE TABLE acknowledged (
+        case_id         TEXT NOT NULL REFERENCES cases (id),
+        version         INTEGER NOT NULL,
+        record_sha256   TEXT NOT NULL,
+        acknowledged_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, version)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,344 @@
+//! Sealed batches: finalised case versions frozen into `loket.batch/1` files for
+//! headquarters, and headquarters' signed receipts coming back.
+//!
+//! A batch is sealed once, in the transaction that marks its outbox rows, and its bytes are
+//! kept: every export or upload of batch N sends the same bytes (age encryption is
+//! randomised, so a rebuilt batch would differ and headquarters would refuse it as "the same
+//! number with different content"). Sending never marks anything: only a receipt that
+//! verifies against headquarters' pinned key does.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use loket_batch::{AuditHead, Receipt, RecordEntry, SealInput};
+use loket_core::status::CaseStatus;
+use rusqlite::{OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+use crate::cases::now;
+use crate::error::{Result, StoreError};
+use crate::Store;
+
+/// One sealed batch, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchInfo {
+    /// From 1, per counter.
+    pub sequence: u64,
+    pub manifest_sha256: String,
+    /// SHA-256 hex of the batch file's bytes.
+    pub file_sha256: String,
+    /// Size of the batch file in bytes.
+    pub size: u64,
+    /// Case versions in the batch.
+    pub record_count: u64,
+    pub sealed_at: String,
+    /// When a receipt first named this batch; `None` while headquarters has not confirmed it.
+    pub acknowledged_at: Option<String>,
+}
+
+/// What applying a receipt did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Acknowledgement {
+    /// Case versions headquarters holds that this counter had not seen acknowledged before.
+    pub new_versions: u64,
+    /// Distinct cases among them.
+    pub new_cases: u64,
+    /// Every case version acknowledged so far.
+    pub total_versions: u64,
+    /// Batches this receipt confirmed for the first time.
+    pub new_batches: Vec<u64>,
+    /// Versions the receipt names with a hash this counter does not have for them: not
+    /// acknowledged (a sign that something is wrong at one end).
+    pub mismatched: u64,
+}
+
+/// Counts for the officer: what is waiting to go to headquarters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncCounts {
+    /// Finalised versions not yet in any batch.
+    pub unsealed_versions: u64,
+    /// Sealed batches headquarters has not acknowledged.
+    pub unacknowledged_batches: u64,
+    /// Cases whose current version headquarters holds.
+    pub acknowledged_cases: u64,
+}
+
+const BATCH_COLUMNS: &str = "sequence, manifest_sha256, file_sha256, length(bytes), record_count,
+                             sealed_at, acknowledged_at";
+
+/// Column `i` as a count or number (SQLite integers are signed; these are never negative).
+fn u64_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<u64> {
+    Ok(r.get::<_, i64>(i)?.max(0) as u64)
+}
+
+fn batch_info(r: &rusqlite::Row) -> rusqlite::Result<BatchInfo> {
+    Ok(BatchInfo {
+        sequence: u64_at(r, 0)?,
+        manifest_sha256: r.get(1)?,
+        file_sha256: r.get(2)?,
+        size: u64_at(r, 3)?,
+        record_count: u64_at(r, 4)?,
+        sealed_at: r.get(5)?,
+        acknowledged_at: r.get(6)?,
+    })
+}
+
+fn timestamp(text: &str) -> Result<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text).map_err(|_| StoreError::Corrupt)
+}
+
+impl Store {
+    /// Seals every finalised version not yet in a batch into the next batch, in one
+    /// transaction with marking them; `None` when there is nothing to seal.
+    pub fn seal_batch(&mut self) -> Result<Option<BatchInfo>> {
+        let hq = self.hq_key()?.ok_or(StoreError::HqKeyMissing)?;
+        let signing = self.signing_key()?;
+        let device_id = self.meta_text("device_id")?;
+        let mission = self.mission()?;
+        let created_at = chrono::Local::now().fixed_offset();
+        let sealed_at = now();
+
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut records: Vec<RecordEntry> = Vec::new();
+        // The latest row wins when a version was queued twice (finalised, then closed).
+        let mut position: BTreeMap<(String, u64), usize> = BTreeMap::new();
+        let mut last_seq = 0i64;
+        {
+            let mut stmt = tx.prepare(
+                "SELECT o.seq, o.case_id, o.version, o.status, v.saved_at, v.officer, v.reason,
+                        v.record
+                 FROM outbox o
+                 JOIN cases c ON c.id = o.case_id
+                 JOIN case_versions v ON v.vid = (c.no << 32) + o.version
+                 WHERE o.batch IS NULL AND o.status <> 'draft'
+                 ORDER BY o.seq",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                last_seq = r.get(0)?;
+                let status: String = r.get(3)?;
+                let saved_at: String = r.get(4)?;
+                let entry = RecordEntry {
+                    case_id: r.get(1)?,
+                    version: u64_at(r, 2)?,
+                    status: CaseStatus::parse(&status).ok_or(StoreError::Corrupt)?,
+                    saved_at: timestamp(&saved_at)?,
+                    officer: r.get(5)?,
+                    reason: r.get(6)?,
+                    photo_sha256: None,
+                    record_text: r.get(7)?,
+                };
+                match position.get(&(entry.case_id.clone(), entry.version)) {
+                    Some(&i) => records[i] = entry,
+                    None => {
+                        position.insert((entry.case_id.clone(), entry.version), records.len());
+                        records.push(entry);
+                    }
+                }
+            }
+        }
+        if records.is_empty() {
+            return Ok(None);
+        }
+
+        // Each case's current photo travels with it, once per batch.
+        let mut attachments: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        {
+            let mut photo = tx.prepare_cached(
+                "SELECT sha256, jpeg FROM photos WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1",
+            )?;
+            for entry in &mut records {
+                let found: Option<(String, Vec<u8>)> = photo
+                    .query_row([&entry.case_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                if let Some((sha, jpeg)) = found {
+                    attachments.entry(sha.clone()).or_insert(jpeg);
+                    entry.photo_sha256 = Some(sha);
+                }
+            }
+        }
+        let audit_head = tx
+            .query_row(
+                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(AuditHead {
+                        seq: u64_at(r, 0)?,
+                        hash: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(StoreError::Corrupt)?;
+        let previous: Option<(u64, String)> = tx
+            .query_row(
+                "SELECT sequence, manifest_sha256 FROM batches ORDER BY sequence DESC LIMIT 1",
+                [],
+                |r| Ok((u64_at(r, 0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let sequence = previous.as_ref().map_or(1, |(n, _)| n + 1);
+        let input = SealInput {
+            device_id,
+            mission,
+            sequence,
+            previous_manifest_sha256: previous.map(|(_, hash)| hash),
+            created_at,
+            audit_head,
+            records,
+            attachments: attachments.into_values().collect(),
+        };
+        let sealed = loket_batch::seal(&input, &signing, &hq).map_err(StoreError::Seal)?;
+        let file_sha256 = loket_batch::sha256_hex(&sealed.bytes);
+        tx.execute(
+            "INSERT INTO batches (sequence, manifest_sha256, file_sha256, bytes, record_count,
+                                  sealed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![
+                sequence as i64,
+                sealed.manifest_sha256,
+                file_sha256,
+                sealed.bytes,
+                input.records.len() as i64,
+                sealed_at
+            ],
+        )?;
+        tx.execute(
+            "UPDATE outbox SET batch = ?1 WHERE batch IS NULL AND status <> 'draft' AND seq <= ?2",
+            rusqlite::params![sequence as i64, last_seq],
+        )?;
+        tx.commit()?;
+        self.committed();
+        Ok(Some(BatchInfo {
+            sequence,
+            manifest_sha256: sealed.manifest_sha256,
+            file_sha256,
+            size: sealed.bytes.len() as u64,
+            record_count: input.records.len() as u64,
+            sealed_at,
+            acknowledged_at: None,
+        }))
+    }
+
+    /// Every sealed batch, oldest first.
+    pub fn batches(&self) -> Result<Vec<BatchInfo>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {BATCH_COLUMNS} FROM batches ORDER BY sequence"
+        ))?;
+        let rows = stmt.query_map([], batch_info)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The frozen bytes of batch `sequence`.
+    pub fn batch_bytes(&self, sequence: u64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT bytes FROM batches WHERE sequence = ?1")?
+            .query_row([sequence as i64], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// What is waiting to go to headquarters.
+    pub fn sync_counts(&self) -> Result<SyncCounts> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM outbox WHERE batch IS NULL AND status <> 'draft'),
+                    (SELECT count(*) FROM batches WHERE acknowledged_at IS NULL),
+                    (SELECT count(*) FROM cases c JOIN acknowledged a
+                        ON a.case_id = c.id AND a.version = c.version)",
+            [],
+            |r| {
+                Ok(SyncCounts {
+                    unsealed_versions: u64_at(r, 0)?,
+                    unacknowledged_batches: u64_at(r, 1)?,
+                    acknowledged_cases: u64_at(r, 2)?,
+                })
+            },
+        )?)
+    }
+
+    /// Applies a receipt from headquarters: checked against the pinned key and this
+    /// counter's id, then exactly the listed versions whose hashes match are marked
+    /// acknowledged, and the listed batches confirmed. Applying it again changes nothing.
+    pub fn apply_receipt(&mut self, text: &[u8]) -> Result<Acknowledgement> {
+        let hq = self.hq_key()?.ok_or(StoreError::HqKeyMissing)?;
+        let receipt = Receipt::verify(text, &hq.sign).map_err(StoreError::Receipt)?;
+        let ours = self.meta_text("device_id")?;
+        if receipt.device_id != ours {
+            return Err(StoreError::ReceiptForAnotherCounter {
+                device_id: receipt.device_id,
+            });
+        }
+        let at = now();
+        let tx = self.conn.transaction()?;
+        let mut ack = Acknowledgement {
+            new_versions: 0,
+            new_cases: 0,
+            total_versions: 0,
+            new_batches: Vec::new(),
+            mismatched: 0,
+        };
+        {
+            let mut hash_of = tx.prepare_cached(
+                "SELECT v.record_sha256 FROM cases c
+                 JOIN case_versions v ON v.vid = (c.no << 32) + ?2
+                 WHERE c.id = ?1",
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO acknowledged (case_id, version, record_sha256, acknowledged_at)
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            )?;
+            let mut cases = std::collections::BTreeSet::new();
+            for held in &receipt.records {
+                let ours: Option<String> = hash_of
+                    .query_row(rusqlite::params![held.case_id, held.version as i64], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                match ours {
+                    Some(hash) if hash == held.record_sha256 => {
+                        let added = insert.execute(rusqlite::params![
+                            held.case_id,
+                            held.version as i64,
+                            held.record_sha256,
+                            at
+                        ])?;
+                        if added > 0 {
+                            ack.new_versions += 1;
+                            cases.insert(held.case_id.as_str());
+                        }
+                    }
+                    Some(_) => ack.mismatched += 1,
+                    // A version this counter no longer has (or never had): nothing to mark.
+                    None => {}
+                }
+            }
+            ack.new_cases = cases.len() as u64;
+            let mut confirm = tx.prepare_cached(
+                "UPDATE batches SET acknowledged_at = ?2
+                 WHERE sequence = ?1 AND acknowledged_at IS NULL",
+            )?;
+            for &sequence in &receipt.batches {
+                if confirm.execute(rusqlite::params![sequence as i64, at])? > 0 {
+                    ack.new_batches.push(sequence);
+                }
+            }
+        }
+        ack.total_versions =
+            tx.query_row("SELECT count(*) FROM acknowledged", [], |r| u64_at(r, 0))?;
+        tx.commit()?;
+        self.committed();
+        Ok(ack)
+    }
+
+    /// Whether headquarters acknowledged version `version` of case `id`.
+    pub fn is_acknowledged(&self, id: &str, version: u32) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM acknowledged WHERE case_id = ?1 AND version = ?2")?
+            .query_row(rusqlite::params![id, version], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+}

@@ -1,0 +1,328 @@
+//! Sealed batches at the counter: what goes in, the chain between batches, frozen bytes,
+//! receipts from headquarters and the USB export.
+
+mod common;
+use common::*;
+use loket_batch::{open, HeldVersion, HqSecret, Limits, Opened, Receipt};
+use loket_core::status::CaseStatus;
+use loket_store::{batch_file_name, Store, StoreError};
+
+/// A store with headquarters' key pinned; the secret half for opening its batches.
+fn counter() -> (tempfile::TempDir, Store, HqSecret) {
+    let (dir, mut store) = store();
+    let hq = HqSecret::generate();
+    store.pin_hq_key(&hq.public(), false).unwrap();
+    (dir, store, hq)
+}
+
+fn finalised(store: &mut Store, name: &str, ticket: &str) -> String {
+    let saved = store
+        .save(person(name, None, None, ticket), "o1", None)
+        .unwrap();
+    store.finalize(&saved.case_id, "o1").unwrap();
+    saved.case_id
+}
+
+/// Opens batch `sequence` as headquarters would.
+fn opened(store: &Store, hq: &HqSecret, sequence: u64) -> Opened {
+    let card = store.device_card().unwrap();
+    let bytes = store.batch_bytes(sequence).unwrap().unwrap();
+    open(&bytes, hq, &Limits::default(), |id| {
+        (id == card.device_id).then_some(card.public_key)
+    })
+    .unwrap()
+}
+
+fn receipt_for(store: &Store, hq: &HqSecret, batches: &[u64]) -> String {
+    let mut records = Vec::new();
+    for &n in batches {
+        for r in opened(store, hq, n).records {
+            records.push(HeldVersion {
+                case_id: r.entry.case_id.clone(),
+                version: r.entry.version,
+                record_sha256: r.record_sha256.clone(),
+            });
+        }
+    }
+    let device = store.device_card().unwrap().device_id;
+    Receipt::new(
+        device,
+        batches.to_vec(),
+        records,
+        chrono::Utc::now().fixed_offset(),
+    )
+    .sign(&hq.sign)
+}
+
+#[test]
+fn sealing_needs_the_pinned_key_and_something_finalised() {
+    let (_dir, mut store) = store();
+    finalised(&mut store, "SITI AMINAH", "A-1");
+    assert!(matches!(store.seal_batch(), Err(StoreError::HqKeyMissing)));
+
+    let (_dir, mut store, _hq) = counter();
+    store
+        .save(person("DRAFT ONLY", None, None, "A-2"), "o1", None)
+        .unwrap();
+    assert_eq!(store.seal_batch().unwrap(), None);
+    assert!(store.batches().unwrap().is_empty());
+    assert_eq!(store.sync_counts().unwrap().unsealed_versions, 0);
+}
+
+#[test]
+fn a_batch_holds_exactly_the_finalised_versions_with_their_photos() {
+    let (_dir, mut store, hq) = counter();
+    let a = finalised(&mut store, "SITI AMINAH", "A-1");
+    let b = finalised(&mut store, "DEWI LESTARI", "A-2");
+    let draft = store
+        .save(person("STILL TYPING", None, None, "A-3"), "o1", None)
+        .unwrap()
+        .case_id;
+    let jpeg = photo_bytes();
+    let photo_sha = store.attach_photo(&a, "o1", &jpeg).unwrap();
+    assert_eq!(store.sync_counts().unwrap().unsealed_versions, 2);
+
+    let info = store.seal_batch().unwrap().unwrap();
+    assert_eq!((info.sequence, info.record_count), (1, 2));
+    assert_eq!(info.acknowledged_at, None);
+    let batch = opened(&store, &hq, 1);
+    assert_eq!(batch.manifest.sequence, 1);
+    assert_eq!(batch.manifest.previous_manifest_sha256, None);
+    assert_eq!(batch.manifest_sha256, info.manifest_sha256);
+    assert_eq!(
+        batch.manifest.device_id,
+        store.device_card().unwrap().device_id
+    );
+    let ids: Vec<_> = batch
+        .records
+        .iter()
+        .map(|r| (r.entry.case_id.as_str(), r.entry.version, r.entry.status))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (a.as_str(), 1, CaseStatus::Finalised),
+            (b.as_str(), 1, CaseStatus::Finalised)
+        ]
+    );
+    assert!(batch.records.iter().all(|r| r.entry.case_id != draft));
+    // The record travels byte for byte as stored: its hash is the stored version's.
+    let stored = store.versions(&a).unwrap()[0].record_sha256.clone();
+    assert_eq!(batch.records[0].record_sha256, stored);
+    assert_eq!(
+        batch.records[0].entry.photo_sha256.as_deref(),
+        Some(photo_sha.as_str())
+    );
+    assert_eq!(batch.attachments[&photo_sha], jpeg);
+    assert_eq!(batch.records[1].entry.photo_sha256, None);
+
+    // Sealed versions are not sealed again.
+    assert_eq!(store.seal_batch().unwrap(), None);
+    assert_eq!(store.sync_counts().unwrap().unsealed_versions, 0);
+    assert_eq!(store.sync_counts().unwrap().unacknowledged_batches, 1);
+}
+
+#[test]
+fn the_next_batch_names_the_previous_manifest_and_carries_only_new_versions() {
+    let (dir, mut store, hq) = counter();
+    let a = finalised(&mut store, "SITI AMINAH", "A-1");
+    let first = store.seal_batch().unwrap().unwrap();
+    let mut changed = store.case(&a).unwrap().unwrap().record;
+    changed.person.place_of_birth = Some("SUKABUMI".into());
+    store
+        .save(changed, "o2", Some("place of birth misheard"))
+        .unwrap();
+    let b = finalised(&mut store, "DEWI LESTARI", "A-2");
+    // Across a restart: the sequence and the chain come from the store.
+    drop(store);
+    let mut store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let second = store.seal_batch().unwrap().unwrap();
+    assert_eq!(second.sequence, 2);
+    let batch = opened(&store, &hq, 2);
+    assert_eq!(
+        batch.manifest.previous_manifest_sha256.as_deref(),
+        Some(first.manifest_sha256.as_str())
+    );
+    let ids: Vec<_> = batch
+        .records
+        .iter()
+        .map(|r| {
+            (
+                r.entry.case_id.as_str(),
+                r.entry.version,
+                r.entry.reason.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (a.as_str(), 2, Some("place of birth misheard")),
+            (b.as_str(), 1, None)
+        ]
+    );
+}
+
+#[test]
+fn a_sealed_batch_is_frozen() {
+    let (_dir, mut store, _hq) = counter();
+    finalised(&mut store, "SITI AMINAH", "A-1");
+    store.seal_batch().unwrap();
+    let bytes = store.batch_bytes(1).unwrap().unwrap();
+    assert_eq!(store.batch_bytes(1).unwrap().unwrap(), bytes);
+    for sql in [
+        "UPDATE batches SET bytes = x'00' WHERE sequence = 1",
+        "UPDATE batches SET sequence = 7 WHERE sequence = 1",
+        "DELETE FROM batches",
+    ] {
+        assert!(store.tamper(sql).is_err(), "{sql}");
+    }
+    assert_eq!(store.batch_bytes(1).unwrap().unwrap(), bytes);
+}
+
+#[test]
+fn a_receipt_marks_exactly_what_headquarters_holds_and_only_when_it_verifies() {
+    let (_dir, mut store, hq) = counter();
+    let a = finalised(&mut store, "SITI AMINAH", "A-1");
+    let b = finalised(&mut store, "DEWI LESTARI", "A-2");
+    store.seal_batch().unwrap();
+    let good = receipt_for(&store, &hq, &[1]);
+
+    // Signed by someone else: refused, nothing marked.
+    let forged = good.replace(&good[good.len() - 20..good.len() - 4], "0000000000000000");
+    assert!(matches!(
+        store.apply_receipt(forged.as_bytes()),
+        Err(StoreError::Receipt(_))
+    ));
+    let other = HqSecret::generate();
+    let device = store.device_card().unwrap().device_id;
+    let by_other = Receipt::new(
+        device.clone(),
+        vec![1],
+        vec![],
+        chrono::Utc::now().fixed_offset(),
+    )
+    .sign(&other.sign);
+    assert!(matches!(
+        store.apply_receipt(by_other.as_bytes()),
+        Err(StoreError::Receipt(_))
+    ));
+    // For another counter: refused.
+    let elsewhere =
+        Receipt::new("PNH-99", vec![1], vec![], chrono::Utc::now().fixed_offset()).sign(&hq.sign);
+    assert!(matches!(
+        store.apply_receipt(elsewhere.as_bytes()),
+        Err(StoreError::ReceiptForAnotherCounter { .. })
+    ));
+    assert!(!store.is_acknowledged(&a, 1).unwrap());
+    assert_eq!(store.batches().unwrap()[0].acknowledged_at, None);
+
+    let ack = store.apply_receipt(good.as_bytes()).unwrap();
+    assert_eq!(
+        (ack.new_versions, ack.new_cases, ack.total_versions),
+        (2, 2, 2)
+    );
+    assert_eq!((ack.new_batches.as_slice(), ack.mismatched), (&[1][..], 0));
+    assert!(store.is_acknowledged(&a, 1).unwrap() && store.is_acknowledged(&b, 1).unwrap());
+    assert!(store.batches().unwrap()[0].acknowledged_at.is_some());
+    assert_eq!(store.sync_counts().unwrap().acknowledged_cases, 2);
+    // The same receipt again changes nothing.
+    let again = store.apply_receipt(good.as_bytes()).unwrap();
+    assert_eq!((again.new_versions, again.new_batches.len()), (0, 0));
+
+    // A version named with another hash is not acknowledged.
+    let c = finalised(&mut store, "RATNA SARI", "A-3");
+    let wrong = Receipt::new(
+        device,
+        vec![],
+        vec![HeldVersion {
+            case_id: c.clone(),
+            version: 1,
+            record_sha256: "0".repeat(64),
+        }],
+        chrono::Utc::now().fixed_offset(),
+    )
+    .sign(&hq.sign);
+    let ack = store.apply_receipt(wrong.as_bytes()).unwrap();
+    assert_eq!((ack.new_versions, ack.mismatched), (0, 1));
+    assert!(!store.is_acknowledged(&c, 1).unwrap());
+}
+
+#[test]
+fn export_writes_every_unacknowledged_batch_whole_and_the_same_bytes_each_time() {
+    let (_dir, mut store, hq) = counter();
+    let stick = tempfile::tempdir().unwrap();
+    let device = store.device_card().unwrap().device_id;
+    // Nothing finalised: nothing written.
+    let none = store.export_to(stick.path()).unwrap();
+    assert_eq!((none.sealed, none.files.len()), (None, 0));
+    assert_eq!(std::fs::read_dir(stick.path()).unwrap().count(), 0);
+
+    finalised(&mut store, "SITI AMINAH", "A-1");
+    let first = store.export_to(stick.path()).unwrap();
+    assert_eq!(first.sealed.as_ref().unwrap().sequence, 1);
+    let path1 = stick.path().join(batch_file_name(&device, 1));
+    assert_eq!(first.files, [path1.clone()]);
+    let bytes1 = std::fs::read(&path1).unwrap();
+    assert_eq!(bytes1, store.batch_bytes(1).unwrap().unwrap());
+
+    // Exporting again seals nothing and leaves the same bytes; a new case makes batch 2.
+    let again = store.export_to(stick.path()).unwrap();
+    assert_eq!((again.sealed, again.files), (None, vec![path1.clone()]));
+    finalised(&mut store, "DEWI LESTARI", "A-2");
+    let second = store.export_to(stick.path()).unwrap();
+    let path2 = stick.path().join(batch_file_name(&device, 2));
+    assert_eq!(second.files, [path1.clone(), path2.clone()]);
+    assert_eq!(std::fs::read(&path1).unwrap(), bytes1);
+
+    // Exporting marks nothing; once headquarters acknowledges batch 1 it is not written.
+    assert_eq!(store.sync_counts().unwrap().unacknowledged_batches, 2);
+    store
+        .apply_receipt(receipt_for(&store, &hq, &[1]).as_bytes())
+        .unwrap();
+    let other_stick = tempfile::tempdir().unwrap();
+    let third = store.export_to(other_stick.path()).unwrap();
+    assert_eq!(
+        third.files,
+        [other_stick.path().join(batch_file_name(&device, 2))]
+    );
+    // No temporary file is left behind.
+    let names: Vec<_> = std::fs::read_dir(other_stick.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1);
+}
+
+#[test]
+fn a_write_error_leaves_no_batch_file_and_changes_nothing() {
+    let (_dir, mut store, _hq) = counter();
+    finalised(&mut store, "SITI AMINAH", "A-1");
+    store.seal_batch().unwrap();
+    let stick = tempfile::tempdir().unwrap();
+    let device = store.device_card().unwrap().device_id;
+    let name = batch_file_name(&device, 1);
+    // Something in the way of the temporary file: the write fails.
+    std::fs::create_dir(stick.path().join(format!(".{name}.partial"))).unwrap();
+    let before = store.batches().unwrap();
+    let err = store.export_to(stick.path()).unwrap_err();
+    assert!(matches!(err, StoreError::ExportWrite { .. }), "{err}");
+    assert!(err.to_string().contains("nothing changed"), "{err}");
+    assert!(!stick.path().join(&name).exists());
+    assert_eq!(store.batches().unwrap(), before);
+
+    let missing = stick.path().join("not-mounted");
+    assert!(matches!(
+        store.export_to(&missing),
+        Err(StoreError::NotAFolder { .. })
+    ));
+}
+
+/// Bytes standing in for a photo: the store keeps what it is given (the app checks and
+/// normalises photos before attaching them).
+fn photo_bytes() -> Vec<u8> {
+    let mut p = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    p.extend((0..3000).map(|k| (k % 251) as u8));
+    p.extend([0xFF, 0xD9]);
+    p
+}
