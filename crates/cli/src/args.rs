@@ -96,6 +96,27 @@ pub enum Command {
     /// SPLP requests printed at this counter.
     #[command(subcommand)]
     Request(RequestCommand),
+    /// Seal every finalised case not yet sent into a batch, and write every batch
+    /// headquarters has not acknowledged to DIR (the USB stick); prints the files' paths.
+    Export {
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Apply a receipt from headquarters (written beside the batches on the stick): marks
+    /// the cases it holds as acknowledged.
+    Receipt { file: PathBuf },
+    /// Sealed batches.
+    #[command(subcommand)]
+    Batch(BatchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Every sealed batch, its size and whether headquarters acknowledged it.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 //! One function per command; each returns its exit code or a failure.
 
-use crate::args::{AuditCommand, CaseCommand, Cli, Command, RequestCommand};
+use crate::args::{AuditCommand, BatchCommand, CaseCommand, Cli, Command, RequestCommand};
 use crate::failure::Failure;
 use crate::input::{read_record, NOT_A_RECORD};
 use loket_core::mrz::{parse_td3, MrzTd3};
@@ -39,6 +39,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             photo,
         } => request::pdf(common, &id, &out, reprint.as_deref(), photo.as_deref()),
         Command::HqKey { file, replace } => store::hq_key(common, &file, replace),
+        Command::Export { to } => batch::export(common, &to),
+        Command::Receipt { file } => batch::receipt(common, &file),
+        Command::Batch(BatchCommand::List { json }) => batch::list(common, json),
         Command::VerifyQr { payload } => request::verify_qr(common, &payload),
         Command::Request(RequestCommand::List { json }) => request::list(common, json),
         Command::Request(RequestCommand::Void {
@@ -78,5 +81,6 @@ fn mrz(line1: &str, line2: &str) -> Result<u8, Failure> {
     Ok(if valid { 0 } else { 1 })
 }
 
+mod batch;
 mod request;
 mod store;

@@ -1,0 +1,91 @@
+//! Batches for headquarters: `export` to a USB stick, `receipt` back from it, `batch list`.
+
+use super::print_json;
+use super::store::open;
+use crate::args::Common;
+use crate::failure::Failure;
+use crate::output::line;
+use std::io::Read;
+use std::path::Path;
+
+/// `export --to DIR`: seals what is waiting, writes every unacknowledged batch; prints the
+/// paths of the batch files on the stick.
+pub fn export(common: &Common, dir: &Path) -> Result<u8, Failure> {
+    let mut store = open(common)?;
+    let exported = store.export_to(dir)?;
+    if let Some(batch) = &exported.sealed {
+        eprintln!(
+            "sealed batch {} ({} case versions)",
+            batch.sequence, batch.record_count
+        );
+    }
+    if exported.files.is_empty() {
+        eprintln!("nothing to export: no finalised case is waiting for headquarters");
+    }
+    for path in &exported.files {
+        line(&path.display().to_string())?;
+    }
+    Ok(0)
+}
+
+/// `receipt FILE`: marks what headquarters holds as acknowledged.
+pub fn receipt(common: &Common, file: &Path) -> Result<u8, Failure> {
+    let cannot =
+        |e: std::io::Error| Failure::new(1, format!("cannot read {}: {e}", file.display()));
+    let mut text = Vec::new();
+    std::fs::File::open(file)
+        .map_err(cannot)?
+        // One byte past the largest receipt, so an oversized file is refused as such.
+        .take(loket_batch::receipt::MAX_RECEIPT_BYTES as u64 + 1)
+        .read_to_end(&mut text)
+        .map_err(cannot)?;
+    let mut store = open(common)?;
+    let ack = store.apply_receipt(&text)?;
+    let batches = ack
+        .new_batches
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    line(&format!(
+        "{} case versions acknowledged now ({} cases); {} in all; batches confirmed now: {}",
+        ack.new_versions,
+        ack.new_cases,
+        ack.total_versions,
+        if batches.is_empty() { "none" } else { &batches }
+    ))?;
+    if ack.mismatched > 0 {
+        eprintln!(
+            "warning: {} case versions in the receipt differ from this counter's and were not acknowledged",
+            ack.mismatched
+        );
+    }
+    Ok(0)
+}
+
+/// `batch list`: every sealed batch and whether headquarters acknowledged it.
+pub fn list(common: &Common, json: bool) -> Result<u8, Failure> {
+    let store = open(common)?;
+    let batches = store.batches()?;
+    if json {
+        print_json(&batches)?;
+        return Ok(0);
+    }
+    line("batch  versions  size        sealed                    acknowledged")?;
+    for b in &batches {
+        line(&format!(
+            "{:<6} {:<9} {:<11} {:<25} {}",
+            b.sequence,
+            b.record_count,
+            b.size,
+            b.sealed_at,
+            b.acknowledged_at.as_deref().unwrap_or("no")
+        ))?;
+    }
+    let counts = store.sync_counts()?;
+    line(&format!(
+        "waiting: {} finalised versions not yet sealed, {} batches not yet acknowledged",
+        counts.unsealed_versions, counts.unacknowledged_batches
+    ))?;
+    Ok(0)
+}
