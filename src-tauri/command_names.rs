@@ -23,4 +23,7 @@ pub const COMMANDS: &[&str] = &[
     "void_request",
     "attach_photo",
     "photo",
+    "usb_state",
+    "export_usb",
+    "apply_receipt",
 ];

@@ -358,3 +358,88 @@ pub async fn photo(session: State<'_, Session>, id: String) -> Result<Option<Str
         }))
     })
 }
+
+/// What is waiting for headquarters, and where a USB stick could be written.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UsbState {
+    /// Finalised case versions not yet sealed into a batch.
+    pub waiting_versions: u32,
+    /// Sealed batches headquarters has not acknowledged (each export writes them all).
+    pub unacknowledged_batches: u32,
+    /// Cases whose current version headquarters holds.
+    pub acknowledged_cases: u32,
+    /// Whether headquarters' key is pinned (`loket hq-key`): without it nothing can be sealed.
+    pub hq_key: bool,
+    /// Mounted USB sticks, as folders.
+    pub sticks: Vec<String>,
+}
+
+/// What an export to a stick did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UsbExport {
+    /// Case versions sealed into a new batch by this export (0 when none was waiting).
+    pub sealed_versions: u32,
+    /// The batch files now on the stick.
+    pub files: Vec<String>,
+}
+
+/// What a receipt from headquarters acknowledged.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReceiptApplied {
+    pub new_versions: u32,
+    pub new_cases: u32,
+    pub total_versions: u32,
+    /// Versions named with a hash this counter does not have: not acknowledged.
+    pub mismatched: u32,
+}
+
+fn count(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[tauri::command]
+pub async fn usb_state(session: State<'_, Session>) -> Result<UsbState> {
+    session.with(|open| {
+        let counts = open.store.sync_counts()?;
+        Ok(UsbState {
+            waiting_versions: count(counts.unsealed_versions),
+            unacknowledged_batches: count(counts.unacknowledged_batches),
+            acknowledged_cases: count(counts.acknowledged_cases),
+            hq_key: open.store.hq_key()?.is_some(),
+            sticks: loket_store::mounted_sticks()
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+        })
+    })
+}
+
+/// Seals what is waiting and writes every unacknowledged batch to the folder `dir`.
+#[tauri::command]
+pub async fn export_usb(session: State<'_, Session>, dir: String) -> Result<UsbExport> {
+    session.with(|open| {
+        let exported = open.store.export_to(std::path::Path::new(&dir))?;
+        Ok(UsbExport {
+            sealed_versions: exported.sealed.map_or(0, |b| count(b.record_count)),
+            files: exported
+                .files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+        })
+    })
+}
+
+/// Applies headquarters' receipt found in the folder `dir` (or the file `dir`).
+#[tauri::command]
+pub async fn apply_receipt(session: State<'_, Session>, dir: String) -> Result<ReceiptApplied> {
+    session.with(|open| {
+        let ack = open.store.apply_receipt_file(std::path::Path::new(&dir))?;
+        Ok(ReceiptApplied {
+            new_versions: count(ack.new_versions),
+            new_cases: count(ack.new_cases),
+            total_versions: count(ack.total_versions),
+            mismatched: count(ack.mismatched),
+        })
+    })
+}

@@ -58,6 +58,12 @@ impl From<StoreError> for AppError {
             StoreError::RequestNotFound { .. } => "request.not_found",
             StoreError::MissionProfileMissing => "request.mission_missing",
             StoreError::HqKeyPinned => "settings.hq_key",
+            StoreError::HqKeyMissing => "usb.no_hq_key",
+            StoreError::Seal(_) => "usb.seal",
+            StoreError::Receipt(_) | StoreError::ReceiptForAnotherCounter { .. } => "usb.receipt",
+            StoreError::NotAFolder { .. } => "usb.not_a_folder",
+            StoreError::ExportWrite { .. } => "usb.write",
+            StoreError::ExportMismatch { .. } => "usb.mismatch",
         };
         AppError::new(code, e.to_string())
     }

@@ -57,7 +57,10 @@ pub fn with_commands<R: Runtime>(
             print_request,
             void_request,
             attach_photo,
-            photo
+            photo,
+            usb_state,
+            export_usb,
+            apply_receipt
         ])
 }
 

@@ -2,7 +2,7 @@
 //! `ui/src/bindings/`; this test fails when the committed files drift from the Rust types.
 //! `UPDATE_BINDINGS=1 cargo test --test bindings` rewrites them.
 
-use loket_app::commands::{AppStatus, CasePage, History};
+use loket_app::commands::{AppStatus, CasePage, History, ReceiptApplied, UsbExport, UsbState};
 use loket_app::error::AppError;
 use loket_core::mrz::MrzTd3;
 use loket_core::{IntakeRecord, Report};
@@ -32,6 +32,9 @@ fn export(dir: &Path) -> Result<(), ExportError> {
     MissionProfile::export_all(&cfg)?;
     RequestInfo::export_all(&cfg)?;
     Printers::export_all(&cfg)?;
+    UsbState::export_all(&cfg)?;
+    UsbExport::export_all(&cfg)?;
+    ReceiptApplied::export_all(&cfg)?;
     MrzTd3::export_all(&cfg)
 }
 

@@ -579,3 +579,93 @@ fn a_photo_is_sent_as_bytes_checked_and_shown_back() {
         .unwrap()
         .starts_with("data:image/jpeg;base64,/9j/"));
 }
+
+#[test]
+fn export_to_a_usb_folder_and_read_the_receipt_back() {
+    let (dir, w) = unlocked();
+    let stick = tempfile::tempdir().unwrap();
+    let to = stick.path().to_str().unwrap();
+    let state = w.ok("usb_state", json!({}));
+    assert_eq!(state["hq_key"], false);
+    assert_eq!(w.error("export_usb", json!({"dir": to})), "usb.no_hq_key");
+
+    // IT pins headquarters' key (`loket hq-key`) while the window is open.
+    let hq = loket_batch::HqSecret::generate();
+    loket_store::Store::open(dir.path(), PASSPHRASE)
+        .unwrap()
+        .pin_hq_key(&hq.public(), false)
+        .unwrap();
+    let id = w.ok("save", json!({"record": example()}))["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    w.ok("finalize", json!({"id": id}));
+    let state = w.ok("usb_state", json!({}));
+    assert_eq!(
+        (&state["hq_key"], &state["waiting_versions"]),
+        (&json!(true), &json!(1))
+    );
+
+    assert_eq!(
+        w.error("export_usb", json!({"dir": stick.path().join("gone")})),
+        "usb.not_a_folder"
+    );
+    let done = w.ok("export_usb", json!({"dir": to}));
+    assert_eq!(done["sealed_versions"], 1);
+    let file = done["files"][0].as_str().unwrap().to_string();
+    assert!(file.ends_with("-000001.loket-batch"), "{file}");
+    let state = w.ok("usb_state", json!({}));
+    assert_eq!(
+        (&state["waiting_versions"], &state["unacknowledged_batches"]),
+        (&json!(0), &json!(1))
+    );
+    // No receipt on the stick yet.
+    assert_eq!(w.error("apply_receipt", json!({"dir": to})), "store.io");
+
+    // Headquarters' receipt for the batch, written beside it as `loket-hq import` does.
+    let device = {
+        let store = loket_store::Store::open(dir.path(), PASSPHRASE).unwrap();
+        store.device_card().unwrap()
+    };
+    let opened = loket_batch::open(
+        &std::fs::read(&file).unwrap(),
+        &hq,
+        &loket_batch::Limits::default(),
+        |d| (d == device.device_id).then_some(device.public_key),
+    )
+    .unwrap();
+    let held = opened
+        .records
+        .iter()
+        .map(|r| loket_batch::HeldVersion {
+            case_id: r.entry.case_id.clone(),
+            version: r.entry.version,
+            record_sha256: r.record_sha256.clone(),
+        })
+        .collect();
+    let receipt = loket_batch::Receipt::new(
+        device.device_id.clone(),
+        vec![1],
+        held,
+        chrono::Utc::now().fixed_offset(),
+    );
+    let path = stick
+        .path()
+        .join(loket_store::receipt_file_name(&device.device_id));
+    std::fs::write(&path, receipt.sign(&loket_batch::HqSecret::generate().sign)).unwrap();
+    assert_eq!(w.error("apply_receipt", json!({"dir": to})), "usb.receipt");
+    std::fs::write(&path, receipt.sign(&hq.sign)).unwrap();
+    let ack = w.ok("apply_receipt", json!({"dir": to}));
+    assert_eq!(
+        ack,
+        json!({"new_versions": 1, "new_cases": 1, "total_versions": 1, "mismatched": 0})
+    );
+    let state = w.ok("usb_state", json!({}));
+    assert_eq!(
+        (
+            &state["acknowledged_cases"],
+            &state["unacknowledged_batches"]
+        ),
+        (&json!(1), &json!(0))
+    );
+}

@@ -13,10 +13,13 @@ import type { Lang } from "./bindings/Lang";
 import type { MissionProfile } from "./bindings/MissionProfile";
 import type { MrzTd3 } from "./bindings/MrzTd3";
 import type { Printers } from "./bindings/Printers";
+import type { ReceiptApplied } from "./bindings/ReceiptApplied";
 import type { Report } from "./bindings/Report";
 import type { RequestInfo } from "./bindings/RequestInfo";
 import type { Saved } from "./bindings/Saved";
 import type { Today } from "./bindings/Today";
+import type { UsbExport } from "./bindings/UsbExport";
+import type { UsbState } from "./bindings/UsbState";
 import type { VersionRecord } from "./bindings/VersionRecord";
 
 /** A command's failure as the page handles it: always `{code, message}`. */
@@ -74,4 +77,9 @@ export const api = {
   /** The file's bytes go as they are (no JSON); the case travels in a header. */
   attachPhoto: (id: string, bytes: Uint8Array) => call<null>("attach_photo", bytes, { "case-id": id }),
   photo: (id: string) => call<string | null>("photo", { id }),
+  usbState: () => call<UsbState>("usb_state"),
+  /** Seals what is waiting and writes every unacknowledged batch to the folder `dir`. */
+  exportUsb: (dir: string) => call<UsbExport>("export_usb", { dir }),
+  /** Reads headquarters' receipt from the folder `dir` (or the file `dir`). */
+  applyReceipt: (dir: string) => call<ReceiptApplied>("apply_receipt", { dir }),
 };

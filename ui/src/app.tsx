@@ -10,6 +10,7 @@ import { CasesScreen } from "./screens/cases";
 import { IntakeScreen } from "./screens/intake";
 import { SettingsScreen } from "./screens/settings";
 import { TodayScreen } from "./screens/today";
+import { UsbScreen } from "./screens/usb";
 import { InUseScreen, SetupScreen, UnlockScreen } from "./screens/unlock";
 
 export type Screen =
@@ -17,6 +18,7 @@ export type Screen =
   | { name: "intake"; caseId?: string; n: number }
   | { name: "cases" }
   | { name: "case"; id: string }
+  | { name: "usb" }
   | { name: "settings" };
 
 export type Go = (screen: Screen) => void;
@@ -63,6 +65,7 @@ export function App() {
       } else if (key === "n") go(newIntake());
       else if (key === "f") go({ name: "cases" });
       else if (key === "1") go({ name: "today" });
+      else if (key === "e") go({ name: "usb" });
       else if (key === ",") go({ name: "settings" });
     };
     window.addEventListener("keydown", onKey);
@@ -89,6 +92,7 @@ export function App() {
           {screen.name === "intake" && <IntakeScreen key={screen.n} caseId={screen.caseId} go={setScreen} />}
           {screen.name === "cases" && <CasesScreen go={setScreen} />}
           {screen.name === "case" && <CaseScreen id={screen.id} go={setScreen} />}
+          {screen.name === "usb" && <UsbScreen />}
           {screen.name === "settings" && <SettingsScreen status={status} changed={refresh} toggleLang={toggleLang} />}
         </main>
       </>
@@ -120,6 +124,7 @@ function Header(props: { status: AppStatus; screen: Screen; go: Go; lock: () => 
         {tab("today", t("nav.today"), "Ctrl+1", { name: "today" })}
         {tab("intake", t("nav.new"), "Ctrl+N", newIntake())}
         {tab("cases", t("nav.cases"), "Ctrl+F", { name: "cases" })}
+        {tab("usb", t("nav.usb"), "Ctrl+E", { name: "usb" })}
         {tab("settings", t("nav.settings"), "Ctrl+,", { name: "settings" })}
       </nav>
       <div class="who">

@@ -16,6 +16,8 @@ use crate::Store;
 
 /// The extension of a batch file on the stick.
 pub const BATCH_EXTENSION: &str = "loket-batch";
+/// The extension of headquarters' receipt, written beside the batches.
+pub const RECEIPT_EXTENSION: &str = "loket-receipt";
 
 /// What an export did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +34,51 @@ pub fn batch_file_name(device_id: &str, sequence: u64) -> String {
     format!("{device_id}-{sequence:06}.{BATCH_EXTENSION}")
 }
 
+/// `<device id>.loket-receipt`: the one receipt headquarters keeps up to date on a stick.
+pub fn receipt_file_name(device_id: &str) -> String {
+    format!("{device_id}.{RECEIPT_EXTENSION}")
+}
+
+/// Folders where the desktop mounts USB sticks (`/media/$USER/*`, `/run/media/$USER/*`),
+/// for the window to offer; empty when none is mounted.
+pub fn mounted_sticks() -> Vec<PathBuf> {
+    let Some(user) = std::env::var_os("USER") else {
+        return Vec::new();
+    };
+    let mut sticks: Vec<PathBuf> = [Path::new("/media"), Path::new("/run/media")]
+        .iter()
+        .filter_map(|base| fs::read_dir(base.join(&user)).ok())
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    sticks.sort();
+    sticks
+}
+
 impl Store {
+    /// Applies headquarters' receipt from `path`: the file itself, or in a folder (the
+    /// stick) the receipt for this counter.
+    pub fn apply_receipt_file(&mut self, path: &Path) -> Result<crate::Acknowledgement> {
+        let file = if path.is_dir() {
+            path.join(receipt_file_name(&self.meta_text("device_id")?))
+        } else {
+            path.to_path_buf()
+        };
+        let mut text = Vec::new();
+        File::open(&file)
+            // One byte past the largest receipt, so an oversized file is refused as such.
+            .and_then(|f| {
+                f.take(loket_batch::receipt::MAX_RECEIPT_BYTES as u64 + 1)
+                    .read_to_end(&mut text)
+            })
+            .map_err(crate::error::io(format!(
+                "cannot read the receipt {}",
+                file.display()
+            )))?;
+        self.apply_receipt(&text)
+    }
+
     /// Seals what is waiting, then writes every unacknowledged batch to `dir`.
     pub fn export_to(&mut self, dir: &Path) -> Result<Exported> {
         if !dir.is_dir() {

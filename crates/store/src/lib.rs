@@ -28,7 +28,10 @@ pub use audit::{AuditCheck, AuditEntry};
 pub use batches::{Acknowledgement, BatchInfo, SyncCounts};
 pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord};
 pub use error::{Result, StoreError};
-pub use export::{batch_file_name, Exported, BATCH_EXTENSION};
+pub use export::{
+    batch_file_name, mounted_sticks, receipt_file_name, Exported, BATCH_EXTENSION,
+    RECEIPT_EXTENSION,
+};
 pub use keyring::KdfParams;
 pub use mission::MissionProfile;
 pub use requests::{PrintJob, PrintKind, RequestInfo, Voided};

@@ -5,7 +5,6 @@ use super::store::open;
 use crate::args::Common;
 use crate::failure::Failure;
 use crate::output::line;
-use std::io::Read;
 use std::path::Path;
 
 /// `export --to DIR`: seals what is waiting, writes every unacknowledged batch; prints the
@@ -28,19 +27,11 @@ pub fn export(common: &Common, dir: &Path) -> Result<u8, Failure> {
     Ok(0)
 }
 
-/// `receipt FILE`: marks what headquarters holds as acknowledged.
+/// `receipt FILE`: marks what headquarters holds as acknowledged (FILE may also be the
+/// stick's folder, holding this counter's receipt).
 pub fn receipt(common: &Common, file: &Path) -> Result<u8, Failure> {
-    let cannot =
-        |e: std::io::Error| Failure::new(1, format!("cannot read {}: {e}", file.display()));
-    let mut text = Vec::new();
-    std::fs::File::open(file)
-        .map_err(cannot)?
-        // One byte past the largest receipt, so an oversized file is refused as such.
-        .take(loket_batch::receipt::MAX_RECEIPT_BYTES as u64 + 1)
-        .read_to_end(&mut text)
-        .map_err(cannot)?;
     let mut store = open(common)?;
-    let ack = store.apply_receipt(&text)?;
+    let ack = store.apply_receipt_file(file)?;
     let batches = ack
         .new_batches
         .iter()
