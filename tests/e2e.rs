@@ -528,6 +528,20 @@ async fn screenshots() {
         app.wait_css("#settings-mission-name").await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         app.shoot(&shot("8-settings")).await;
+        // The four finalised cases go to a "stick" (a folder); the second language finds
+        // them sealed and written already, and writes the same batch again.
+        app.ctrl("e").await;
+        app.wait_css("#usb-dir").await;
+        let stick = counter.data_dir().join("KINGSTON");
+        std::fs::create_dir_all(&stick).unwrap();
+        app.wait_css("#usb-dir")
+            .await
+            .send_keys(&format!("{}{}", stick.display(), Key::Enter))
+            .await
+            .unwrap();
+        app.wait_css("#usb-message").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        app.shoot(&shot("10-usb")).await;
         app.quit().await;
     }
 }
@@ -541,6 +555,9 @@ fn seed(dir: &Path) {
             "No. 1, Street 466, Sangkat Tonle Bassac, Khan Chamkar Mon, Phnom Penh",
             "Phnom Penh",
         )
+        .unwrap();
+    store
+        .pin_hq_key(&loket_batch::HqSecret::generate().public(), false)
         .unwrap();
     let example: serde_json::Value =
         serde_json::from_str(include_str!("../crates/core/tests/fixtures/example.json")).unwrap();
