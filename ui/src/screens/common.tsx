@@ -31,3 +31,13 @@ export function Dialog(props: { title: string; children: preact.ComponentChildre
     </div>
   );
 }
+
+/** One figure of a summary (Today, To headquarters): a big number over its label. */
+export function Count(props: { label: string; n: number; id: string }) {
+  return (
+    <div class="count" id={props.id}>
+      <span class="n">{props.n}</span>
+      <span>{props.label}</span>
+    </div>
+  );
+}

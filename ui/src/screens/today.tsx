@@ -7,7 +7,7 @@ import type { Go } from "../app";
 import { describe } from "../errors";
 import { useT } from "../i18n";
 import { mark } from "../marks";
-import { StatusBadge, time } from "./common";
+import { Count, StatusBadge, time } from "./common";
 
 export function TodayScreen(props: { go: Go }) {
   const t = useT();
@@ -62,14 +62,5 @@ export function TodayScreen(props: { go: Go }) {
         </table>
       )}
     </section>
-  );
-}
-
-function Count(props: { label: string; n: number; id: string }) {
-  return (
-    <div class="count" id={props.id}>
-      <span class="n">{props.n}</span>
-      <span>{props.label}</span>
-    </div>
   );
 }

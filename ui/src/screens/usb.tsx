@@ -5,6 +5,7 @@ import { api } from "../api";
 import type { UsbState } from "../bindings/UsbState";
 import { describe } from "../errors";
 import { useT } from "../i18n";
+import { Count } from "./common";
 
 type Message = { ok: boolean; text: string; files?: string[] };
 
@@ -114,14 +115,5 @@ export function UsbScreen() {
       )}
       <p class="note">{t("usb.how")}</p>
     </section>
-  );
-}
-
-function Count(props: { label: string; n: number; id: string }) {
-  return (
-    <div class="count" id={props.id}>
-      <span class="n">{props.n}</span>
-      <span>{props.label}</span>
-    </div>
   );
 }
