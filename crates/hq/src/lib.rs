@@ -313,6 +313,13 @@ impl Hq {
     /// Imports the batch file at `path` (refusing it unread beyond the size limit) and
     /// writes the receipt beside it: `<dir of path>/<device_id>.loket-receipt`.
     pub fn import_file(&mut self, path: &Path) -> Result<(Imported, PathBuf)> {
+        let size = std::fs::metadata(path)
+            .map_err(error::io(format!("cannot read {}", path.display())))?
+            .len();
+        if size > self.limits.max_file_bytes {
+            return Err(HqError::Refused(BatchError::FileTooLarge));
+        }
+        // Capped again while reading: the file may grow in between.
         let bytes = files::read_capped(path, self.limits.max_file_bytes)?;
         let imported = self.import(&bytes)?;
         let receipt = receipt_path(path, &imported.device_id);
