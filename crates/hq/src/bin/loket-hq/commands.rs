@@ -125,7 +125,7 @@ fn import(common: &Common, file: &Path) -> Result<u8, Failure> {
                 ),
             )
         } else {
-            Failure::new(1, format!("{}: {e}", file.display()))
+            Failure::from(e)
         }
     })?;
     let what = match imported.outcome {
