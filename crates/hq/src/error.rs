@@ -17,7 +17,9 @@ pub enum HqError {
     NotInitialised { dir: PathBuf },
     #[error("headquarters is initialised in {dir} already; nothing was changed")]
     AlreadyInitialised { dir: PathBuf },
-    #[error("the database already holds headquarters data (enrolled devices); nothing was changed")]
+    #[error(
+        "the database already holds headquarters data (enrolled devices); nothing was changed"
+    )]
     DatabaseInUse,
     #[error(
         "the passphrase must have at least {} characters",

@@ -68,7 +68,10 @@ mod tests {
         assert_eq!(b.held, vec![1, 2, 3, 5]);
         assert_eq!(b.missing, vec![4]);
         assert_eq!(b.describe(), "held 1–3, 5; missing 4");
-        assert_eq!(BatchNumbers::new(vec![2, 3]).describe(), "held 2–3; missing 1");
+        assert_eq!(
+            BatchNumbers::new(vec![2, 3]).describe(),
+            "held 2–3; missing 1"
+        );
         assert_eq!(BatchNumbers::new(vec![1]).describe(), "held 1");
         assert_eq!(BatchNumbers::new(vec![]).describe(), "none held");
         assert_eq!(

@@ -156,7 +156,11 @@ pub(crate) fn apply(
             CaseRow {
                 case_id: r.entry.case_id.clone(),
                 version: r.entry.version,
-                mission: r.record.mission.clone().unwrap_or_else(|| m.mission.clone()),
+                mission: r
+                    .record
+                    .mission
+                    .clone()
+                    .unwrap_or_else(|| m.mission.clone()),
                 device_id: device_id.to_owned(),
                 status: r.entry.status.as_str().to_owned(),
                 full_name: person.full_name.clone(),

@@ -27,9 +27,7 @@ use serde::Serialize;
 
 pub use db::{CaseRow, Counts, Database, DatabaseUrl, DeviceRow};
 pub use error::{HqError, Result};
-pub use files::{
-    default_dir, receipt_path, DB_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX, SECRET_FILE,
-};
+pub use files::{default_dir, receipt_path, DB_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX, SECRET_FILE};
 pub use held::{ranges, BatchNumbers};
 pub use import::Outcome;
 pub use secret::WorkFactor;
@@ -278,9 +276,12 @@ impl Hq {
             return Err(HqError::Refused(BatchError::FileTooLarge));
         }
         let lookup_error = RefCell::new(None);
-        let opened = {
+        // The file's own hash (recorded with the batch) on the second core, while the first
+        // decrypts and checks.
+        let (opened, file_sha256) = std::thread::scope(|s| {
+            let file_sha256 = s.spawn(|| sha256_hex(bytes));
             let db = RefCell::new(&mut self.db);
-            open(bytes, &self.secret, &self.limits, |id| {
+            let opened = open(bytes, &self.secret, &self.limits, |id| {
                 match db.borrow_mut().device(id) {
                     Ok(row) => row.and_then(|d| loket_batch::verifying_key_from_hex(&d.public_key)),
                     Err(e) => {
@@ -288,13 +289,17 @@ impl Hq {
                         None
                     }
                 }
-            })
-        };
+            });
+            let file_sha256 = file_sha256
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (opened, file_sha256)
+        });
         if let Some(e) = lookup_error.into_inner() {
             return Err(e);
         }
         let opened = opened.map_err(HqError::Refused)?;
-        let applied = import::apply(self.db.as_mut(), &opened, &sha256_hex(bytes), &now())?;
+        let applied = import::apply(self.db.as_mut(), &opened, &file_sha256, &now())?;
         let device_id = opened.manifest.device_id.clone();
         let (receipt, batches) = self.receipt_for(&device_id)?;
         Ok(Imported {

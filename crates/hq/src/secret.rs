@@ -72,16 +72,14 @@ impl Keys {
 
     /// Encrypts to `passphrase` and writes `dir/hq-secret.age` (mode 0600, atomically).
     pub fn save(&self, dir: &Path, passphrase: &str, work: WorkFactor) -> Result<()> {
-        let mut recipient =
-            age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
+        let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
         recipient.set_work_factor(work.0.clamp(1, MAX_WORK_FACTOR));
         let plain = self.plaintext();
-        let sealed = age::encrypt(&recipient, plain.as_bytes()).map_err(|_| {
-            HqError::SecretFile {
+        let sealed =
+            age::encrypt(&recipient, plain.as_bytes()).map_err(|_| HqError::SecretFile {
                 path: dir.join(SECRET_FILE),
                 why: "encryption failed".into(),
-            }
-        })?;
+            })?;
         write_atomically(&dir.join(SECRET_FILE), &sealed, 0o600)
     }
 

@@ -54,7 +54,10 @@ fn init_prints_the_public_key_file_and_refuses_a_second_time(b: Backend) {
             site.dir.display()
         )
     );
-    assert_eq!(std::fs::read(site.dir.join("hq-secret.age")).unwrap(), sealed);
+    assert_eq!(
+        std::fs::read(site.dir.join("hq-secret.age")).unwrap(),
+        sealed
+    );
 
     // It unlocks with the passphrase it was made with.
     let devices = site.cli(&["devices"]);
@@ -324,12 +327,7 @@ fn every_refusal_is_whole_with_its_reason_and_no_receipt(b: Backend) {
     site.hq()
         .import(&counter.seal_next(&public, &[(0, 1)]))
         .unwrap();
-    let good = counter.seal_as(
-        &public,
-        2,
-        counter.chain.last().cloned(),
-        &[(1, 1), (2, 1)],
-    );
+    let good = counter.seal_as(&public, 2, counter.chain.last().cloned(), &[(1, 1), (2, 1)]);
     let good = good.bytes;
     let before = site.counts();
     assert_eq!(before.records, 1);

@@ -37,7 +37,11 @@ fn an_imported_batch_lists_its_cases(b: Backend) {
         ("PNH-01", 1)
     );
     assert_eq!(
-        (imported.records, imported.new_records, imported.held_records),
+        (
+            imported.records,
+            imported.new_records,
+            imported.held_records
+        ),
         (4, 4, 0)
     );
     assert_eq!(imported.new_photos, 3);
@@ -237,7 +241,14 @@ fn a_fork_is_refused_either_side(b: Backend) {
     let fork = counter.seal_as(&public, 2, Some(stray), &[(7, 1)]).bytes;
     let e = hq.import(&fork).unwrap_err();
     assert!(
-        matches!(e, HqError::ForkAfter { sequence: 2, previous: 1, .. }),
+        matches!(
+            e,
+            HqError::ForkAfter {
+                sequence: 2,
+                previous: 1,
+                ..
+            }
+        ),
         "{e}"
     );
     assert_eq!(hq.counts().unwrap(), before);
@@ -248,7 +259,14 @@ fn a_fork_is_refused_either_side(b: Backend) {
         .bytes;
     let e = hq.import(&fork).unwrap_err();
     assert!(
-        matches!(e, HqError::ForkBefore { sequence: 2, next: 3, .. }),
+        matches!(
+            e,
+            HqError::ForkBefore {
+                sequence: 2,
+                next: 3,
+                ..
+            }
+        ),
         "{e}"
     );
     assert_eq!(
@@ -403,10 +421,7 @@ fn enrolment_is_idempotent_and_never_swaps_a_key(b: Backend) {
     );
     let mut bad = counter.card();
     bad.device_id = "../PNH-01".into();
-    assert!(matches!(
-        hq.enrol(&bad).unwrap_err(),
-        HqError::BadDeviceId
-    ));
+    assert!(matches!(hq.enrol(&bad).unwrap_err(), HqError::BadDeviceId));
     assert_eq!(hq.counts().unwrap().devices, 1);
 }
 

@@ -125,7 +125,15 @@ impl Cluster {
         let out = as_user(&mut Command::new(&initdb), user, &root)
             .args(["-D"])
             .arg(&data)
-            .args(["-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+            .args([
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ])
             .output()
             .expect("run initdb");
         assert!(
@@ -165,28 +173,33 @@ impl Cluster {
             .expect("start the cluster's watcher");
         let stdin = watcher.stdin.take().unwrap();
 
-        let mut last = String::new();
-        for _ in 0..5 {
+        let started = (0..5).find_map(|_| {
             let port = free_port();
-            let out = as_user(&mut Command::new(&pg_ctl), user, &root)
+            let ok = as_user(&mut Command::new(&pg_ctl), user, &root)
                 .arg("-D")
                 .arg(&data)
                 .arg("-l")
                 .arg(root.join("log"))
                 .args(["-w", "-t", "120", "-o", &format!("-p {port}"), "start"])
                 .stdout(Stdio::null())
-                .output()
-                .expect("run pg_ctl");
-            if out.status.success() {
-                return Cluster {
-                    port,
-                    root,
-                    watcher: Mutex::new(Some((watcher, stdin))),
-                };
-            }
-            last = std::fs::read_to_string(root.join("log")).unwrap_or_default();
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            ok.then_some(port)
+        });
+        let Some(port) = started else {
+            drop(stdin);
+            let _ = watcher.wait();
+            panic!(
+                "PostgreSQL did not start: see {}",
+                root.join("log").display()
+            );
+        };
+        Cluster {
+            port,
+            root,
+            watcher: Mutex::new(Some((watcher, stdin))),
         }
-        panic!("PostgreSQL did not start: {last}");
     }
 
     /// The URL of database `name`.

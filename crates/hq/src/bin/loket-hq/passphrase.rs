@@ -46,7 +46,9 @@ fn prompt(text: &str) -> Result<Zeroizing<String>, Failure> {
         .map_err(|_| {
             Failure::new(
                 1,
-                format!("headquarters' keys are encrypted: set {ENV} or run in a terminal to be asked"),
+                format!(
+                    "headquarters' keys are encrypted: set {ENV} or run in a terminal to be asked"
+                ),
             )
         })
 }
