@@ -1,0 +1,211 @@
+//! One function per command; each returns its exit code or a failure.
+
+use std::path::{Path, PathBuf};
+
+use loket_batch::DeviceCard;
+use loket_hq::{DatabaseUrl, Enrolment, Hq, Outcome};
+
+use crate::args::{Cli, Command, Common, DeviceCommand};
+use crate::failure::Failure;
+use crate::output::{json as print_json, line, table};
+use crate::passphrase::{new_passphrase, passphrase};
+
+pub fn run(cli: Cli) -> Result<u8, Failure> {
+    let common = &cli.common;
+    match cli.command {
+        Command::Init => init(common),
+        Command::Device(DeviceCommand::Add { file }) => device_add(common, &file),
+        Command::Devices { json } => devices(common, json),
+        Command::Import { file } => import(common, &file),
+        Command::Cases { json } => cases(common, json),
+    }
+}
+
+fn data_dir(common: &Common) -> Result<PathBuf, Failure> {
+    common
+        .data_dir
+        .clone()
+        .or_else(loket_hq::default_dir)
+        .ok_or_else(|| Failure::new(1, "no data directory: give --data-dir DIR"))
+}
+
+fn database(common: &Common, dir: &Path) -> Result<DatabaseUrl, Failure> {
+    Ok(DatabaseUrl::parse(common.database.as_deref(), dir)?)
+}
+
+fn open(common: &Common) -> Result<Hq, Failure> {
+    let dir = data_dir(common)?;
+    let url = database(common, &dir)?;
+    if !dir.join(loket_hq::SECRET_FILE).exists() {
+        return Err(loket_hq::HqError::NotInitialised { dir }.into());
+    }
+    let pass = passphrase()?;
+    Ok(Hq::open(&dir, &url, &pass)?)
+}
+
+fn init(common: &Common) -> Result<u8, Failure> {
+    let dir = data_dir(common)?;
+    let url = database(common, &dir)?;
+    if dir.join(loket_hq::SECRET_FILE).exists() {
+        return Err(loket_hq::HqError::AlreadyInitialised { dir }.into());
+    }
+    let pass = new_passphrase()?;
+    let hq = Hq::init(&dir, &url, &pass)?;
+    line(&hq.public_key_path().display().to_string())?;
+    Ok(0)
+}
+
+fn device_add(common: &Common, file: &Path) -> Result<u8, Failure> {
+    // A device card is a few hundred bytes; anything far larger is not one.
+    let text = std::fs::read(file)
+        .map_err(|e| Failure::new(1, format!("cannot read {}: {e}", file.display())))?;
+    let card = std::str::from_utf8(&text)
+        .ok()
+        .filter(|_| text.len() <= 64 * 1024)
+        .and_then(|t| DeviceCard::from_json(t).ok())
+        .ok_or_else(|| {
+            Failure::new(
+                1,
+                format!(
+                    "{} is not a device identity file (loket.device/1, as `loket device` prints)",
+                    file.display()
+                ),
+            )
+        })?;
+    let mut hq = open(common)?;
+    let message = match hq.enrol(&card)? {
+        Enrolment::Enrolled => format!(
+            "enrolled device {} (mission {})",
+            card.device_id, card.mission
+        ),
+        Enrolment::AlreadyEnrolled => format!(
+            "device {} is enrolled already; nothing changed",
+            card.device_id
+        ),
+        Enrolment::MissionChanged { from } => format!(
+            "device {} is enrolled already; its mission changed from {from} to {}",
+            card.device_id, card.mission
+        ),
+    };
+    line(&message)?;
+    Ok(0)
+}
+
+fn devices(common: &Common, json: bool) -> Result<u8, Failure> {
+    let mut hq = open(common)?;
+    let devices = hq.devices()?;
+    if json {
+        print_json(&devices)?;
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = devices
+        .iter()
+        .map(|d| {
+            vec![
+                d.device.device_id.clone(),
+                d.device.mission.clone(),
+                d.device.enrolled_at.clone(),
+                d.batches.describe(),
+            ]
+        })
+        .collect();
+    table(&["DEVICE", "MISSION", "ENROLLED", "BATCHES"], &rows)?;
+    Ok(0)
+}
+
+fn import(common: &Common, file: &Path) -> Result<u8, Failure> {
+    let mut hq = open(common)?;
+    let (imported, receipt) = hq.import_file(file).map_err(|e| {
+        if e.is_refusal() {
+            Failure::new(
+                1,
+                format!(
+                    "{}: {e}; nothing was applied and no receipt was written",
+                    file.display()
+                ),
+            )
+        } else {
+            Failure::from(e)
+        }
+    })?;
+    let what = match imported.outcome {
+        Outcome::Applied => format!(
+            "applied: {} records new, {} already held",
+            imported.new_records, imported.held_records
+        ),
+        Outcome::AlreadyHeld => format!(
+            "already held: nothing changed ({} records)",
+            imported.records
+        ),
+    };
+    line(&format!(
+        "device {}, batch {}: {what}",
+        imported.device_id, imported.sequence
+    ))?;
+    line(&format!("receipt: {}", receipt.display()))?;
+    line(&format!(
+        "batches from {}: {}",
+        imported.device_id,
+        imported.batches.describe()
+    ))?;
+    Ok(0)
+}
+
+fn cases(common: &Common, json: bool) -> Result<u8, Failure> {
+    let mut hq = open(common)?;
+    let cases = hq.cases()?;
+    let gaps: Vec<String> = hq
+        .devices()?
+        .into_iter()
+        .filter(|d| !d.batches.missing.is_empty())
+        .map(|d| {
+            format!(
+                "gaps: device {}: {}",
+                d.device.device_id,
+                d.batches.describe()
+            )
+        })
+        .collect();
+    if json {
+        print_json(&cases)?;
+        // The JSON stays clean for tools; the gaps go to standard error.
+        for g in &gaps {
+            eprintln!("loket-hq: {g}");
+        }
+        return Ok(0);
+    }
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let rows: Vec<Vec<String>> = cases
+        .iter()
+        .map(|c| {
+            vec![
+                c.case_id.clone(),
+                c.mission.clone(),
+                c.device_id.clone(),
+                c.version.to_string(),
+                c.status.clone(),
+                opt(&c.full_name),
+                opt(&c.date_of_birth),
+                c.updated_at.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "ID",
+            "MISSION",
+            "DEVICE",
+            "VERSION",
+            "STATUS",
+            "FULL NAME",
+            "BORN",
+            "UPDATED",
+        ],
+        &rows,
+    )?;
+    line(&format!("{} cases", cases.len()))?;
+    for g in &gaps {
+        line(g)?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,238 @@
+//! Headquarters' storage behind one trait, with a SQLite and a PostgreSQL implementation
+//! chosen by the database URL (as Atuin's server does). The import algorithm (crate::import)
+//! is written once against [`Transaction`]; each backend only stores and fetches rows.
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{HqError, Result};
+use crate::files::DB_FILE;
+use crate::secret::DatabaseKey;
+
+/// Where headquarters' database is.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite:PATH`: a SQLCipher file encrypted with the key from the secret file.
+    Sqlite(PathBuf),
+    /// `postgres://…` or `postgresql://…` (libpq's URL syntax).
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    /// Never the PostgreSQL URL itself: it may carry a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(p) => write!(f, "Sqlite({})", p.display()),
+            DatabaseUrl::Postgres(_) => f.write_str("Postgres(…)"),
+        }
+    }
+}
+
+impl DatabaseUrl {
+    /// Parses `--database`; `None` means the default, `sqlite:DIR/hq.db`.
+    pub fn parse(url: Option<&str>, dir: &Path) -> Result<DatabaseUrl> {
+        let Some(url) = url else {
+            return Ok(DatabaseUrl::Sqlite(dir.join(DB_FILE)));
+        };
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            // sqlite://PATH is accepted too, as many tools write it.
+            let path = path.strip_prefix("//").unwrap_or(path);
+            if path.is_empty() {
+                return Err(HqError::DatabaseUrl {
+                    scheme: "sqlite".into(),
+                });
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_owned()));
+        }
+        let scheme = url.split(':').next().unwrap_or_default();
+        Err(HqError::DatabaseUrl {
+            scheme: scheme.chars().take(20).collect(),
+        })
+    }
+
+    /// Opens the database (creating it when `create`), runs pending migrations.
+    pub fn open(&self, key: &DatabaseKey, create: bool) -> Result<Box<dyn Database>> {
+        Ok(match self {
+            DatabaseUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open(path, key, create)?),
+            DatabaseUrl::Postgres(url) => Box::new(postgres::Postgres::open(url)?),
+        })
+    }
+}
+
+/// An enrolled counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceRow {
+    pub device_id: String,
+    pub mission: String,
+    /// Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    pub enrolled_at: String,
+}
+
+/// A batch held: what the chain and idempotence checks need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBatch {
+    pub manifest_sha256: String,
+    pub previous_manifest_sha256: Option<String>,
+}
+
+/// A batch as recorded when applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchRow {
+    pub device_id: String,
+    pub sequence: u64,
+    pub mission: String,
+    pub manifest_sha256: String,
+    /// SHA-256 of the encrypted file as it arrived.
+    pub file_sha256: String,
+    pub previous_manifest_sha256: Option<String>,
+    pub record_count: u64,
+    pub created_at: String,
+    pub imported_at: String,
+}
+
+/// One case version to store. Debug shows ids and hashes only.
+#[derive(Clone)]
+pub struct RecordRow<'a> {
+    pub case_id: &'a str,
+    pub version: u64,
+    pub device_id: &'a str,
+    pub mission: &'a str,
+    pub status: &'static str,
+    pub saved_at: String,
+    pub officer: &'a str,
+    pub reason: Option<&'a str>,
+    pub record_sha256: &'a str,
+    pub record_text: &'a str,
+    pub photo_sha256: Option<&'a str>,
+    pub batch_sequence: u64,
+}
+
+impl std::fmt::Debug for RecordRow<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordRow")
+            .field("case_id", &self.case_id)
+            .field("version", &self.version)
+            .field("record_sha256", &self.record_sha256)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A case's current row: its highest version held. Debug shows ids only.
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct CaseRow {
+    #[serde(rename = "id")]
+    pub case_id: String,
+    pub version: u64,
+    pub mission: String,
+    pub device_id: String,
+    pub status: String,
+    pub full_name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub nik: Option<String>,
+    pub passport_number: Option<String>,
+    /// When the counter saved this version (RFC 3339, the counter's offset).
+    pub updated_at: String,
+}
+
+impl std::fmt::Debug for CaseRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseRow")
+            .field("case_id", &self.case_id)
+            .field("version", &self.version)
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Row counts of every table: what tests compare before and after a refusal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub devices: u64,
+    pub batches: u64,
+    pub records: u64,
+    pub photos: u64,
+    pub cases: u64,
+}
+
+/// Everything held from one device: the content of its cumulative receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldFromDevice {
+    pub batches: Vec<u64>,
+    /// (case_id, version, record_sha256), ascending.
+    pub records: Vec<(String, u64, String)>,
+    /// When the last batch from the device was applied: the receipt's `issued_at`, so that
+    /// a receipt changes only when what it states changes.
+    pub last_change: Option<String>,
+}
+
+/// One backend. Reads outside an import; an import goes through [`Transaction`].
+pub trait Database: Send {
+    /// "SQLite" or "PostgreSQL", for messages.
+    fn backend(&self) -> &'static str;
+
+    /// Starts the one transaction an import or enrolment runs in. Dropping it uncommitted
+    /// rolls everything back.
+    fn transaction(&mut self) -> Result<Box<dyn Transaction + '_>>;
+
+    fn devices(&mut self) -> Result<Vec<DeviceRow>>;
+
+    fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
+
+    /// Batch numbers held per device.
+    fn batch_numbers(&mut self) -> Result<HashMap<String, Vec<u64>>>;
+
+    fn held_from(&mut self, device_id: &str) -> Result<HeldFromDevice>;
+
+    /// Current rows of every case, ordered by mission, device and case id.
+    fn cases(&mut self) -> Result<Vec<CaseRow>>;
+
+    fn counts(&mut self) -> Result<Counts>;
+
+    /// The schema version recorded in the database.
+    fn schema_version(&mut self) -> Result<i64>;
+
+    /// Runs raw SQL, bypassing every rule: only for tests that play a newer loket-hq.
+    #[doc(hidden)]
+    fn tamper(&mut self, sql: &str) -> Result<()>;
+}
+
+/// The operations an import is made of, inside one database transaction.
+pub trait Transaction {
+    /// The device row, locked against concurrent imports from the same device until commit.
+    fn lock_device(&mut self, device_id: &str) -> Result<Option<DeviceRow>>;
+
+    fn insert_device(&mut self, device: &DeviceRow) -> Result<()>;
+
+    fn update_device_mission(&mut self, device_id: &str, mission: &str) -> Result<()>;
+
+    fn batch(&mut self, device_id: &str, sequence: u64) -> Result<Option<HeldBatch>>;
+
+    fn insert_batch(&mut self, batch: &BatchRow) -> Result<()>;
+
+    /// The record hashes held for these (case_id, version) keys.
+    fn held_versions(&mut self, keys: &[(&str, u64)]) -> Result<HashMap<(String, u64), String>>;
+
+    /// Which of these photo hashes are held.
+    fn held_photos(&mut self, hashes: &[&str]) -> Result<HashSet<String>>;
+
+    /// Inserts new versions (the caller has left out those held).
+    fn insert_records(&mut self, rows: &[RecordRow<'_>]) -> Result<()>;
+
+    /// Inserts new photos (the caller has left out those held).
+    fn insert_photos(&mut self, photos: &[(&str, &[u8])]) -> Result<()>;
+
+    /// Inserts each case, or replaces its row when this version is higher than the one held:
+    /// the end state is the same whatever order versions arrive in.
+    fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()>;
+
+    fn commit(self: Box<Self>) -> Result<()>;
+}

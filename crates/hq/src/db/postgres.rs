@@ -1,0 +1,496 @@
+//! PostgreSQL: for the ministry, where one server aggregates every mission.
+//!
+//! Protection at rest is the server's (disk encryption, access control); loket-hq connects
+//! with the URL it is given, without TLS (docs/hq.md). Bulk rows go in with
+//! `COPY … FROM STDIN BINARY` inside the import's transaction, and the cases' upsert is one
+//! statement over arrays, so a 5,000-case batch costs a handful of round trips.
+
+use std::collections::{HashMap, HashSet};
+
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, NoTls};
+
+use super::{
+    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, RecordRow,
+    Transaction,
+};
+use crate::error::{HqError, Result};
+
+/// Migration N (1-based) is `MIGRATIONS[N - 1]`. Never edit one that has shipped: add another.
+const MIGRATIONS: &[&str] = &[
+    // 1: devices, batches, case versions, photos and the cases' current rows.
+    r#"
+    CREATE TABLE devices (
+        device_id   text PRIMARY KEY,
+        mission     text NOT NULL,
+        public_key  text NOT NULL,
+        enrolled_at text NOT NULL
+    );
+
+    -- One row per batch applied: the unique key makes batch N of a device apply once.
+    CREATE TABLE batches (
+        device_id                text NOT NULL REFERENCES devices (device_id),
+        sequence                 bigint NOT NULL,
+        mission                  text NOT NULL,
+        manifest_sha256          text NOT NULL,
+        file_sha256              text NOT NULL,
+        previous_manifest_sha256 text,
+        record_count             bigint NOT NULL,
+        created_at               text NOT NULL,
+        imported_at              text NOT NULL,
+        PRIMARY KEY (device_id, sequence)
+    );
+
+    CREATE TABLE photos (
+        sha256 text PRIMARY KEY,
+        jpeg   bytea NOT NULL
+    );
+    -- Photos are JPEG already: compressing them again only costs time.
+    ALTER TABLE photos ALTER COLUMN jpeg SET STORAGE EXTERNAL;
+
+    -- Every case version ever received, whole; `device_id` and `batch_sequence` name the
+    -- batch that first brought it.
+    CREATE TABLE records (
+        case_id        text NOT NULL,
+        version        bigint NOT NULL,
+        device_id      text NOT NULL REFERENCES devices (device_id),
+        mission        text NOT NULL,
+        status         text NOT NULL,
+        saved_at       text NOT NULL,
+        officer        text NOT NULL,
+        reason         text,
+        record_sha256  text NOT NULL,
+        record_text    text NOT NULL,
+        photo_sha256   text REFERENCES photos (sha256),
+        batch_sequence bigint NOT NULL,
+        PRIMARY KEY (case_id, version)
+    );
+    CREATE INDEX records_device ON records (device_id, case_id, version);
+    -- A record's text (a few KB) stays in its row, uncompressed: compressing each one on
+    -- the way in cost an import more than the space saved is worth.
+    ALTER TABLE records SET (toast_tuple_target = 8160);
+
+    -- Each case's highest version held, with the columns a list or a search needs.
+    CREATE TABLE cases (
+        case_id         text PRIMARY KEY,
+        version         bigint NOT NULL,
+        mission         text NOT NULL,
+        device_id       text NOT NULL REFERENCES devices (device_id),
+        status          text NOT NULL,
+        full_name       text,
+        date_of_birth   text,
+        nik             text,
+        passport_number text,
+        updated_at      text NOT NULL
+    );
+    CREATE INDEX cases_nik ON cases (nik) WHERE nik IS NOT NULL;
+    CREATE INDEX cases_passport ON cases (passport_number) WHERE passport_number IS NOT NULL;
+    "#,
+];
+
+/// Serialises migrations between loket-hq processes (`pg_advisory_xact_lock`).
+const MIGRATION_LOCK: i64 = 0x6c6f_6b65_7468_7100;
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub struct Postgres {
+    client: Client,
+}
+
+impl Postgres {
+    /// Connects to `url` and migrates the database.
+    pub fn open(url: &str) -> Result<Postgres> {
+        let client = Client::connect(url, NoTls)?;
+        let mut db = Postgres { client };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let mut tx = self.client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+        tx.batch_execute(
+            "SET LOCAL client_min_messages = warning;
+             CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    bigint PRIMARY KEY,
+                applied_at text NOT NULL
+             )",
+        )?;
+        let current: i64 = tx
+            .query_one(
+                "SELECT coalesce(max(version), 0)::bigint FROM schema_migrations",
+                &[],
+            )?
+            .get(0);
+        if current > latest() {
+            return Err(HqError::NewerSchema {
+                database: current,
+                ours: latest(),
+            });
+        }
+        for (n, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.batch_execute(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                &[&(n as i64 + 1), &crate::now()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn u(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn i(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn device_row(r: &postgres::Row) -> DeviceRow {
+    DeviceRow {
+        device_id: r.get(0),
+        mission: r.get(1),
+        public_key: r.get(2),
+        enrolled_at: r.get(3),
+    }
+}
+
+impl Database for Postgres {
+    fn backend(&self) -> &'static str {
+        "PostgreSQL"
+    }
+
+    fn transaction(&mut self) -> Result<Box<dyn Transaction + '_>> {
+        let tx = self.client.transaction()?;
+        Ok(Box::new(PgTx { tx }))
+    }
+
+    fn devices(&mut self) -> Result<Vec<DeviceRow>> {
+        Ok(self
+            .client
+            .query(
+                "SELECT device_id, mission, public_key, enrolled_at FROM devices ORDER BY device_id",
+                &[],
+            )?
+            .iter()
+            .map(device_row)
+            .collect())
+    }
+
+    fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT device_id, mission, public_key, enrolled_at FROM devices WHERE device_id = $1",
+                &[&device_id],
+            )?
+            .as_ref()
+            .map(device_row))
+    }
+
+    fn batch_numbers(&mut self) -> Result<HashMap<String, Vec<u64>>> {
+        let mut out: HashMap<String, Vec<u64>> = HashMap::new();
+        for r in self.client.query(
+            "SELECT device_id, sequence FROM batches ORDER BY device_id, sequence",
+            &[],
+        )? {
+            out.entry(r.get(0)).or_default().push(u(r.get(1)));
+        }
+        Ok(out)
+    }
+
+    fn held_from(&mut self, device_id: &str) -> Result<HeldFromDevice> {
+        let batches = self
+            .client
+            .query(
+                "SELECT sequence FROM batches WHERE device_id = $1 ORDER BY sequence",
+                &[&device_id],
+            )?
+            .iter()
+            .map(|r| u(r.get(0)))
+            .collect();
+        // COLLATE "C": byte order, the same as SQLite's, so receipts are identical on both.
+        let records = self
+            .client
+            .query(
+                r#"SELECT case_id, version, record_sha256 FROM records WHERE device_id = $1
+                   ORDER BY case_id COLLATE "C", version"#,
+                &[&device_id],
+            )?
+            .iter()
+            .map(|r| (r.get(0), u(r.get(1)), r.get(2)))
+            .collect();
+        let last_change = self
+            .client
+            .query_one(
+                "SELECT max(imported_at) FROM batches WHERE device_id = $1",
+                &[&device_id],
+            )?
+            .get(0);
+        Ok(HeldFromDevice {
+            batches,
+            records,
+            last_change,
+        })
+    }
+
+    fn cases(&mut self) -> Result<Vec<CaseRow>> {
+        Ok(self
+            .client
+            .query(
+                r#"SELECT case_id, version, mission, device_id, status, full_name, date_of_birth,
+                          nik, passport_number, updated_at
+                   FROM cases
+                   ORDER BY mission COLLATE "C", device_id COLLATE "C", case_id COLLATE "C""#,
+                &[],
+            )?
+            .iter()
+            .map(|r| CaseRow {
+                case_id: r.get(0),
+                version: u(r.get(1)),
+                mission: r.get(2),
+                device_id: r.get(3),
+                status: r.get(4),
+                full_name: r.get(5),
+                date_of_birth: r.get(6),
+                nik: r.get(7),
+                passport_number: r.get(8),
+                updated_at: r.get(9),
+            })
+            .collect())
+    }
+
+    fn counts(&mut self) -> Result<Counts> {
+        let r = self.client.query_one(
+            "SELECT (SELECT count(*) FROM devices), (SELECT count(*) FROM batches),
+                    (SELECT count(*) FROM records), (SELECT count(*) FROM photos),
+                    (SELECT count(*) FROM cases)",
+            &[],
+        )?;
+        Ok(Counts {
+            devices: u(r.get(0)),
+            batches: u(r.get(1)),
+            records: u(r.get(2)),
+            photos: u(r.get(3)),
+            cases: u(r.get(4)),
+        })
+    }
+
+    fn schema_version(&mut self) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one(
+                "SELECT coalesce(max(version), 0)::bigint FROM schema_migrations",
+                &[],
+            )?
+            .get(0))
+    }
+
+    fn tamper(&mut self, sql: &str) -> Result<()> {
+        self.client.batch_execute(sql)?;
+        Ok(())
+    }
+}
+
+struct PgTx<'c> {
+    tx: postgres::Transaction<'c>,
+}
+
+impl Transaction for PgTx<'_> {
+    fn lock_device(&mut self, device_id: &str) -> Result<Option<DeviceRow>> {
+        // FOR UPDATE: a second import from the same device waits for this one to commit,
+        // then sees its batch (the chain checks need a stable view of the device's batches).
+        Ok(self
+            .tx
+            .query_opt(
+                "SELECT device_id, mission, public_key, enrolled_at FROM devices
+                 WHERE device_id = $1 FOR UPDATE",
+                &[&device_id],
+            )?
+            .as_ref()
+            .map(device_row))
+    }
+
+    fn insert_device(&mut self, d: &DeviceRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO devices (device_id, mission, public_key, enrolled_at) VALUES ($1, $2, $3, $4)",
+            &[&d.device_id, &d.mission, &d.public_key, &d.enrolled_at],
+        )?;
+        Ok(())
+    }
+
+    fn update_device_mission(&mut self, device_id: &str, mission: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE devices SET mission = $2 WHERE device_id = $1",
+            &[&device_id, &mission],
+        )?;
+        Ok(())
+    }
+
+    fn batch(&mut self, device_id: &str, sequence: u64) -> Result<Option<HeldBatch>> {
+        Ok(self
+            .tx
+            .query_opt(
+                "SELECT manifest_sha256, previous_manifest_sha256 FROM batches
+                 WHERE device_id = $1 AND sequence = $2",
+                &[&device_id, &i(sequence)],
+            )?
+            .map(|r| HeldBatch {
+                manifest_sha256: r.get(0),
+                previous_manifest_sha256: r.get(1),
+            }))
+    }
+
+    fn insert_batch(&mut self, b: &BatchRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO batches (device_id, sequence, mission, manifest_sha256, file_sha256,
+                previous_manifest_sha256, record_count, created_at, imported_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &b.device_id,
+                &i(b.sequence),
+                &b.mission,
+                &b.manifest_sha256,
+                &b.file_sha256,
+                &b.previous_manifest_sha256,
+                &i(b.record_count),
+                &b.created_at,
+                &b.imported_at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn held_versions(&mut self, keys: &[(&str, u64)]) -> Result<HashMap<(String, u64), String>> {
+        let ids: Vec<&str> = keys.iter().map(|k| k.0).collect();
+        let versions: Vec<i64> = keys.iter().map(|k| i(k.1)).collect();
+        let rows = self.tx.query(
+            "SELECT r.case_id, r.version, r.record_sha256
+             FROM records r
+             JOIN unnest($1::text[], $2::bigint[]) AS k (case_id, version)
+               ON r.case_id = k.case_id AND r.version = k.version",
+            &[&ids, &versions],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| ((r.get(0), u(r.get(1))), r.get(2)))
+            .collect())
+    }
+
+    fn held_photos(&mut self, hashes: &[&str]) -> Result<HashSet<String>> {
+        let rows = self.tx.query(
+            "SELECT sha256 FROM photos WHERE sha256 = ANY($1::text[])",
+            &[&hashes],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn insert_records(&mut self, rows: &[RecordRow<'_>]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let sink = self.tx.copy_in(
+            "COPY records (case_id, version, device_id, mission, status, saved_at, officer,
+                reason, record_sha256, record_text, photo_sha256, batch_sequence)
+             FROM STDIN (FORMAT binary)",
+        )?;
+        let types = [
+            Type::TEXT,
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+        ];
+        let mut writer = BinaryCopyInWriter::new(sink, &types);
+        for r in rows {
+            let version = i(r.version);
+            let batch = i(r.batch_sequence);
+            let row: [&(dyn ToSql + Sync); 12] = [
+                &r.case_id,
+                &version,
+                &r.device_id,
+                &r.mission,
+                &r.status,
+                &r.saved_at,
+                &r.officer,
+                &r.reason,
+                &r.record_sha256,
+                &r.record_text,
+                &r.photo_sha256,
+                &batch,
+            ];
+            writer.write(&row)?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+
+    fn insert_photos(&mut self, photos: &[(&str, &[u8])]) -> Result<()> {
+        if photos.is_empty() {
+            return Ok(());
+        }
+        let sink = self
+            .tx
+            .copy_in("COPY photos (sha256, jpeg) FROM STDIN (FORMAT binary)")?;
+        let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::BYTEA]);
+        for (hash, bytes) in photos {
+            writer.write(&[hash, bytes])?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+
+    fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let col = |f: fn(&CaseRow) -> &str| rows.iter().map(f).collect::<Vec<&str>>();
+        let opt = |f: fn(&CaseRow) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
+        let ids = col(|c| &c.case_id);
+        let versions: Vec<i64> = rows.iter().map(|c| i(c.version)).collect();
+        let missions = col(|c| &c.mission);
+        let devices = col(|c| &c.device_id);
+        let statuses = col(|c| &c.status);
+        let names = opt(|c| c.full_name.as_deref());
+        let births = opt(|c| c.date_of_birth.as_deref());
+        let niks = opt(|c| c.nik.as_deref());
+        let passports = opt(|c| c.passport_number.as_deref());
+        let updated = col(|c| &c.updated_at);
+        self.tx.execute(
+            "INSERT INTO cases (case_id, version, mission, device_id, status, full_name,
+                date_of_birth, nik, passport_number, updated_at)
+             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+             ON CONFLICT (case_id) DO UPDATE SET
+                version = excluded.version, mission = excluded.mission,
+                device_id = excluded.device_id, status = excluded.status,
+                full_name = excluded.full_name, date_of_birth = excluded.date_of_birth,
+                nik = excluded.nik, passport_number = excluded.passport_number,
+                updated_at = excluded.updated_at
+             WHERE excluded.version > cases.version",
+            &[
+                &ids, &versions, &missions, &devices, &statuses, &names, &births, &niks,
+                &passports, &updated,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,483 @@
+//! SQLite (SQLCipher): the default, one file in the data directory, no server to run.
+//!
+//! The whole file is encrypted with the random key from the secret file, given raw (no key
+//! derivation of SQLCipher's own). WAL and `synchronous=FULL`: an import is durable when
+//! its commit returns, and a killed import leaves nothing of itself.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use super::{
+    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, RecordRow,
+    Transaction,
+};
+use crate::error::{io, HqError, Result};
+use crate::secret::DatabaseKey;
+
+/// Migration N (1-based) is `MIGRATIONS[N - 1]`. Never edit one that has shipped: add another.
+const MIGRATIONS: &[&str] = &[
+    // 1: devices, batches, case versions, photos and the cases' current rows.
+    r#"
+    CREATE TABLE devices (
+        device_id   TEXT PRIMARY KEY,
+        mission     TEXT NOT NULL,
+        public_key  TEXT NOT NULL,
+        enrolled_at TEXT NOT NULL
+    ) STRICT;
+
+    -- One row per batch applied: the unique key makes batch N of a device apply once.
+    CREATE TABLE batches (
+        device_id                TEXT NOT NULL REFERENCES devices (device_id),
+        sequence                 INTEGER NOT NULL,
+        mission                  TEXT NOT NULL,
+        manifest_sha256          TEXT NOT NULL,
+        file_sha256              TEXT NOT NULL,
+        previous_manifest_sha256 TEXT,
+        record_count             INTEGER NOT NULL,
+        created_at               TEXT NOT NULL,
+        imported_at              TEXT NOT NULL,
+        PRIMARY KEY (device_id, sequence)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE photos (
+        sha256 TEXT PRIMARY KEY,
+        jpeg   BLOB NOT NULL
+    ) STRICT;
+
+    -- Every case version ever received, whole; `device_id` and `batch_sequence` name the
+    -- batch that first brought it.
+    CREATE TABLE records (
+        case_id        TEXT NOT NULL,
+        version        INTEGER NOT NULL,
+        device_id      TEXT NOT NULL REFERENCES devices (device_id),
+        mission        TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        saved_at       TEXT NOT NULL,
+        officer        TEXT NOT NULL,
+        reason         TEXT,
+        record_sha256  TEXT NOT NULL,
+        record_text    TEXT NOT NULL,
+        photo_sha256   TEXT REFERENCES photos (sha256),
+        batch_sequence INTEGER NOT NULL,
+        PRIMARY KEY (case_id, version)
+    ) STRICT;
+    CREATE INDEX records_device ON records (device_id, case_id, version);
+
+    -- Each case's highest version held, with the columns a list or a search needs.
+    CREATE TABLE cases (
+        case_id         TEXT PRIMARY KEY,
+        version         INTEGER NOT NULL,
+        mission         TEXT NOT NULL,
+        device_id       TEXT NOT NULL REFERENCES devices (device_id),
+        status          TEXT NOT NULL,
+        full_name       TEXT,
+        date_of_birth   TEXT,
+        nik             TEXT,
+        passport_number TEXT,
+        updated_at      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX cases_nik ON cases (nik) WHERE nik IS NOT NULL;
+    CREATE INDEX cases_passport ON cases (passport_number) WHERE passport_number IS NOT NULL;
+    "#,
+];
+
+/// The database's page size (SQLCipher's `cipher_page_size`, which sets SQLite's too).
+const PAGE_SIZE: i64 = 16_384;
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub struct Sqlite {
+    conn: Connection,
+}
+
+impl Sqlite {
+    /// Opens (or, with `create`, creates) the database at `path` with `key`, and migrates it.
+    pub fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Sqlite> {
+        if !create && !path.exists() {
+            return Err(HqError::NoDatabase {
+                path: path.to_path_buf(),
+            });
+        }
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(path, flags)?;
+        // SQLite gives the -wal and -shm files the database's mode: keep all three private.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .map_err(io(format!("cannot protect {}", path.display())))?;
+        }
+        // SQLCipher's own diagnostics would go to stderr; loket-hq reports every failure.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
+        let hex_key = zeroize::Zeroizing::new(format!("x'{}'", hex::encode(&key[..])));
+        conn.pragma_update(None, "key", hex_key.as_str())?;
+        // 16 KiB pages: a batch is mostly 30 KB photos, and SQLCipher's cost is per page (an
+        // IV, a MAC, a call into the cipher): 4 KiB pages made an import of 5,000 photos
+        // spend half its time there (docs/hq.md). Not stored in the file: set on every open.
+        conn.pragma_update(None, "cipher_page_size", PAGE_SIZE)?;
+        // The first read proves the key.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(|_| HqError::WrongDatabaseKey)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.pragma_update(None, "cache_size", -32_768)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let mut db = Sqlite { conn };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Runs the migrations not yet recorded, in one transaction; refuses a newer schema.
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                applied_at TEXT NOT NULL
+            ) STRICT",
+        )?;
+        let current: i64 = tx.query_row(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
+        if current > latest() {
+            return Err(HqError::NewerSchema {
+                database: current,
+                ours: latest(),
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                params![i as i64 + 1, crate::now()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
+    Ok(DeviceRow {
+        device_id: r.get(0)?,
+        mission: r.get(1)?,
+        public_key: r.get(2)?,
+        enrolled_at: r.get(3)?,
+    })
+}
+
+fn u(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn i(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl Database for Sqlite {
+    fn backend(&self) -> &'static str {
+        "SQLite"
+    }
+
+    fn transaction(&mut self) -> Result<Box<dyn Transaction + '_>> {
+        // IMMEDIATE: the write lock up front, so two importers never deadlock on upgrading.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Box::new(SqliteTx { tx }))
+    }
+
+    fn devices(&mut self) -> Result<Vec<DeviceRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device_id, mission, public_key, enrolled_at FROM devices ORDER BY device_id",
+        )?;
+        let rows = stmt.query_map([], device_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT device_id, mission, public_key, enrolled_at FROM devices WHERE device_id = ?1",
+            )?
+            .query_row([device_id], device_row)
+            .optional()?)
+    }
+
+    fn batch_numbers(&mut self) -> Result<HashMap<String, Vec<u64>>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device_id, sequence FROM batches ORDER BY device_id, sequence",
+        )?;
+        let mut out: HashMap<String, Vec<u64>> = HashMap::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?).or_default().push(u(r.get(1)?));
+        }
+        Ok(out)
+    }
+
+    fn held_from(&mut self, device_id: &str) -> Result<HeldFromDevice> {
+        let batches = self
+            .conn
+            .prepare_cached("SELECT sequence FROM batches WHERE device_id = ?1 ORDER BY sequence")?
+            .query_map([device_id], |r| r.get::<_, i64>(0))?
+            .map(|n| n.map(u))
+            .collect::<rusqlite::Result<_>>()?;
+        let records = self
+            .conn
+            .prepare_cached(
+                "SELECT case_id, version, record_sha256 FROM records WHERE device_id = ?1
+                 ORDER BY case_id, version",
+            )?
+            .query_map([device_id], |r| {
+                Ok((r.get(0)?, u(r.get::<_, i64>(1)?), r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let last_change = self
+            .conn
+            .prepare_cached("SELECT max(imported_at) FROM batches WHERE device_id = ?1")?
+            .query_row([device_id], |r| r.get(0))?;
+        Ok(HeldFromDevice {
+            batches,
+            records,
+            last_change,
+        })
+    }
+
+    fn cases(&mut self) -> Result<Vec<CaseRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_id, version, mission, device_id, status, full_name, date_of_birth,
+                    nik, passport_number, updated_at
+             FROM cases ORDER BY mission, device_id, case_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(CaseRow {
+                case_id: r.get(0)?,
+                version: u(r.get(1)?),
+                mission: r.get(2)?,
+                device_id: r.get(3)?,
+                status: r.get(4)?,
+                full_name: r.get(5)?,
+                date_of_birth: r.get(6)?,
+                nik: r.get(7)?,
+                passport_number: r.get(8)?,
+                updated_at: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn counts(&mut self) -> Result<Counts> {
+        let count = |table: &str| -> Result<u64> {
+            let n: i64 =
+                self.conn
+                    .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+            Ok(u(n))
+        };
+        Ok(Counts {
+            devices: count("devices")?,
+            batches: count("batches")?,
+            records: count("records")?,
+            photos: count("photos")?,
+            cases: count("cases")?,
+        })
+    }
+
+    fn schema_version(&mut self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn tamper(&mut self, sql: &str) -> Result<()> {
+        self.conn.execute_batch(sql)?;
+        Ok(())
+    }
+}
+
+struct SqliteTx<'c> {
+    tx: rusqlite::Transaction<'c>,
+}
+
+impl Transaction for SqliteTx<'_> {
+    fn lock_device(&mut self, device_id: &str) -> Result<Option<DeviceRow>> {
+        // The IMMEDIATE transaction holds the database's write lock already.
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT device_id, mission, public_key, enrolled_at FROM devices WHERE device_id = ?1",
+            )?
+            .query_row([device_id], device_row)
+            .optional()?)
+    }
+
+    fn insert_device(&mut self, d: &DeviceRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO devices (device_id, mission, public_key, enrolled_at) VALUES (?1, ?2, ?3, ?4)",
+            params![d.device_id, d.mission, d.public_key, d.enrolled_at],
+        )?;
+        Ok(())
+    }
+
+    fn update_device_mission(&mut self, device_id: &str, mission: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE devices SET mission = ?2 WHERE device_id = ?1",
+            params![device_id, mission],
+        )?;
+        Ok(())
+    }
+
+    fn batch(&mut self, device_id: &str, sequence: u64) -> Result<Option<HeldBatch>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT manifest_sha256, previous_manifest_sha256 FROM batches
+                 WHERE device_id = ?1 AND sequence = ?2",
+            )?
+            .query_row(params![device_id, i(sequence)], |r| {
+                Ok(HeldBatch {
+                    manifest_sha256: r.get(0)?,
+                    previous_manifest_sha256: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn insert_batch(&mut self, b: &BatchRow) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO batches (device_id, sequence, mission, manifest_sha256, file_sha256,
+                previous_manifest_sha256, record_count, created_at, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                b.device_id,
+                i(b.sequence),
+                b.mission,
+                b.manifest_sha256,
+                b.file_sha256,
+                b.previous_manifest_sha256,
+                i(b.record_count),
+                b.created_at,
+                b.imported_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn held_versions(&mut self, keys: &[(&str, u64)]) -> Result<HashMap<(String, u64), String>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT record_sha256 FROM records WHERE case_id = ?1 AND version = ?2",
+        )?;
+        let mut out = HashMap::new();
+        for &(case_id, version) in keys {
+            if let Some(hash) = stmt
+                .query_row(params![case_id, i(version)], |r| r.get::<_, String>(0))
+                .optional()?
+            {
+                out.insert((case_id.to_owned(), version), hash);
+            }
+        }
+        Ok(out)
+    }
+
+    fn held_photos(&mut self, hashes: &[&str]) -> Result<HashSet<String>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT 1 FROM photos WHERE sha256 = ?1")?;
+        let mut out = HashSet::new();
+        for &h in hashes {
+            if stmt.exists([h])? {
+                out.insert(h.to_owned());
+            }
+        }
+        Ok(out)
+    }
+
+    fn insert_records(&mut self, rows: &[RecordRow<'_>]) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO records (case_id, version, device_id, mission, status, saved_at, officer,
+                reason, record_sha256, record_text, photo_sha256, batch_sequence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for r in rows {
+            stmt.execute(params![
+                r.case_id,
+                i(r.version),
+                r.device_id,
+                r.mission,
+                r.status,
+                r.saved_at,
+                r.officer,
+                r.reason,
+                r.record_sha256,
+                r.record_text,
+                r.photo_sha256,
+                i(r.batch_sequence)
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn insert_photos(&mut self, photos: &[(&str, &[u8])]) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT INTO photos (sha256, jpeg) VALUES (?1, ?2)")?;
+        for (hash, bytes) in photos {
+            stmt.execute(params![hash, bytes])?;
+        }
+        Ok(())
+    }
+
+    fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO cases (case_id, version, mission, device_id, status, full_name,
+                date_of_birth, nik, passport_number, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (case_id) DO UPDATE SET
+                version = excluded.version, mission = excluded.mission,
+                device_id = excluded.device_id, status = excluded.status,
+                full_name = excluded.full_name, date_of_birth = excluded.date_of_birth,
+                nik = excluded.nik, passport_number = excluded.passport_number,
+                updated_at = excluded.updated_at
+             WHERE excluded.version > cases.version",
+        )?;
+        for c in rows {
+            stmt.execute(params![
+                c.case_id,
+                i(c.version),
+                c.mission,
+                c.device_id,
+                c.status,
+                c.full_name,
+                c.date_of_birth,
+                c.nik,
+                c.passport_number,
+                c.updated_at
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,194 @@
+//! Applying one opened batch: the whole batch in one transaction, keyed by (device, batch
+//! number), or nothing of it.
+//!
+//! Idempotent and order-free: batch N is applied once (the same bytes again change nothing),
+//! a case version is stored once, and a case's current row is its highest version held, so
+//! any order of arrival and any number of repeats ends in the same state.
+
+use std::collections::{BTreeMap, HashSet};
+
+use loket_batch::Opened;
+use serde::Serialize;
+
+use crate::db::{BatchRow, CaseRow, Database, RecordRow};
+use crate::error::{HqError, Result};
+
+/// What importing a batch did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The batch was new and is now held.
+    Applied,
+    /// The same batch was held already: nothing changed.
+    AlreadyHeld,
+}
+
+/// Counts of one application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Applied {
+    pub outcome: Outcome,
+    /// Case versions stored by this import.
+    pub new_records: u64,
+    /// Case versions of the batch that were held already (from an earlier batch).
+    pub held_records: u64,
+    pub new_photos: u64,
+}
+
+/// Applies `batch` (already opened and checked by `loket_batch::open`) in one transaction.
+pub(crate) fn apply(
+    db: &mut dyn Database,
+    batch: &Opened,
+    file_sha256: &str,
+    now: &str,
+) -> Result<Applied> {
+    let m = &batch.manifest;
+    let device_id = m.device_id.as_str();
+    let sequence = m.sequence;
+    let mut tx = db.transaction()?;
+    if tx.lock_device(device_id)?.is_none() {
+        return Err(HqError::UnknownDevice {
+            device_id: device_id.to_owned(),
+        });
+    }
+
+    // Batch N once: the same manifest again is a no-op, another manifest is refused.
+    if let Some(held) = tx.batch(device_id, sequence)? {
+        if held.manifest_sha256 == batch.manifest_sha256 {
+            return Ok(Applied {
+                outcome: Outcome::AlreadyHeld,
+                new_records: 0,
+                held_records: batch.records.len() as u64,
+                new_photos: 0,
+            });
+        }
+        return Err(HqError::DifferentContent {
+            device_id: device_id.to_owned(),
+            sequence,
+        });
+    }
+    // The chain, against whichever neighbours are held (batches arrive in any order).
+    if sequence > 1 {
+        if let Some(previous) = tx.batch(device_id, sequence - 1)? {
+            if m.previous_manifest_sha256.as_deref() != Some(previous.manifest_sha256.as_str()) {
+                return Err(HqError::ForkAfter {
+                    device_id: device_id.to_owned(),
+                    sequence,
+                    previous: sequence - 1,
+                });
+            }
+        }
+    }
+    if let Some(next) = tx.batch(device_id, sequence + 1)? {
+        if next.previous_manifest_sha256.as_deref() != Some(batch.manifest_sha256.as_str()) {
+            return Err(HqError::ForkBefore {
+                device_id: device_id.to_owned(),
+                sequence,
+                next: sequence + 1,
+            });
+        }
+    }
+
+    // Each case version once; the same version with other content refuses the batch.
+    let keys: Vec<(&str, u64)> = batch
+        .records
+        .iter()
+        .map(|r| (r.entry.case_id.as_str(), r.entry.version))
+        .collect();
+    let held = tx.held_versions(&keys)?;
+    let mut new = Vec::with_capacity(batch.records.len());
+    let mut held_records = 0;
+    for r in &batch.records {
+        match held.get(&(r.entry.case_id.clone(), r.entry.version)) {
+            Some(hash) if *hash == r.record_sha256 => held_records += 1,
+            Some(_) => {
+                return Err(HqError::VersionConflict {
+                    case_id: r.entry.case_id.clone(),
+                    version: r.entry.version,
+                })
+            }
+            None => new.push(r),
+        }
+    }
+
+    // Photos by hash, once; before the records that refer to them.
+    let hashes: Vec<&str> = batch.attachments.keys().map(String::as_str).collect();
+    let held_photos: HashSet<String> = tx.held_photos(&hashes)?;
+    let photos: Vec<(&str, &[u8])> = batch
+        .attachments
+        .iter()
+        .filter(|(h, _)| !held_photos.contains(h.as_str()))
+        .map(|(h, b)| (h.as_str(), b.as_slice()))
+        .collect();
+    tx.insert_photos(&photos)?;
+
+    let rows: Vec<RecordRow<'_>> = new
+        .iter()
+        .map(|r| RecordRow {
+            case_id: &r.entry.case_id,
+            version: r.entry.version,
+            device_id,
+            mission: &m.mission,
+            status: r.entry.status.as_str(),
+            saved_at: r.entry.saved_at.to_rfc3339(),
+            officer: &r.entry.officer,
+            reason: r.entry.reason.as_deref(),
+            record_sha256: &r.record_sha256,
+            record_text: &r.entry.record_text,
+            photo_sha256: r.entry.photo_sha256.as_deref(),
+            batch_sequence: sequence,
+        })
+        .collect();
+    tx.insert_records(&rows)?;
+
+    // One row per case (its highest version in this batch); the upsert keeps the highest
+    // held overall.
+    let mut highest: BTreeMap<&str, &loket_batch::OpenedRecord> = BTreeMap::new();
+    for r in &new {
+        let slot = highest.entry(r.entry.case_id.as_str()).or_insert(r);
+        if r.entry.version > slot.entry.version {
+            *slot = r;
+        }
+    }
+    let cases: Vec<CaseRow> = highest
+        .values()
+        .map(|r| {
+            let person = &r.record.person;
+            CaseRow {
+                case_id: r.entry.case_id.clone(),
+                version: r.entry.version,
+                mission: r
+                    .record
+                    .mission
+                    .clone()
+                    .unwrap_or_else(|| m.mission.clone()),
+                device_id: device_id.to_owned(),
+                status: r.entry.status.as_str().to_owned(),
+                full_name: person.full_name.clone(),
+                date_of_birth: person.date_of_birth.clone(),
+                nik: person.nik.clone(),
+                passport_number: r.record.passport.as_ref().and_then(|p| p.number.clone()),
+                updated_at: r.entry.saved_at.to_rfc3339(),
+            }
+        })
+        .collect();
+    tx.upsert_cases(&cases)?;
+
+    tx.insert_batch(&BatchRow {
+        device_id: device_id.to_owned(),
+        sequence,
+        mission: m.mission.clone(),
+        manifest_sha256: batch.manifest_sha256.clone(),
+        file_sha256: file_sha256.to_owned(),
+        previous_manifest_sha256: m.previous_manifest_sha256.clone(),
+        record_count: m.record_count,
+        created_at: m.created_at.to_rfc3339(),
+        imported_at: now.to_owned(),
+    })?;
+    tx.commit()?;
+    Ok(Applied {
+        outcome: Outcome::Applied,
+        new_records: rows.len() as u64,
+        held_records,
+        new_photos: photos.len() as u64,
+    })
+}

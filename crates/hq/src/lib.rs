@@ -1,0 +1,379 @@
+//! Headquarters (`loket-hq`): enrols counters, imports their sealed batches into SQLite or
+//! PostgreSQL, and answers each with a signed, cumulative receipt.
+//!
+//! ```text
+//! DIR/hq-secret.age   headquarters' keys + the database key, age-encrypted to the passphrase
+//! DIR/hq-key.json     the public key counters pin (`loket hq-key FILE`)
+//! DIR/hq.db           the default database: SQLCipher (+ -wal, -shm)
+//! ```
+//! The import path is a library function ([`Hq::import`]) so that the USB command and the
+//! network endpoint apply batches the same way. docs/hq.md describes the whole.
+#![forbid(unsafe_code)]
+
+pub mod db;
+mod error;
+mod files;
+mod held;
+mod import;
+mod secret;
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use loket_batch::{
+    open, sha256_hex, BatchError, DeviceCard, HeldVersion, HqPublic, HqSecret, Limits, Receipt,
+};
+use serde::Serialize;
+
+pub use db::{CaseRow, Counts, Database, DatabaseUrl, DeviceRow};
+pub use error::{HqError, Result};
+pub use files::{default_dir, receipt_path, DB_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX, SECRET_FILE};
+pub use held::{ranges, BatchNumbers};
+pub use import::Outcome;
+pub use secret::WorkFactor;
+
+use secret::Keys;
+
+/// The shortest passphrase `loket-hq init` accepts.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Now, in UTC with milliseconds: stored timestamps sort as text.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// An unlocked headquarters: its keys and its database.
+pub struct Hq {
+    dir: PathBuf,
+    secret: HqSecret,
+    db: Box<dyn Database>,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Hq {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hq")
+            .field("dir", &self.dir)
+            .field("backend", &self.db.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What enrolling a device card did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum Enrolment {
+    /// A new device.
+    Enrolled,
+    /// The same card was enrolled before: nothing changed.
+    AlreadyEnrolled,
+    /// The same device and key, now serving another mission: the mission was updated.
+    MissionChanged { from: String },
+}
+
+/// An enrolled device with the batch numbers held from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceSummary {
+    #[serde(flatten)]
+    pub device: DeviceRow,
+    pub batches: BatchNumbers,
+}
+
+/// What one import did, and the device's receipt afterwards.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Imported {
+    pub device_id: String,
+    pub sequence: u64,
+    pub outcome: Outcome,
+    /// Case versions in the batch.
+    pub records: u64,
+    /// Case versions this import stored.
+    pub new_records: u64,
+    /// Case versions of the batch held already (all of them when the batch was held).
+    pub held_records: u64,
+    pub new_photos: u64,
+    /// The device's batch numbers held after this import, and the gaps.
+    pub batches: BatchNumbers,
+    /// The signed cumulative receipt (`loket.receipt/1`) for the device.
+    pub receipt: String,
+}
+
+impl std::fmt::Debug for Imported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Imported")
+            .field("device_id", &self.device_id)
+            .field("sequence", &self.sequence)
+            .field("outcome", &self.outcome)
+            .field("records", &self.records)
+            .field("new_records", &self.new_records)
+            .field("held_records", &self.held_records)
+            .field("batches", &self.batches)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Hq {
+    /// Creates headquarters in `dir`: keys, secret file, public key file, database.
+    pub fn init(dir: &Path, database: &DatabaseUrl, passphrase: &str) -> Result<Hq> {
+        Self::init_with(dir, database, passphrase, WorkFactor::default())
+    }
+
+    /// [`Hq::init`] with a chosen scrypt cost (tests use a trivial one).
+    pub fn init_with(
+        dir: &Path,
+        database: &DatabaseUrl,
+        passphrase: &str,
+        work: WorkFactor,
+    ) -> Result<Hq> {
+        if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(HqError::ShortPassphrase);
+        }
+        if dir.join(SECRET_FILE).exists() {
+            return Err(HqError::AlreadyInitialised {
+                dir: dir.to_path_buf(),
+            });
+        }
+        files::create_private_dir(dir)?;
+        if let DatabaseUrl::Sqlite(path) = database {
+            if path.exists() {
+                // Inside the data directory, a database without a secret file is what an
+                // interrupted init leaves (its key is lost): start again. Elsewhere, refuse.
+                if path.parent() != Some(dir) {
+                    return Err(HqError::DatabaseInUse);
+                }
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.as_os_str().to_owned();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(PathBuf::from(p));
+                }
+            }
+        }
+        let keys = Keys::generate();
+        let mut db = database.open(&keys.database, true)?;
+        if db.counts()?.devices > 0 {
+            return Err(HqError::DatabaseInUse);
+        }
+        let public = keys.hq.public().to_json();
+        files::write_atomically(&dir.join(PUBLIC_KEY_FILE), public.as_bytes(), 0o644)?;
+        // The secret file last: until it exists, headquarters does not.
+        keys.save(dir, passphrase, work)?;
+        Ok(Hq {
+            dir: dir.to_path_buf(),
+            secret: keys.hq,
+            db,
+            limits: Limits::default(),
+        })
+    }
+
+    /// Unlocks headquarters in `dir`. A wrong passphrase touches nothing.
+    pub fn open(dir: &Path, database: &DatabaseUrl, passphrase: &str) -> Result<Hq> {
+        let keys = Keys::unlock(dir, passphrase)?;
+        let db = database.open(&keys.database, false)?;
+        Ok(Hq {
+            dir: dir.to_path_buf(),
+            secret: keys.hq,
+            db,
+            limits: Limits::default(),
+        })
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The public key file counters pin.
+    pub fn public_key_path(&self) -> PathBuf {
+        self.dir.join(PUBLIC_KEY_FILE)
+    }
+
+    /// Headquarters' public keys.
+    pub fn public(&self) -> HqPublic {
+        self.secret.public()
+    }
+
+    /// "SQLite" or "PostgreSQL".
+    pub fn backend(&self) -> &'static str {
+        self.db.backend()
+    }
+
+    /// The bounds batches are opened with (default: `Limits::default()`).
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Enrols a counter. The same card again changes nothing; the same id with another key
+    /// is refused (a device's key never changes: a new laptop is a new device).
+    pub fn enrol(&mut self, card: &DeviceCard) -> Result<Enrolment> {
+        if !valid_device_id(&card.device_id) {
+            return Err(HqError::BadDeviceId);
+        }
+        let key = hex::encode(card.public_key.as_bytes());
+        let mut tx = self.db.transaction()?;
+        let outcome = match tx.lock_device(&card.device_id)? {
+            None => {
+                tx.insert_device(&DeviceRow {
+                    device_id: card.device_id.clone(),
+                    mission: card.mission.clone(),
+                    public_key: key,
+                    enrolled_at: now(),
+                })?;
+                Enrolment::Enrolled
+            }
+            Some(held) if held.public_key != key => {
+                return Err(HqError::DeviceKeyConflict {
+                    device_id: card.device_id.clone(),
+                })
+            }
+            Some(held) if held.mission != card.mission => {
+                tx.update_device_mission(&card.device_id, &card.mission)?;
+                Enrolment::MissionChanged { from: held.mission }
+            }
+            Some(_) => return Ok(Enrolment::AlreadyEnrolled),
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Every enrolled device, with its batch numbers held and gaps.
+    pub fn devices(&mut self) -> Result<Vec<DeviceSummary>> {
+        let mut numbers = self.db.batch_numbers()?;
+        Ok(self
+            .db
+            .devices()?
+            .into_iter()
+            .map(|device| {
+                let held = numbers.remove(&device.device_id).unwrap_or_default();
+                DeviceSummary {
+                    device,
+                    batches: BatchNumbers::new(held),
+                }
+            })
+            .collect())
+    }
+
+    /// The current row of every case held.
+    pub fn cases(&mut self) -> Result<Vec<CaseRow>> {
+        self.db.cases()
+    }
+
+    /// Row counts of every table.
+    pub fn counts(&mut self) -> Result<Counts> {
+        self.db.counts()
+    }
+
+    /// The database, for tests that play a newer loket-hq.
+    #[doc(hidden)]
+    pub fn database(&mut self) -> &mut dyn Database {
+        self.db.as_mut()
+    }
+
+    /// Opens, checks and applies one batch file's bytes, all or nothing; returns what
+    /// happened and the device's signed cumulative receipt. The same batch again changes
+    /// nothing and yields the same receipt, byte for byte.
+    pub fn import(&mut self, bytes: &[u8]) -> Result<Imported> {
+        if bytes.len() as u64 > self.limits.max_file_bytes {
+            return Err(HqError::Refused(BatchError::FileTooLarge));
+        }
+        let lookup_error = RefCell::new(None);
+        // The file's own hash (recorded with the batch) on the second core, while the first
+        // decrypts and checks.
+        let (opened, file_sha256) = std::thread::scope(|s| {
+            let file_sha256 = s.spawn(|| sha256_hex(bytes));
+            let db = RefCell::new(&mut self.db);
+            let opened = open(bytes, &self.secret, &self.limits, |id| {
+                match db.borrow_mut().device(id) {
+                    Ok(row) => row.and_then(|d| loket_batch::verifying_key_from_hex(&d.public_key)),
+                    Err(e) => {
+                        *lookup_error.borrow_mut() = Some(e);
+                        None
+                    }
+                }
+            });
+            let file_sha256 = file_sha256
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (opened, file_sha256)
+        });
+        if let Some(e) = lookup_error.into_inner() {
+            return Err(e);
+        }
+        let opened = opened.map_err(HqError::Refused)?;
+        let applied = import::apply(self.db.as_mut(), &opened, &file_sha256, &now())?;
+        let device_id = opened.manifest.device_id.clone();
+        let (receipt, batches) = self.receipt_for(&device_id)?;
+        Ok(Imported {
+            device_id,
+            sequence: opened.manifest.sequence,
+            outcome: applied.outcome,
+            records: opened.records.len() as u64,
+            new_records: applied.new_records,
+            held_records: applied.held_records,
+            new_photos: applied.new_photos,
+            batches,
+            receipt,
+        })
+    }
+
+    /// Imports the batch file at `path` (refusing it unread beyond the size limit) and
+    /// writes the receipt beside it: `<dir of path>/<device_id>.loket-receipt`.
+    pub fn import_file(&mut self, path: &Path) -> Result<(Imported, PathBuf)> {
+        let size = std::fs::metadata(path)
+            .map_err(error::io(format!("cannot read {}", path.display())))?
+            .len();
+        if size > self.limits.max_file_bytes {
+            return Err(HqError::Refused(BatchError::FileTooLarge));
+        }
+        // Capped again while reading: the file may grow in between.
+        let bytes = files::read_capped(path, self.limits.max_file_bytes)?;
+        let imported = self.import(&bytes)?;
+        let receipt = receipt_path(path, &imported.device_id);
+        files::write_atomically(&receipt, imported.receipt.as_bytes(), 0o644)?;
+        Ok((imported, receipt))
+    }
+
+    /// The signed cumulative receipt for a device: every batch number and case version held
+    /// from it. `issued_at` is when its last batch was applied, so the receipt changes only
+    /// when what it states changes.
+    pub fn receipt(&mut self, device_id: &str) -> Result<String> {
+        if self.db.device(device_id)?.is_none() {
+            return Err(HqError::UnknownDevice {
+                device_id: device_id.to_owned(),
+            });
+        }
+        Ok(self.receipt_for(device_id)?.0)
+    }
+
+    fn receipt_for(&mut self, device_id: &str) -> Result<(String, BatchNumbers)> {
+        let held = self.db.held_from(device_id)?;
+        let issued_at = held
+            .last_change
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+        let records = held
+            .records
+            .into_iter()
+            .map(|(case_id, version, record_sha256)| HeldVersion {
+                case_id,
+                version,
+                record_sha256,
+            })
+            .collect();
+        let numbers = BatchNumbers::new(held.batches.clone());
+        let text =
+            Receipt::new(device_id, held.batches, records, issued_at).sign(&self.secret.sign);
+        Ok((text, numbers))
+    }
+}
+
+/// Device ids become file names (the receipt beside the batch): letters, digits, `.`, `_`,
+/// `-`, not starting with a dot. Counters use UUIDs.
+fn valid_device_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}

@@ -1,0 +1,345 @@
+//! Shared helpers: a headquarters on either backend, a counter that seals real batches from
+//! the spec's example record, and tools to take a batch apart and tamper with it.
+#![allow(dead_code)]
+
+pub mod pg;
+
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use chrono::{DateTime, FixedOffset};
+use ed25519_dalek::{Signer, SigningKey};
+use loket_batch::*;
+use loket_core::status::CaseStatus;
+use loket_hq::{Counts, DatabaseUrl, Hq, WorkFactor};
+use serde_json::Value;
+
+pub const EXAMPLE: &str = include_str!("../../../core/tests/fixtures/example.json");
+pub const PASSPHRASE: &str = "correct horse battery";
+
+/// Runs each named test function once per backend: `mod sqlite` and `mod postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name($crate::common::Backend::Sqlite) } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name($crate::common::Backend::Postgres) } )*
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+pub fn case_id(i: usize) -> String {
+    format!("0190f3c2-8a7e-7b7c-9a51-{i:012x}")
+}
+
+/// The example record as case `i`, version `v` (later versions change the ticket).
+pub fn record_text(i: usize, v: u64) -> String {
+    let text = EXAMPLE.replace("0190f3c2-8a7e-7b7c-9a51-3f2d1c0e4b11", &case_id(i));
+    if v == 1 {
+        text
+    } else {
+        text.replace("A-042", &format!("B-{v:03}"))
+    }
+}
+
+/// A fake JPEG of about `size` bytes, different per case.
+pub fn photo_sized(i: usize, size: usize) -> Vec<u8> {
+    let mut p = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    p.extend((i as u64).to_le_bytes());
+    let mut x = i as u64 ^ 0x9E37_79B9_7F4A_7C15;
+    p.extend((0..size).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x as u8
+    }));
+    p.extend([0xFF, 0xD9]);
+    p
+}
+
+pub fn photo(i: usize) -> Vec<u8> {
+    photo_sized(i, 3000)
+}
+
+/// Case `i` at version `v`, with its photo.
+pub fn entry(i: usize, v: u64) -> RecordEntry {
+    RecordEntry {
+        case_id: case_id(i),
+        version: v,
+        status: CaseStatus::Finalised,
+        saved_at: at("2026-01-19T09:30:00+07:00") + chrono::Duration::minutes(v as i64),
+        officer: "officer1".into(),
+        reason: (v > 1).then(|| "corrected ticket".to_owned()),
+        photo_sha256: Some(sha256_hex(&photo(i))),
+        record_text: record_text(i, v),
+    }
+}
+
+/// A counter: its key, and the chain of batches it has sealed.
+pub struct Counter {
+    pub key: SigningKey,
+    pub device_id: String,
+    pub mission: String,
+    /// Manifest hashes of the batches sealed, batch 1 first.
+    pub chain: Vec<String>,
+}
+
+impl Counter {
+    pub fn new(device_id: &str) -> Counter {
+        Counter {
+            key: SigningKey::generate(&mut rand::rngs::OsRng),
+            device_id: device_id.into(),
+            mission: "PNH".into(),
+            chain: Vec::new(),
+        }
+    }
+
+    pub fn card(&self) -> DeviceCard {
+        DeviceCard {
+            device_id: self.device_id.clone(),
+            mission: self.mission.clone(),
+            public_key: self.key.verifying_key(),
+        }
+    }
+
+    /// Seals batch `sequence` after `previous` (a manifest hash), with these case versions.
+    pub fn seal_as(
+        &self,
+        hq: &HqPublic,
+        sequence: u64,
+        previous: Option<String>,
+        versions: &[(usize, u64)],
+    ) -> Sealed {
+        let records: Vec<RecordEntry> = versions.iter().map(|&(i, v)| entry(i, v)).collect();
+        let mut cases: Vec<usize> = versions.iter().map(|&(i, _)| i).collect();
+        cases.sort_unstable();
+        cases.dedup();
+        let input = SealInput {
+            device_id: self.device_id.clone(),
+            mission: self.mission.clone(),
+            sequence,
+            previous_manifest_sha256: previous,
+            created_at: at("2026-01-19T18:00:00+07:00"),
+            audit_head: AuditHead {
+                seq: 42,
+                hash: "ab".repeat(32),
+            },
+            records,
+            attachments: cases.into_iter().map(photo).collect(),
+        };
+        seal(&input, &self.key, hq).unwrap()
+    }
+
+    /// Seals the next batch of the chain.
+    pub fn seal_next(&mut self, hq: &HqPublic, versions: &[(usize, u64)]) -> Vec<u8> {
+        let sealed = self.seal_as(
+            hq,
+            self.chain.len() as u64 + 1,
+            self.chain.last().cloned(),
+            versions,
+        );
+        self.chain.push(sealed.manifest_sha256.clone());
+        sealed.bytes
+    }
+}
+
+/// A headquarters in a temporary directory, on one backend.
+pub struct Site {
+    pub backend: Backend,
+    pub tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    /// The `--database` URL, `None` for the default SQLite file.
+    pub database: Option<String>,
+}
+
+impl Site {
+    /// An initialised headquarters (with a trivial scrypt cost).
+    pub fn new(backend: Backend) -> Site {
+        let site = Site::uninitialised(backend);
+        Hq::init_with(
+            &site.dir,
+            &site.url(),
+            PASSPHRASE,
+            WorkFactor::insecure_for_tests(),
+        )
+        .unwrap();
+        site
+    }
+
+    /// A data directory and (for PostgreSQL) an empty database; nothing initialised.
+    pub fn uninitialised(backend: Backend) -> Site {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("hq");
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(pg::new_database()),
+        };
+        Site {
+            backend,
+            tmp,
+            dir,
+            database,
+        }
+    }
+
+    pub fn url(&self) -> DatabaseUrl {
+        DatabaseUrl::parse(self.database.as_deref(), &self.dir).unwrap()
+    }
+
+    pub fn hq(&self) -> Hq {
+        Hq::open(&self.dir, &self.url(), PASSPHRASE).unwrap()
+    }
+
+    pub fn counts(&self) -> Counts {
+        self.hq().counts().unwrap()
+    }
+
+    pub fn public(&self) -> HqPublic {
+        HqPublic::from_json(&std::fs::read_to_string(self.dir.join("hq-key.json")).unwrap())
+            .unwrap()
+    }
+
+    /// Headquarters' secret keys, read from the secret file as loket-hq does.
+    pub fn secret(&self) -> HqSecret {
+        let sealed = std::fs::read(self.dir.join("hq-secret.age")).unwrap();
+        let identity = age::scrypt::Identity::new(PASSPHRASE.to_owned().into());
+        let plain = age::decrypt(&identity, &sealed).unwrap();
+        let text = String::from_utf8(plain).unwrap();
+        HqSecret::from_secret_json(text.lines().next().unwrap()).unwrap()
+    }
+
+    /// A folder standing for the USB stick.
+    pub fn usb(&self) -> PathBuf {
+        let p = self.tmp.path().join("usb");
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    /// Writes a batch file onto the stick.
+    pub fn put(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.usb().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    /// `loket-hq ARGS` with this site's data dir, database and passphrase.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_loket-hq"));
+        cmd.args(args)
+            .env("LOKET_HQ_DATA_DIR", &self.dir)
+            .env("LOKET_HQ_PASSPHRASE", PASSPHRASE)
+            .env_remove("LOKET_HQ_DATABASE");
+        if let Some(url) = &self.database {
+            cmd.env("LOKET_HQ_DATABASE", url);
+        }
+        cmd
+    }
+
+    /// Enrols a counter through the library.
+    pub fn enrol(&self, counter: &Counter) {
+        self.hq().enrol(&counter.card()).unwrap();
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The receipt's content (verified with headquarters' public key).
+pub fn verify_receipt(text: &[u8], hq: &HqPublic) -> Receipt {
+    Receipt::verify(text, &hq.sign).unwrap()
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
+
+// Taking batches apart, as a hostile device with a real key could.
+
+/// The zip entries of a batch, in order.
+pub fn unpack(bytes: &[u8], hq: &HqSecret) -> Vec<(String, Vec<u8>)> {
+    let zip_bytes = unseal_raw(bytes, hq).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(zip_bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (String::from_utf8(f.name_raw().to_vec()).unwrap(), data)
+        })
+        .collect()
+}
+
+/// Zips (deflate) and encrypts the entries as they are.
+pub fn pack(entries: &[(String, Vec<u8>)], hq: &HqPublic) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(data).unwrap();
+    }
+    seal_raw(&zip.finish().unwrap().into_inner(), hq).unwrap()
+}
+
+pub fn get_mut<'a>(entries: &'a mut [(String, Vec<u8>)], name: &str) -> &'a mut Vec<u8> {
+    &mut entries.iter_mut().find(|(n, _)| n == name).unwrap().1
+}
+
+pub fn edit_manifest(entries: &mut [(String, Vec<u8>)], f: impl FnOnce(&mut Value)) {
+    let m = get_mut(entries, "manifest.json");
+    let mut v: Value = serde_json::from_slice(m).unwrap();
+    f(&mut v);
+    *m = serde_json::to_vec_pretty(&v).unwrap();
+}
+
+/// Re-signs manifest.json with the device's real key.
+pub fn resign(entries: &mut [(String, Vec<u8>)], key: &SigningKey) {
+    let m = get_mut(entries, "manifest.json").clone();
+    *get_mut(entries, "manifest.sig") = hex::encode(key.sign(&m).to_bytes()).into_bytes();
+}
+
+/// Rewrites the manifest's entry list from the entries as they are, then re-signs.
+pub fn refresh(entries: &mut [(String, Vec<u8>)], key: &SigningKey) {
+    let list: Vec<Value> = entries
+        .iter()
+        .filter(|(n, _)| n != "manifest.json" && n != "manifest.sig")
+        .map(|(n, d)| serde_json::json!({"name": n, "size": d.len(), "sha256": sha256_hex(d)}))
+        .collect();
+    edit_manifest(entries, |m| m["entries"] = Value::Array(list));
+    resign(entries, key);
+}
+
+/// Edits every line of records.jsonl (as JSON values).
+pub fn edit_records(entries: &mut [(String, Vec<u8>)], mut f: impl FnMut(usize, &mut Value)) {
+    let r = get_mut(entries, "records.jsonl");
+    let text = String::from_utf8(r.clone()).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut v: Value = serde_json::from_str(line).unwrap();
+        f(i, &mut v);
+        out.push_str(&serde_json::to_string(&v).unwrap());
+        out.push('\n');
+    }
+    *r = out.into_bytes();
+}
