@@ -1,0 +1,183 @@
+//! Counter → USB stick → headquarters → receipt → counter, end to end, on both databases:
+//! the counter's real store seals and exports, `loket-hq` enrols it and imports from the
+//! stick, and the counter reads the receipt headquarters wrote there.
+
+mod common;
+
+use common::{Backend, Site};
+use loket_batch::{DeviceCard, HqPublic};
+use loket_core::IntakeRecord;
+use loket_store::{KdfParams, Store};
+use serde_json::{json, Value};
+use std::path::Path;
+
+const COUNTER_PASSPHRASE: &str = "counter passphrase";
+
+fn out(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The spec's example as a new person.
+fn person(name: &str, ticket: &str) -> IntakeRecord {
+    let mut v: Value = serde_json::from_str(common::EXAMPLE).unwrap();
+    v.as_object_mut().unwrap().remove("id");
+    v["person"]["full_name"] = json!(name);
+    v["person"]["aliases"] = json!([]);
+    v["ticket"] = json!(ticket);
+    serde_json::from_value(v).unwrap()
+}
+
+fn finalised(store: &mut Store, name: &str, ticket: &str) -> String {
+    let id = store
+        .save(person(name, ticket), "rina", None)
+        .unwrap()
+        .case_id;
+    store.finalize(&id, "rina").unwrap();
+    id
+}
+
+/// `loket-hq cases --json` as (id, version, full name), sorted by name.
+fn hq_cases(site: &Site) -> Vec<(String, u64, String)> {
+    let o = site.cli(&["cases", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let cases: Value = serde_json::from_str(&out(&o)).unwrap();
+    let mut rows: Vec<_> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["version"].as_u64().unwrap(),
+                c["full_name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| a.2.cmp(&b.2));
+    rows
+}
+
+fn import(site: &Site, file: &Path) -> String {
+    let o = site.cli(&["import", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    out(&o)
+}
+
+fn round_trip(backend: Backend) {
+    let site = Site::new(backend);
+    let stick = site.usb();
+
+    // The counter: its store, headquarters' key pinned from the file `loket-hq init` names.
+    let counter_dir = site.tmp.path().join("counter");
+    let (mut store, _) = Store::init_with(
+        &counter_dir,
+        COUNTER_PASSPHRASE,
+        "PNH",
+        KdfParams::insecure_for_tests(),
+    )
+    .unwrap();
+    let key = std::fs::read_to_string(site.dir.join("hq-key.json")).unwrap();
+    store
+        .pin_hq_key(&HqPublic::from_json(&key).unwrap(), false)
+        .unwrap();
+    let card = store.device_card().unwrap();
+    // Enrolment travels on the stick too: `loket device > FILE`, `loket-hq device add FILE`.
+    let card_file = stick.join("counter.loket-device");
+    std::fs::write(&card_file, card.to_json()).unwrap();
+    let o = site.cli(&["device", "add", card_file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(DeviceCard::from_json(&card.to_json()).unwrap(), card);
+
+    let siti = finalised(&mut store, "SITI AMINAH", "A-1");
+    let dewi = finalised(&mut store, "DEWI LESTARI", "A-2");
+    store
+        .save(person("STILL TYPING", "A-3"), "rina", None)
+        .unwrap();
+    store
+        .attach_photo(&siti, "rina", &common::photo(1))
+        .unwrap();
+
+    // Day 1: export, import, receipt.
+    let first = store.export_to(&stick).unwrap();
+    assert_eq!(first.files.len(), 1);
+    let batch1 = first.files[0].clone();
+    let summary = import(&site, &batch1);
+    assert!(
+        summary.starts_with(&format!(
+            "device {}, batch 1: applied: 2 records new, 0 already held",
+            card.device_id
+        )),
+        "{summary}"
+    );
+    assert_eq!(
+        hq_cases(&site),
+        [
+            (dewi.clone(), 1, "DEWI LESTARI".to_string()),
+            (siti.clone(), 1, "SITI AMINAH".to_string())
+        ]
+    );
+    assert_eq!(site.counts().photos, 1);
+    let ack = store.apply_receipt_file(&stick).unwrap();
+    assert_eq!((ack.new_versions, ack.new_batches.clone()), (2, vec![1]));
+    assert!(store.is_acknowledged(&siti, 1).unwrap() && store.is_acknowledged(&dewi, 1).unwrap());
+    // Nothing left to carry.
+    let again = store.export_to(&stick).unwrap();
+    assert!(again.files.is_empty() && again.sealed.is_none());
+
+    // Day 2: a correction and a new person travel as batch 2; the stick still holds batch 1.
+    let mut changed = store.case(&siti).unwrap().unwrap().record;
+    changed.person.place_of_birth = Some("SUKABUMI".into());
+    store
+        .save(changed, "rina", Some("place of birth misheard"))
+        .unwrap();
+    let ratna = finalised(&mut store, "RATNA SARI", "A-4");
+    let second = store.export_to(&stick).unwrap();
+    assert_eq!(second.files.len(), 1);
+    assert!(second.files[0]
+        .to_string_lossy()
+        .ends_with("-000002.loket-batch"));
+    import(&site, &second.files[0]);
+    // Batch 1 again (a second copy, or someone importing the whole stick): nothing changes.
+    let counts = site.counts();
+    assert!(import(&site, &batch1).contains("already held: nothing changed"));
+    assert_eq!(site.counts(), counts);
+    assert_eq!(
+        hq_cases(&site),
+        [
+            (dewi.clone(), 1, "DEWI LESTARI".to_string()),
+            (ratna.clone(), 1, "RATNA SARI".to_string()),
+            (siti.clone(), 2, "SITI AMINAH".to_string())
+        ]
+    );
+    assert_eq!((counts.records, counts.batches), (4, 2));
+
+    let ack = store.apply_receipt_file(&stick).unwrap();
+    assert_eq!(
+        (ack.new_versions, ack.total_versions, ack.new_batches),
+        (2, 4, vec![2])
+    );
+    assert!(store.is_acknowledged(&siti, 2).unwrap() && store.is_acknowledged(&ratna, 1).unwrap());
+    let counts = store.sync_counts().unwrap();
+    assert_eq!(
+        (
+            counts.unsealed_versions,
+            counts.unacknowledged_batches,
+            counts.acknowledged_cases
+        ),
+        (0, 0, 3)
+    );
+}
+
+#[test]
+fn counter_to_stick_to_headquarters_and_back_on_sqlite() {
+    round_trip(Backend::Sqlite);
+}
+
+#[test]
+fn counter_to_stick_to_headquarters_and_back_on_postgresql() {
+    round_trip(Backend::Postgres);
+}
