@@ -262,7 +262,7 @@ fn export_writes_every_unacknowledged_batch_whole_and_the_same_bytes_each_time()
     let first = store.export_to(stick.path()).unwrap();
     assert_eq!(first.sealed.as_ref().unwrap().sequence, 1);
     let path1 = stick.path().join(batch_file_name(&device, 1));
-    assert_eq!(first.files, [path1.clone()]);
+    assert_eq!(first.files, std::slice::from_ref(&path1));
     let bytes1 = std::fs::read(&path1).unwrap();
     assert_eq!(bytes1, store.batch_bytes(1).unwrap().unwrap());
 
