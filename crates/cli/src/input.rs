@@ -1,7 +1,7 @@
 //! Reading an intake record from a file or standard input.
 
-use crate::failure::Failure;
 use loket_core::IntakeRecord;
+use loket_term::Failure;
 use std::io::Read;
 
 /// Exit code for input that is not a JSON intake record at all.

@@ -6,37 +6,8 @@
 
 mod args;
 mod commands;
-mod failure;
 mod input;
-mod output;
-mod secret;
 
-use clap::Parser;
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    std::panic::set_hook(Box::new(|info| {
-        let place = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        eprintln!("loket: internal error{place}; nothing was left half-written. Please report it.");
-    }));
-    let cli = match args::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
-    };
-    match commands::run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(failure) => {
-            if !failure.message.is_empty() {
-                eprintln!("loket: {}", failure.message);
-            }
-            ExitCode::from(failure.exit)
-        }
-    }
+fn main() -> std::process::ExitCode {
+    loket_term::main("loket", "nothing was left half-written.", commands::run)
 }

@@ -3,8 +3,8 @@
 use super::print_json;
 use super::store::open;
 use crate::args::Common;
-use crate::failure::Failure;
-use crate::output::line;
+use loket_term::line;
+use loket_term::Failure;
 use std::path::Path;
 
 /// `export --to DIR`: seals what is waiting, writes every unacknowledged batch; prints the

@@ -1,10 +1,10 @@
 //! One function per command; each returns its exit code or a failure.
 
 use crate::args::{AuditCommand, BatchCommand, CaseCommand, Cli, Command, RequestCommand};
-use crate::failure::Failure;
 use crate::input::{read_record, NOT_A_RECORD};
 use loket_core::mrz::{parse_td3, MrzTd3};
 use loket_core::Lang;
+use loket_term::Failure;
 use serde::Serialize;
 
 pub fn run(cli: Cli) -> Result<u8, Failure> {
@@ -56,7 +56,7 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-use crate::output::json as print_json;
+use loket_term::json as print_json;
 
 fn validate(file: &str, lang: Lang) -> Result<u8, Failure> {
     let record = read_record(file)?;

@@ -4,9 +4,9 @@
 use super::print_json;
 use super::store::{officer, open};
 use crate::args::Common;
-use crate::failure::Failure;
-use crate::output::line;
 use loket_store::{PrintJob, RequestInfo};
+use loket_term::line;
+use loket_term::Failure;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;

@@ -2,12 +2,12 @@
 
 use super::print_json;
 use crate::args::Common;
-use crate::failure::Failure;
 use crate::input::{read_record, NOT_A_RECORD};
-use crate::output::line;
-use crate::secret;
 use loket_core::Lang;
 use loket_store::{AuditCheck, Finalize, Store};
+use loket_term::line;
+use loket_term::Failure;
+use loket_term::Passphrase;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -28,15 +28,24 @@ pub(super) fn officer(common: &Common) -> String {
         .unwrap_or_else(|| "officer".to_string())
 }
 
+/// The store's passphrase: `LOKET_PASSPHRASE`, else the terminal.
+const PASSPHRASE: Passphrase = Passphrase {
+    env: "LOKET_PASSPHRASE",
+    locked: "the store is encrypted",
+};
+
 pub(super) fn open(common: &Common) -> Result<Store, Failure> {
     let dir = data_dir(common)?;
-    let passphrase = secret::passphrase()?;
+    let passphrase = PASSPHRASE.existing()?;
     Ok(Store::open(&dir, &passphrase)?)
 }
 
 pub fn init(common: &Common, mission: &str) -> Result<u8, Failure> {
     let dir = data_dir(common)?;
-    let passphrase = secret::new_passphrase()?;
+    let passphrase = PASSPHRASE.new_one(
+        loket_store::MIN_PASSPHRASE_CHARS,
+        &loket_store::StoreError::ShortPassphrase.to_string(),
+    )?;
     let (store, _) = Store::init(&dir, &passphrase, mission)?;
     print!("{}", store.device_card()?.to_json());
     Ok(0)

@@ -6,9 +6,13 @@ use loket_batch::DeviceCard;
 use loket_hq::{DatabaseUrl, Enrolment, Hq, Outcome};
 
 use crate::args::{Cli, Command, Common, DeviceCommand};
-use crate::failure::Failure;
-use crate::output::{json as print_json, line, table};
-use crate::passphrase::{new_passphrase, passphrase};
+use loket_term::{json as print_json, line, table, Failure, Passphrase};
+
+/// Headquarters' passphrase: `LOKET_HQ_PASSPHRASE`, else the terminal.
+const PASSPHRASE: Passphrase = Passphrase {
+    env: "LOKET_HQ_PASSPHRASE",
+    locked: "headquarters' keys are encrypted",
+};
 
 pub fn run(cli: Cli) -> Result<u8, Failure> {
     let common = &cli.common;
@@ -39,7 +43,7 @@ fn open(common: &Common) -> Result<Hq, Failure> {
     if !dir.join(loket_hq::SECRET_FILE).exists() {
         return Err(loket_hq::HqError::NotInitialised { dir }.into());
     }
-    let pass = passphrase()?;
+    let pass = PASSPHRASE.existing()?;
     Ok(Hq::open(&dir, &url, &pass)?)
 }
 
@@ -49,7 +53,10 @@ fn init(common: &Common) -> Result<u8, Failure> {
     if dir.join(loket_hq::SECRET_FILE).exists() {
         return Err(loket_hq::HqError::AlreadyInitialised { dir }.into());
     }
-    let pass = new_passphrase()?;
+    let pass = PASSPHRASE.new_one(
+        loket_hq::MIN_PASSPHRASE_CHARS,
+        &loket_hq::HqError::ShortPassphrase.to_string(),
+    )?;
     let hq = Hq::init(&dir, &url, &pass)?;
     line(&hq.public_key_path().display().to_string())?;
     Ok(0)

@@ -20,8 +20,11 @@ impl Failure {
     }
 }
 
-impl From<loket_hq::HqError> for Failure {
-    fn from(e: loket_hq::HqError) -> Self {
+/// Any error (the store's, headquarters', the file system's) fails the command with exit 1
+/// and its own one-line message; every error type of Loket says its reason without personal
+/// data.
+impl<E: std::error::Error> From<E> for Failure {
+    fn from(e: E) -> Self {
         Failure::new(1, e.to_string())
     }
 }

@@ -1,6 +1,6 @@
-//! Standard output that survives a closed pipe (`loket-hq cases | head`).
+//! Standard output that survives a closed pipe (`loket case list | head`, `loket-hq cases | head`).
 
-use crate::failure::Failure;
+use crate::Failure;
 use serde::Serialize;
 use std::io::Write;
 
