@@ -75,6 +75,8 @@ pub enum HqError {
         sequence: u64,
         next: u64,
     },
+    #[error("not a request's QR code: {0}")]
+    BadQr(String),
     #[error("refused: case {case_id} version {version} is held already with different content")]
     VersionConflict { case_id: String, version: u64 },
 }

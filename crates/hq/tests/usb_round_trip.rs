@@ -61,6 +61,24 @@ fn hq_cases(site: &Site) -> Vec<(String, u64, String)> {
     rows
 }
 
+/// `loket-hq verify-qr PAYLOAD`: exit code and the verdict.
+fn verify_qr(site: &Site, payload: &str) -> (i32, Value) {
+    let o = site.cli(&["verify-qr", payload]);
+    let verdict = serde_json::from_str(&out(&o)).unwrap_or(Value::Null);
+    (o.status.code().unwrap(), verdict)
+}
+
+/// Prints case `id`'s SPLP request at the counter (the page itself is not needed here);
+/// returns the text of its QR code.
+fn print(store: &mut Store, id: &str) -> String {
+    store
+        .print_request(id, "rina", None, |_| Ok::<_, ()>(()))
+        .unwrap()
+        .unwrap()
+        .0
+        .payload
+}
+
 fn import(site: &Site, file: &Path) -> String {
     let o = site.cli(&["import", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
@@ -92,6 +110,13 @@ fn round_trip(backend: Backend) {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(DeviceCard::from_json(&card.to_json()).unwrap(), card);
 
+    store
+        .set_mission_details(
+            "Kedutaan Besar Republik Indonesia di Phnom Penh",
+            "No. 1, Street 466, Phnom Penh",
+            "Phnom Penh",
+        )
+        .unwrap();
     let siti = finalised(&mut store, "SITI AMINAH", "A-1");
     let dewi = finalised(&mut store, "DEWI LESTARI", "A-2");
     store
@@ -121,6 +146,23 @@ fn round_trip(backend: Backend) {
         ]
     );
     assert_eq!(site.counts().photos, 1);
+
+    // The printed request's QR code checks out at headquarters; a changed byte does not.
+    let qr = print(&mut store, &siti);
+    let (code, verdict) = verify_qr(&site, &qr);
+    assert_eq!((code, &verdict["valid"]), (0, &json!(true)), "{verdict}");
+    assert_eq!(verdict["case_id"], json!(siti));
+    assert_eq!(verdict["full_name"], "SITI AMINAH");
+    let forged = qr.replacen("SITI AMINAH", "SITI AMINAB", 1);
+    let (code, verdict) = verify_qr(&site, &forged);
+    assert_eq!((code, &verdict["valid"]), (1, &json!(false)), "{verdict}");
+    let junk = site.cli(&["verify-qr", "not a code"]);
+    assert_eq!(junk.status.code(), Some(1));
+    assert!(
+        err(&junk).starts_with("loket-hq: not a request's QR code"),
+        "{}",
+        err(&junk)
+    );
     let ack = store.apply_receipt_file(&stick).unwrap();
     assert_eq!((ack.new_versions, ack.new_batches.clone()), (2, vec![1]));
     assert!(store.is_acknowledged(&siti, 1).unwrap() && store.is_acknowledged(&dewi, 1).unwrap());
@@ -135,6 +177,17 @@ fn round_trip(backend: Backend) {
         .save(changed, "rina", Some("place of birth misheard"))
         .unwrap();
     let ratna = finalised(&mut store, "RATNA SARI", "A-4");
+    // Printed before headquarters has her record: the code cannot be matched yet.
+    let ratna_qr = print(&mut store, &ratna);
+    let (code, verdict) = verify_qr(&site, &ratna_qr);
+    assert_eq!(code, 1);
+    assert!(
+        verdict["problem"]
+            .as_str()
+            .unwrap()
+            .contains("holds no such case version"),
+        "{verdict}"
+    );
     let second = store.export_to(&stick).unwrap();
     assert_eq!(second.files.len(), 1);
     assert!(second.files[0]
@@ -154,6 +207,7 @@ fn round_trip(backend: Backend) {
         ]
     );
     assert_eq!((counts.records, counts.batches), (4, 2));
+    assert_eq!(verify_qr(&site, &ratna_qr).0, 0);
 
     let ack = store.apply_receipt_file(&stick).unwrap();
     assert_eq!(

@@ -192,6 +192,9 @@ pub trait Database: Send {
 
     fn held_from(&mut self, device_id: &str) -> Result<HeldFromDevice>;
 
+    /// The SHA-256 of a case version's record text, if it is held.
+    fn record_sha256(&mut self, case_id: &str, version: u64) -> Result<Option<String>>;
+
     /// Current rows of every case, ordered by mission, device and case id.
     fn cases(&mut self) -> Result<Vec<CaseRow>>;
 

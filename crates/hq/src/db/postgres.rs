@@ -194,6 +194,16 @@ impl Database for Postgres {
             .map(device_row))
     }
 
+    fn record_sha256(&mut self, case_id: &str, version: u64) -> Result<Option<String>> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT record_sha256 FROM records WHERE case_id = $1 AND version = $2",
+                &[&case_id, &i(version)],
+            )?
+            .map(|r| r.get(0)))
+    }
+
     fn batch_numbers(&mut self) -> Result<HashMap<String, Vec<u64>>> {
         let mut out: HashMap<String, Vec<u64>> = HashMap::new();
         for r in self.client.query(

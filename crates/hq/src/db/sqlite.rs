@@ -224,6 +224,16 @@ impl Database for Sqlite {
             .optional()?)
     }
 
+    fn record_sha256(&mut self, case_id: &str, version: u64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT record_sha256 FROM records WHERE case_id = ?1 AND version = ?2",
+            )?
+            .query_row(params![case_id, i(version)], |r| r.get(0))
+            .optional()?)
+    }
+
     fn batch_numbers(&mut self) -> Result<HashMap<String, Vec<u64>>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT device_id, sequence FROM batches ORDER BY device_id, sequence",

@@ -55,6 +55,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check the QR code printed on an SPLP request against what headquarters holds:
+    /// exit 0 when the counter's signature and the record hash hold, 1 when not.
+    VerifyQr { payload: String },
 }
 
 #[derive(Debug, Subcommand)]

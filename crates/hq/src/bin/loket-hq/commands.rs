@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Device(DeviceCommand::Add { file }) => device_add(common, &file),
         Command::Devices { json } => devices(common, json),
         Command::Import { file } => import(common, &file),
+        Command::VerifyQr { payload } => verify_qr(common, &payload),
         Command::Cases { json } => cases(common, json),
     }
 }
@@ -215,4 +216,11 @@ fn cases(common: &Common, json: bool) -> Result<u8, Failure> {
         line(g)?;
     }
     Ok(0)
+}
+
+/// `verify-qr PAYLOAD`: the verdict as JSON; 0 when it holds.
+fn verify_qr(common: &Common, payload: &str) -> Result<u8, Failure> {
+    let verdict = open(common)?.verify_qr(payload)?;
+    print_json(&verdict)?;
+    Ok(if verdict.valid { 0 } else { 1 })
 }
