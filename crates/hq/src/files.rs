@@ -14,6 +14,8 @@ pub const PUBLIC_KEY_FILE: &str = "hq-key.json";
 pub const DB_FILE: &str = "hq.db";
 /// A receipt's file name beside the batch: `<device_id>` plus this.
 pub const RECEIPT_SUFFIX: &str = ".loket-receipt";
+/// The extension of a batch file, as `loket export` names them.
+pub const BATCH_EXTENSION: &str = "loket-batch";
 
 /// `$XDG_DATA_HOME/loket-hq`, else `~/.local/share/loket-hq`.
 pub fn default_dir() -> Option<PathBuf> {

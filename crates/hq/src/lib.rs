@@ -27,7 +27,10 @@ use serde::Serialize;
 
 pub use db::{CaseRow, Counts, Database, DatabaseUrl, DeviceRow};
 pub use error::{HqError, Result};
-pub use files::{default_dir, receipt_path, DB_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX, SECRET_FILE};
+pub use files::{
+    default_dir, receipt_path, BATCH_EXTENSION, DB_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX,
+    SECRET_FILE,
+};
 pub use held::{ranges, BatchNumbers};
 pub use import::Outcome;
 pub use secret::WorkFactor;

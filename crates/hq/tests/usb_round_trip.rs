@@ -193,8 +193,40 @@ fn round_trip(backend: Backend) {
     assert!(second.files[0]
         .to_string_lossy()
         .ends_with("-000002.loket-batch"));
-    import(&site, &second.files[0]);
-    // Batch 1 again (a second copy, or someone importing the whole stick): nothing changes.
+    // The whole stick at once: batch 1 again changes nothing, batch 2 goes in, and a damaged
+    // file (someone else's, half copied) is refused without holding up the others.
+    std::fs::write(stick.join("zz-damaged.loket-batch"), b"not a batch").unwrap();
+    let o = site.cli(&["import", stick.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let stdout = out(&o);
+    let lines: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    let device = &card.device_id;
+    assert_eq!(
+        lines,
+        [
+            format!("device {device}, batch 1"),
+            "receipt".to_string(),
+            format!("batches from {device}"),
+            format!("device {device}, batch 2"),
+            "receipt".to_string(),
+            format!("batches from {device}"),
+        ]
+    );
+    assert!(stdout.contains("batch 1: already held: nothing changed"));
+    assert!(stdout.contains("batch 2: applied: 2 records new"));
+    assert!(
+        err(&o).contains("zz-damaged.loket-batch: refused"),
+        "{}",
+        err(&o)
+    );
+    assert!(
+        err(&o).ends_with("1 of 3 batch files refused\n"),
+        "{}",
+        err(&o)
+    );
     let counts = site.counts();
     assert!(import(&site, &batch1).contains("already held: nothing changed"));
     assert_eq!(site.counts(), counts);

@@ -121,21 +121,66 @@ fn devices(common: &Common, json: bool) -> Result<u8, Failure> {
     Ok(0)
 }
 
-fn import(common: &Common, file: &Path) -> Result<u8, Failure> {
+/// `import FILE`: one batch file. `import DIR` (a whole stick): every `*.loket-batch` in
+/// it, in name order (each counter's batches in sequence); a refused batch is reported and
+/// the others still imported, and the exit is 1 if any was refused.
+fn import(common: &Common, path: &Path) -> Result<u8, Failure> {
     let mut hq = open(common)?;
-    let (imported, receipt) = hq.import_file(file).map_err(|e| {
-        if e.is_refusal() {
-            Failure::new(
+    if !path.is_dir() {
+        import_one(&mut hq, path)??;
+        return Ok(0);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| Failure::new(1, format!("cannot read {}: {e}", path.display())))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == loket_hq::BATCH_EXTENSION)
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Failure::new(
+            1,
+            format!("no batch files (*.loket-batch) in {}", path.display()),
+        ));
+    }
+    let mut refused = 0;
+    for file in &files {
+        if let Err(refusal) = import_one(&mut hq, file)? {
+            eprintln!("loket-hq: {}", refusal.message);
+            refused += 1;
+        }
+    }
+    if refused > 0 {
+        return Err(Failure::new(
+            1,
+            format!("{refused} of {} batch files refused", files.len()),
+        ));
+    }
+    Ok(0)
+}
+
+/// Imports one batch file and prints its summary. `Ok(Err(..))`: the batch was refused (the
+/// others on a stick can still go in); `Err(..)`: something else failed (the database, the
+/// disk), which stops everything.
+fn import_one(hq: &mut Hq, file: &Path) -> Result<Result<(), Failure>, Failure> {
+    let (imported, receipt) = match hq.import_file(file) {
+        Ok(done) => done,
+        Err(e) if e.is_refusal() => {
+            return Ok(Err(Failure::new(
                 1,
                 format!(
                     "{}: {e}; nothing was applied and no receipt was written",
                     file.display()
                 ),
-            )
-        } else {
-            Failure::from(e)
+            )))
         }
-    })?;
+        Err(e) => return Err(e.into()),
+    };
     let what = match imported.outcome {
         Outcome::Applied => format!(
             "applied: {} records new, {} already held",
@@ -156,7 +201,7 @@ fn import(common: &Common, file: &Path) -> Result<u8, Failure> {
         imported.device_id,
         imported.batches.describe()
     ))?;
-    Ok(0)
+    Ok(Ok(()))
 }
 
 fn cases(common: &Common, json: bool) -> Result<u8, Failure> {
