@@ -339,7 +339,7 @@ impl Hq {
     /// by the enrolled counter named in it, over a record version headquarters holds with
     /// the same hash. `problem` says what does not hold. (Whether the request was voided at
     /// the counter is not known here: prints and voids do not travel in batches yet.)
-    pub fn verify_qr(&mut self, text: &str) -> Result<QrVerdict> {
+    pub fn verify_qr(&mut self, text: &str) -> Result<loket_qr::Verdict> {
         let payload = loket_qr::Payload::parse(text).map_err(|e| HqError::BadQr(e.to_string()))?;
         let claim = payload.claim.clone();
         let problem = match self.db.device(&claim.device_id)? {
@@ -370,16 +370,7 @@ impl Hq {
                 }
             }
         };
-        Ok(QrVerdict {
-            valid: problem.is_none(),
-            serial: claim.serial,
-            case_id: claim.case_id,
-            version: claim.version,
-            full_name: claim.full_name,
-            date_of_birth: claim.date_of_birth,
-            device_id: claim.device_id,
-            problem,
-        })
+        Ok(loket_qr::Verdict::new(claim, problem))
     }
 
     /// The signed cumulative receipt for a device: every batch number and case version held
@@ -414,35 +405,6 @@ impl Hq {
         let text =
             Receipt::new(device_id, held.batches, records, issued_at).sign(&self.secret.sign);
         Ok((text, numbers))
-    }
-}
-
-/// What `verify_qr` found: the claim printed on the paper, and whether it holds.
-#[derive(Clone, PartialEq, Eq, serde::Serialize)]
-pub struct QrVerdict {
-    pub valid: bool,
-    pub serial: String,
-    pub case_id: String,
-    pub version: u32,
-    pub full_name: String,
-    pub date_of_birth: String,
-    pub device_id: String,
-    /// Why it does not hold, when it does not.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<String>,
-}
-
-impl std::fmt::Debug for QrVerdict {
-    /// Ids only: the name and birth date are personal data.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QrVerdict")
-            .field("valid", &self.valid)
-            .field("serial", &self.serial)
-            .field("case_id", &self.case_id)
-            .field("version", &self.version)
-            .field("device_id", &self.device_id)
-            .field("problem", &self.problem)
-            .finish_non_exhaustive()
     }
 }
 

@@ -156,3 +156,48 @@ impl Payload {
         Ok(&self.claim)
     }
 }
+
+/// What checking a code found, as `verify-qr` prints it at the counter and at headquarters:
+/// the claim printed on the paper, and why it does not hold when it does not.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Verdict {
+    pub valid: bool,
+    pub serial: String,
+    pub case_id: String,
+    pub version: u32,
+    pub full_name: String,
+    pub date_of_birth: String,
+    pub device_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+impl Verdict {
+    /// The verdict on `claim`: valid when there is no `problem`.
+    pub fn new(claim: Claim, problem: Option<String>) -> Self {
+        Verdict {
+            valid: problem.is_none(),
+            serial: claim.serial,
+            case_id: claim.case_id,
+            version: claim.version,
+            full_name: claim.full_name,
+            date_of_birth: claim.date_of_birth,
+            device_id: claim.device_id,
+            problem,
+        }
+    }
+}
+
+impl std::fmt::Debug for Verdict {
+    /// Ids only: the name and birth date are personal data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verdict")
+            .field("valid", &self.valid)
+            .field("serial", &self.serial)
+            .field("case_id", &self.case_id)
+            .field("version", &self.version)
+            .field("device_id", &self.device_id)
+            .field("problem", &self.problem)
+            .finish_non_exhaustive()
+    }
+}

@@ -196,37 +196,13 @@ pub fn void(common: &Common, serial: &str, reason: &str, out: Option<&str>) -> R
     Ok(0)
 }
 
-/// What `verify-qr` found, as JSON.
-#[derive(Serialize)]
-struct Verdict {
-    valid: bool,
-    serial: String,
-    case_id: String,
-    version: u32,
-    full_name: String,
-    date_of_birth: String,
-    device_id: String,
-    /// Why it does not hold, when it does not.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    problem: Option<String>,
-}
-
 pub fn verify_qr(common: &Common, payload: &str) -> Result<u8, Failure> {
     let payload = loket_qr::Payload::parse(payload).map_err(|e| Failure::new(1, e.to_string()))?;
     let claim = payload.claim.clone();
     let store = open(common)?;
-    let problem = check_claim(&store, &payload)?;
-    print_json(&Verdict {
-        valid: problem.is_none(),
-        serial: claim.serial,
-        case_id: claim.case_id,
-        version: claim.version,
-        full_name: claim.full_name,
-        date_of_birth: claim.date_of_birth,
-        device_id: claim.device_id,
-        problem: problem.clone(),
-    })?;
-    Ok(if problem.is_none() { 0 } else { 1 })
+    let verdict = loket_qr::Verdict::new(claim, check_claim(&store, &payload)?);
+    print_json(&verdict)?;
+    Ok(if verdict.valid { 0 } else { 1 })
 }
 
 /// `None` when the code was signed by this counter, over the record it holds, for a request
