@@ -2,13 +2,13 @@
 //! batch apart, change it, re-sign and re-seal it (as a hostile device with a real key could).
 #![allow(dead_code)]
 
-use std::io::{Cursor, Read, Write};
+pub mod tamper;
+#[allow(unused_imports)]
+pub use tamper::*;
 
 use chrono::{DateTime, FixedOffset};
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use loket_batch::*;
-use serde_json::Value;
-use zip::write::SimpleFileOptions;
 
 pub const EXAMPLE: &str = include_str!("../../../core/tests/fixtures/example.json");
 
@@ -109,78 +109,22 @@ impl World {
 
     /// The zip entries of a batch, in order.
     pub fn unpack(&self, bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-        let zip_bytes = unseal_raw(bytes, &self.hq).unwrap();
-        let mut zip = zip::ZipArchive::new(Cursor::new(zip_bytes)).unwrap();
-        (0..zip.len())
-            .map(|i| {
-                let mut f = zip.by_index(i).unwrap();
-                let mut data = Vec::new();
-                f.read_to_end(&mut data).unwrap();
-                (String::from_utf8(f.name_raw().to_vec()).unwrap(), data)
-            })
-            .collect()
+        tamper::unpack(bytes, &self.hq)
     }
 
     /// Zips and seals the entries as they are.
     pub fn pack(&self, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-        seal_raw(&zip_of(entries), &self.hq.public()).unwrap()
+        tamper::pack(entries, &self.hq.public())
     }
 
     /// Re-signs whatever manifest.json now holds, with the device's real key.
     pub fn resign(&self, entries: &mut [(String, Vec<u8>)]) {
-        let m = get(entries, "manifest.json").to_vec();
-        let sig = hex::encode(self.device.sign(&m).to_bytes());
-        *get_mut(entries, "manifest.sig") = sig.into_bytes();
+        tamper::resign(entries, &self.device)
     }
 
     /// Rewrites the manifest's entry list from the actual entries, then re-signs: a batch
     /// that is consistent apart from whatever the test changed inside an entry.
     pub fn refresh(&self, entries: &mut [(String, Vec<u8>)]) {
-        let list: Vec<Value> = entries
-            .iter()
-            .filter(|(n, _)| n != "manifest.json" && n != "manifest.sig")
-            .map(|(n, d)| serde_json::json!({"name": n, "size": d.len(), "sha256": sha256_hex(d)}))
-            .collect();
-        edit_manifest(entries, |m| m["entries"] = Value::Array(list));
-        self.resign(entries);
+        tamper::refresh(entries, &self.device)
     }
-}
-
-pub fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, data) in entries {
-        zip.start_file(name.as_str(), SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
-}
-
-pub fn get<'a>(entries: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
-    &entries.iter().find(|(n, _)| n == name).unwrap().1
-}
-
-pub fn get_mut<'a>(entries: &'a mut [(String, Vec<u8>)], name: &str) -> &'a mut Vec<u8> {
-    &mut entries.iter_mut().find(|(n, _)| n == name).unwrap().1
-}
-
-pub fn edit_manifest(entries: &mut [(String, Vec<u8>)], f: impl FnOnce(&mut Value)) {
-    let m = get_mut(entries, "manifest.json");
-    let mut v: Value = serde_json::from_slice(m).unwrap();
-    f(&mut v);
-    *m = serde_json::to_vec_pretty(&v).unwrap();
-}
-
-/// Edits every line of records.jsonl (as JSON values).
-pub fn edit_records(entries: &mut [(String, Vec<u8>)], mut f: impl FnMut(usize, &mut Value)) {
-    let r = get_mut(entries, "records.jsonl");
-    let text = String::from_utf8(r.clone()).unwrap();
-    let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        let mut v: Value = serde_json::from_str(line).unwrap();
-        f(i, &mut v);
-        out.push_str(&serde_json::to_string(&v).unwrap());
-        out.push('\n');
-    }
-    *r = out.into_bytes();
 }

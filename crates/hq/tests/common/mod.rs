@@ -3,17 +3,19 @@
 #![allow(dead_code)]
 
 pub mod pg;
+#[path = "../../../batch/tests/common/tamper.rs"]
+pub mod tamper;
+#[allow(unused_imports)]
+pub use tamper::*;
 
-use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use chrono::{DateTime, FixedOffset};
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use loket_batch::*;
 use loket_core::status::CaseStatus;
 use loket_hq::{Counts, DatabaseUrl, Hq, WorkFactor};
-use serde_json::Value;
 
 pub const EXAMPLE: &str = include_str!("../../../core/tests/fixtures/example.json");
 pub const PASSPHRASE: &str = "correct horse battery";
@@ -273,73 +275,4 @@ pub fn verify_receipt(text: &[u8], hq: &HqPublic) -> Receipt {
 
 pub fn exists(p: &Path) -> bool {
     p.exists()
-}
-
-// Taking batches apart, as a hostile device with a real key could.
-
-/// The zip entries of a batch, in order.
-pub fn unpack(bytes: &[u8], hq: &HqSecret) -> Vec<(String, Vec<u8>)> {
-    let zip_bytes = unseal_raw(bytes, hq).unwrap();
-    let mut zip = zip::ZipArchive::new(Cursor::new(zip_bytes)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let mut data = Vec::new();
-            f.read_to_end(&mut data).unwrap();
-            (String::from_utf8(f.name_raw().to_vec()).unwrap(), data)
-        })
-        .collect()
-}
-
-/// Zips (deflate) and encrypts the entries as they are.
-pub fn pack(entries: &[(String, Vec<u8>)], hq: &HqPublic) -> Vec<u8> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, data) in entries {
-        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(data).unwrap();
-    }
-    seal_raw(&zip.finish().unwrap().into_inner(), hq).unwrap()
-}
-
-pub fn get_mut<'a>(entries: &'a mut [(String, Vec<u8>)], name: &str) -> &'a mut Vec<u8> {
-    &mut entries.iter_mut().find(|(n, _)| n == name).unwrap().1
-}
-
-pub fn edit_manifest(entries: &mut [(String, Vec<u8>)], f: impl FnOnce(&mut Value)) {
-    let m = get_mut(entries, "manifest.json");
-    let mut v: Value = serde_json::from_slice(m).unwrap();
-    f(&mut v);
-    *m = serde_json::to_vec_pretty(&v).unwrap();
-}
-
-/// Re-signs manifest.json with the device's real key.
-pub fn resign(entries: &mut [(String, Vec<u8>)], key: &SigningKey) {
-    let m = get_mut(entries, "manifest.json").clone();
-    *get_mut(entries, "manifest.sig") = hex::encode(key.sign(&m).to_bytes()).into_bytes();
-}
-
-/// Rewrites the manifest's entry list from the entries as they are, then re-signs.
-pub fn refresh(entries: &mut [(String, Vec<u8>)], key: &SigningKey) {
-    let list: Vec<Value> = entries
-        .iter()
-        .filter(|(n, _)| n != "manifest.json" && n != "manifest.sig")
-        .map(|(n, d)| serde_json::json!({"name": n, "size": d.len(), "sha256": sha256_hex(d)}))
-        .collect();
-    edit_manifest(entries, |m| m["entries"] = Value::Array(list));
-    resign(entries, key);
-}
-
-/// Edits every line of records.jsonl (as JSON values).
-pub fn edit_records(entries: &mut [(String, Vec<u8>)], mut f: impl FnMut(usize, &mut Value)) {
-    let r = get_mut(entries, "records.jsonl");
-    let text = String::from_utf8(r.clone()).unwrap();
-    let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        let mut v: Value = serde_json::from_str(line).unwrap();
-        f(i, &mut v);
-        out.push_str(&serde_json::to_string(&v).unwrap());
-        out.push('\n');
-    }
-    *r = out.into_bytes();
 }
