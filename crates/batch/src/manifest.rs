@@ -81,18 +81,13 @@ pub struct RecordEntry {
     pub record_text: String,
 }
 
-/// A line of `records.jsonl`: the entry plus the hash of its record text.
+/// A line of `records.jsonl`: the entry's fields plus the hash of its record text. `E` is
+/// `&RecordEntry` when sealing (nothing is copied) and `RecordEntry` when opening.
 #[derive(Serialize, Deserialize)]
-pub(crate) struct RecordLine {
-    pub case_id: String,
-    pub version: u64,
-    pub status: CaseStatus,
-    pub saved_at: DateTime<FixedOffset>,
-    pub officer: String,
-    pub reason: Option<String>,
+pub(crate) struct RecordLine<E> {
+    #[serde(flatten)]
+    pub entry: E,
     pub record_sha256: String,
-    pub photo_sha256: Option<String>,
-    pub record_text: String,
 }
 
 impl std::fmt::Debug for RecordEntry {
@@ -112,35 +107,6 @@ impl RecordEntry {
     /// SHA-256 hex of the record's stored text, as the batch and receipts name it.
     pub fn record_sha256(&self) -> String {
         sha256_hex(self.record_text.as_bytes())
-    }
-
-    pub(crate) fn to_line(&self) -> RecordLine {
-        RecordLine {
-            case_id: self.case_id.clone(),
-            version: self.version,
-            status: self.status,
-            saved_at: self.saved_at,
-            officer: self.officer.clone(),
-            reason: self.reason.clone(),
-            record_sha256: self.record_sha256(),
-            photo_sha256: self.photo_sha256.clone(),
-            record_text: self.record_text.clone(),
-        }
-    }
-}
-
-impl RecordLine {
-    pub(crate) fn into_entry(self) -> RecordEntry {
-        RecordEntry {
-            case_id: self.case_id,
-            version: self.version,
-            status: self.status,
-            saved_at: self.saved_at,
-            officer: self.officer,
-            reason: self.reason,
-            photo_sha256: self.photo_sha256,
-            record_text: self.record_text,
-        }
     }
 }
 

@@ -320,25 +320,27 @@ fn parse_records(
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for line in body.split('\n') {
-        let line: RecordLine = serde_json::from_str(line).map_err(|_| BatchError::BadRecordLine)?;
-        if line.status == CaseStatus::Draft {
+        let line: RecordLine<RecordEntry> =
+            serde_json::from_str(line).map_err(|_| BatchError::BadRecordLine)?;
+        let entry = line.entry;
+        if entry.status == CaseStatus::Draft {
             return Err(BatchError::DraftRecord);
         }
-        let record_sha256 = sha256_hex(line.record_text.as_bytes());
+        let record_sha256 = sha256_hex(entry.record_text.as_bytes());
         if line.record_sha256 != record_sha256 {
             return Err(BatchError::RecordHashMismatch);
         }
-        if let Some(photo) = &line.photo_sha256 {
+        if let Some(photo) = &entry.photo_sha256 {
             if !attachments.contains_key(photo) {
                 return Err(BatchError::MissingAttachment);
             }
         }
-        if !seen.insert((line.case_id.clone(), line.version)) {
+        if !seen.insert((entry.case_id.clone(), entry.version)) {
             return Err(BatchError::DuplicateRecord);
         }
         let record: IntakeRecord =
-            serde_json::from_str(&line.record_text).map_err(|_| BatchError::BadRecord)?;
-        if record.id.as_deref() != Some(line.case_id.as_str())
+            serde_json::from_str(&entry.record_text).map_err(|_| BatchError::BadRecord)?;
+        if record.id.as_deref() != Some(entry.case_id.as_str())
             || record.mission.as_deref() != Some(manifest.mission.as_str())
         {
             return Err(BatchError::RecordMismatch);
@@ -347,7 +349,7 @@ fn parse_records(
             return Err(BatchError::InvalidRecord);
         }
         out.push(OpenedRecord {
-            entry: line.into_entry(),
+            entry,
             record_sha256,
             record,
         });

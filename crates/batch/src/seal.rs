@@ -12,8 +12,8 @@ use zip::CompressionMethod;
 use crate::error::SealError;
 use crate::keys::HqPublic;
 use crate::manifest::{
-    attachment_name, sha256_hex, AuditHead, Entry, Manifest, RecordEntry, BATCH_FORMAT, MANIFEST,
-    RECORDS, SIGNATURE,
+    attachment_name, sha256_hex, AuditHead, Entry, Manifest, RecordEntry, RecordLine, BATCH_FORMAT,
+    MANIFEST, RECORDS, SIGNATURE,
 };
 
 /// Everything one batch carries, as the counter's store hands it over.
@@ -103,7 +103,11 @@ pub fn seal(
             }
             referenced.insert(photo.as_str());
         }
-        serde_json::to_writer(&mut records, &r.to_line()).map_err(|_| SealError::Zip)?;
+        let line = RecordLine {
+            entry: r,
+            record_sha256: r.record_sha256(),
+        };
+        serde_json::to_writer(&mut records, &line).map_err(|_| SealError::Zip)?;
         records.push(b'\n');
     }
     if photos.keys().any(|k| !referenced.contains(k.as_str())) {
