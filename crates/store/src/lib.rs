@@ -272,13 +272,13 @@ impl Store {
         Ok(ed25519_dalek::SigningKey::from_bytes(&bytes))
     }
 
-    /// The counter's public identity, for `loket device` and headquarters' enrolment.
+    /// The counter's public identity, as the window shows it (the key in hex).
     pub fn device_identity(&self) -> Result<DeviceIdentity> {
-        let signing = self.signing_key()?;
+        let card = self.device_card()?;
         Ok(DeviceIdentity {
-            device_id: self.meta_text("device_id")?,
-            mission: self.mission()?,
-            public_key: hex::encode(signing.verifying_key().to_bytes()),
+            device_id: card.device_id,
+            mission: card.mission,
+            public_key: hex::encode(card.public_key.as_bytes()),
         })
     }
 
