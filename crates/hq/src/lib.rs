@@ -341,36 +341,41 @@ impl Hq {
     /// the counter is not known here: prints and voids do not travel in batches yet.)
     pub fn verify_qr(&mut self, text: &str) -> Result<loket_qr::Verdict> {
         let payload = loket_qr::Payload::parse(text).map_err(|e| HqError::BadQr(e.to_string()))?;
-        let claim = payload.claim.clone();
-        let problem = match self.db.device(&claim.device_id)? {
-            None => Some(format!(
+        let problem = self.qr_problem(&payload)?;
+        Ok(loket_qr::Verdict::new(payload.claim, problem))
+    }
+
+    /// What does not hold about a QR code, or `None` when all of it does.
+    fn qr_problem(&mut self, payload: &loket_qr::Payload) -> Result<Option<String>> {
+        let claim = &payload.claim;
+        let Some(device) = self.db.device(&claim.device_id)? else {
+            return Ok(Some(format!(
                 "signed by counter {}, which headquarters has not enrolled",
                 claim.device_id
-            )),
-            Some(device) => {
-                match loket_batch::verifying_key_from_hex(&device.public_key) {
-                    None => Some("the enrolled key of that counter is unreadable".to_owned()),
-                    Some(key) => {
-                        match payload.verify(&key) {
-                            Err(e) => Some(e.to_string()),
-                            Ok(_) => {
-                                match self
-                            .db
-                            .record_sha256(&claim.case_id, u64::from(claim.version))?
-                        {
-                            None => Some("headquarters holds no such case version (not synced yet?)".to_owned()),
-                            Some(sha) if sha != hex::encode(claim.record_sha256) => {
-                                Some("the record hash differs from the record headquarters holds".to_owned())
-                            }
-                            Some(_) => None,
-                        }
-                            }
-                        }
-                    }
-                }
-            }
+            )));
         };
-        Ok(loket_qr::Verdict::new(claim, problem))
+        let Some(key) = loket_batch::verifying_key_from_hex(&device.public_key) else {
+            return Ok(Some(
+                "the enrolled key of that counter is unreadable".to_owned(),
+            ));
+        };
+        if let Err(e) = payload.verify(&key) {
+            return Ok(Some(e.to_string()));
+        }
+        Ok(
+            match self
+                .db
+                .record_sha256(&claim.case_id, u64::from(claim.version))?
+            {
+                None => {
+                    Some("headquarters holds no such case version (not synced yet?)".to_owned())
+                }
+                Some(sha) if sha != hex::encode(claim.record_sha256) => {
+                    Some("the record hash differs from the record headquarters holds".to_owned())
+                }
+                Some(_) => None,
+            },
+        )
     }
 
     /// The signed cumulative receipt for a device: every batch number and case version held
