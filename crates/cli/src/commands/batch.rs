@@ -3,8 +3,7 @@
 use super::print_json;
 use super::store::open;
 use crate::args::Common;
-use loket_term::line;
-use loket_term::Failure;
+use loket_term::{line, table, Failure};
 use std::path::Path;
 
 /// `export --to DIR`: seals what is waiting, writes every unacknowledged batch; prints the
@@ -62,17 +61,22 @@ pub fn list(common: &Common, json: bool) -> Result<u8, Failure> {
         print_json(&batches)?;
         return Ok(0);
     }
-    line("batch  versions  size        sealed                    acknowledged")?;
-    for b in &batches {
-        line(&format!(
-            "{:<6} {:<9} {:<11} {:<25} {}",
-            b.sequence,
-            b.record_count,
-            b.size,
-            b.sealed_at,
-            b.acknowledged_at.as_deref().unwrap_or("no")
-        ))?;
-    }
+    let rows: Vec<Vec<String>> = batches
+        .iter()
+        .map(|b| {
+            vec![
+                b.sequence.to_string(),
+                b.record_count.to_string(),
+                b.size.to_string(),
+                b.sealed_at.clone(),
+                b.acknowledged_at.clone().unwrap_or_else(|| "no".into()),
+            ]
+        })
+        .collect();
+    table(
+        &["BATCH", "VERSIONS", "SIZE", "SEALED", "ACKNOWLEDGED"],
+        &rows,
+    )?;
     let counts = store.sync_counts()?;
     line(&format!(
         "waiting: {} finalised versions not yet sealed, {} batches not yet acknowledged",
