@@ -10,6 +10,7 @@ pub mod manifest;
 pub mod open;
 pub mod receipt;
 pub mod seal;
+pub mod wire;
 
 pub use device::DeviceCard;
 pub use error::{BatchError, KeyError, ReceiptError, SealError};
