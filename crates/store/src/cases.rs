@@ -142,6 +142,9 @@ impl Store {
         report
             .findings
             .extend(search::duplicates(&tx, &record, &case_id)?);
+        report
+            .findings
+            .extend(crate::mission_index::duplicates(&tx, &record, &case_id)?);
         let current: Option<(i64, CaseStatus, u32, String)> = tx
             .prepare_cached("SELECT no, status, version, words FROM cases WHERE id = ?1")?
             .query_row([&case_id], |r| {

@@ -80,6 +80,8 @@ pub enum StoreError {
     },
     #[error("{path} read back differently from what was written: the stick may be failing; the file was removed and nothing changed at this counter")]
     ExportMismatch { path: PathBuf },
+    #[error("headquarters' address {0:?} is not an http:// or https:// address (e.g. https://hq.example.go.id or http://10.0.0.5:8080)")]
+    BadHqUrl(String),
     #[error("{context}: {source}")]
     Io {
         context: String,

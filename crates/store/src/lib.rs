@@ -19,6 +19,8 @@ mod hq;
 mod keyring;
 mod migrations;
 mod mission;
+mod mission_index;
+mod network;
 mod photos;
 mod requests;
 mod search;
@@ -34,6 +36,8 @@ pub use export::{
 };
 pub use keyring::KdfParams;
 pub use mission::MissionProfile;
+pub use mission_index::{HqStatus, IndexApplied, MissionCase};
+pub use network::normalise_hq_url;
 pub use requests::{PrintJob, PrintKind, RequestInfo, Voided};
 pub use search::SearchPage;
 pub use today::{start_of_local_day, Today};

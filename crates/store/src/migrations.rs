@@ -180,6 +180,37 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (case_id, version)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 4: the mission's case index as headquarters sends it after a sync (cases of every
+    // counter of the mission, this one's included, with headquarters' status updates), for
+    // duplicate checks and search across counters. Replaced entry by entry, never edited here.
+    r#"
+    CREATE TABLE mission_cases (
+        case_id         TEXT PRIMARY KEY,
+        device_id       TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        status          TEXT NOT NULL,
+        ticket          TEXT,
+        full_name       TEXT,
+        aliases         TEXT NOT NULL,
+        date_of_birth   TEXT,
+        nik             TEXT,
+        passport_number TEXT,
+        hq_status       TEXT,
+        hq_status_at    TEXT,
+        seq             INTEGER NOT NULL,
+        words           TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX mission_cases_nik ON mission_cases (nik) WHERE nik IS NOT NULL;
+    CREATE INDEX mission_cases_passport ON mission_cases (passport_number)
+        WHERE passport_number IS NOT NULL;
+    CREATE INDEX mission_cases_dob ON mission_cases (date_of_birth)
+        WHERE date_of_birth IS NOT NULL;
+    CREATE TABLE mission_tokens (
+        token   TEXT NOT NULL,
+        case_id TEXT NOT NULL REFERENCES mission_cases (case_id),
+        PRIMARY KEY (token, case_id)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -271,6 +271,9 @@ impl Store {
 
     /// The likely duplicates of `record` among the stored cases other than its own.
     pub fn duplicate_candidates(&self, record: &IntakeRecord) -> Result<Vec<Finding>> {
-        duplicates(&self.conn, record, record.id.as_deref().unwrap_or(""))
+        let id = record.id.as_deref().unwrap_or("");
+        let mut found = duplicates(&self.conn, record, id)?;
+        found.extend(crate::mission_index::duplicates(&self.conn, record, id)?);
+        Ok(found)
     }
 }

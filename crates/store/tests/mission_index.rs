@@ -1,0 +1,225 @@
+//! The mission index headquarters sends after a sync: found by search, named in duplicate
+//! warnings, kept encrypted; and headquarters' address as a setting.
+
+mod common;
+use common::*;
+use loket_batch::wire::{IndexEntry, IndexPage, INDEX_FORMAT};
+use loket_store::{HqStatus, Store, StoreError};
+
+fn entry(seq: u64, case: &str, device: &str, name: &str) -> IndexEntry {
+    IndexEntry {
+        seq,
+        case_id: case.into(),
+        device_id: device.into(),
+        version: 1,
+        status: "finalised".into(),
+        ticket: Some(format!("B-{seq:03}")),
+        full_name: Some(name.into()),
+        aliases: vec![],
+        date_of_birth: Some("1999-04-12".into()),
+        nik: None,
+        passport_number: None,
+        hq_status: None,
+        hq_status_at: None,
+    }
+}
+
+fn page(entries: Vec<IndexEntry>) -> IndexPage {
+    let next = entries.iter().map(|e| e.seq).max().unwrap_or(0);
+    IndexPage {
+        format: INDEX_FORMAT.into(),
+        mission: "PNH".into(),
+        request_nonce: "n".into(),
+        entries,
+        next,
+        more: false,
+    }
+}
+
+const OTHER: &str = "0190f3c2-8a7e-7b7c-9a51-000000000001";
+
+#[test]
+fn another_counters_case_is_found_by_name_in_any_order_nik_passport_and_ticket() {
+    let (_dir, mut store) = store();
+    let mut e = entry(4, OTHER, "counter-2", "DEWI LESTARI");
+    e.nik = Some("3203415204990001".into());
+    e.passport_number = Some("c1234567".into());
+    e.aliases = vec!["DEWI LESTARY".into()];
+    let applied = store.apply_index_page(&page(vec![e])).unwrap();
+    assert_eq!((applied.new, applied.updated, applied.cursor), (1, 0, 4));
+    assert_eq!(store.index_cursor().unwrap(), 4);
+
+    for query in [
+        "lestari dewi",
+        "les de",
+        "LESTARY",
+        "3203415204990001",
+        "C1234567",
+        "b-004",
+    ] {
+        let found = store.search_mission(query, 10).unwrap();
+        assert_eq!(found.len(), 1, "{query}");
+        assert_eq!(found[0].id, OTHER);
+        assert_eq!(found[0].device_id, "counter-2");
+        assert_eq!(found[0].full_name, "DEWI LESTARI");
+    }
+    assert!(store.search_mission("siti", 10).unwrap().is_empty());
+    assert!(store.search_mission("", 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_newer_entry_replaces_the_old_one_and_its_old_name_is_forgotten() {
+    let (_dir, mut store) = store();
+    store
+        .apply_index_page(&page(vec![entry(1, OTHER, "counter-2", "DEWI LESTARI")]))
+        .unwrap();
+    let mut newer = entry(7, OTHER, "counter-2", "DEWI ANGGRAINI");
+    newer.version = 2;
+    newer.hq_status = Some("splp_issued".into());
+    newer.hq_status_at = Some("2026-01-20T10:00:00Z".into());
+    let applied = store.apply_index_page(&page(vec![newer])).unwrap();
+    assert_eq!((applied.new, applied.updated), (0, 1));
+    assert!(store.search_mission("lestari", 10).unwrap().is_empty());
+    let found = store.search_mission("anggraini", 10).unwrap();
+    assert_eq!(found[0].version, 2);
+    assert_eq!(found[0].hq_status.as_deref(), Some("splp_issued"));
+    assert_eq!(
+        store.hq_status(OTHER).unwrap(),
+        Some(HqStatus {
+            status: "splp_issued".into(),
+            at: Some("2026-01-20T10:00:00Z".into())
+        })
+    );
+    // A page received out of order never takes the entry back, nor the cursor.
+    let stale = page(vec![entry(3, OTHER, "counter-2", "DEWI LESTARI")]);
+    store.apply_index_page(&stale).unwrap();
+    assert_eq!(store.search_mission("dewi", 10).unwrap()[0].version, 2);
+    assert_eq!(store.index_cursor().unwrap(), 7);
+    assert_eq!(store.mission_case_count().unwrap(), 1);
+}
+
+#[test]
+fn saving_a_person_another_counter_registered_warns_naming_case_and_counter() {
+    let (_dir, mut store) = store();
+    let mut e = entry(2, OTHER, "counter-2", "SITI AMINAH");
+    e.nik = Some("3203415204990001".into());
+    store.apply_index_page(&page(vec![e])).unwrap();
+
+    // Same NIK, and a close name with the same birth date: two warnings.
+    let saved = store
+        .save(
+            person("SITI AMINA", Some("3203415204990001"), None, "A-1"),
+            "o1",
+            None,
+        )
+        .unwrap();
+    let dups: Vec<_> = saved
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.code.starts_with("duplicate."))
+        .collect();
+    let codes: Vec<&str> = dups.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["duplicate.nik", "duplicate.name_dob"]);
+    assert_eq!(
+        dups[0].message.en,
+        format!("Possible duplicate: case {OTHER} (B-002) at counter counter-2 has the same NIK")
+    );
+    assert!(dups[0].message.id.contains("di loket counter-2"));
+    assert!(dups
+        .iter()
+        .all(|f| f.severity == loket_core::Severity::Warning));
+
+    // A different person draws no warning from the index.
+    let other = store
+        .save(person("BUDI SANTOSO", None, None, "A-2"), "o1", None)
+        .unwrap();
+    assert!(!other
+        .report
+        .findings
+        .iter()
+        .any(|f| f.code.starts_with("duplicate.")));
+}
+
+#[test]
+fn this_counters_own_cases_in_the_index_are_not_reported_twice() {
+    let (_dir, mut store) = store();
+    let saved = store
+        .save(
+            person("SITI AMINAH", Some("3203415204990001"), None, "A-1"),
+            "o1",
+            None,
+        )
+        .unwrap();
+    let mut own = entry(
+        1,
+        &saved.case_id,
+        &store.device_id().unwrap(),
+        "SITI AMINAH",
+    );
+    own.nik = Some("3203415204990001".into());
+    own.hq_status = Some("departed".into());
+    store.apply_index_page(&page(vec![own])).unwrap();
+    assert!(store.search_mission("siti", 10).unwrap().is_empty());
+    assert_eq!(
+        store.hq_status(&saved.case_id).unwrap().map(|s| s.status),
+        Some("departed".to_owned())
+    );
+    let again = store
+        .save(
+            person("BUDI", Some("3203415204990001"), None, "A-2"),
+            "o1",
+            None,
+        )
+        .unwrap();
+    let dups = again
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.code == "duplicate.nik")
+        .count();
+    assert_eq!(dups, 1, "the local case, once");
+}
+
+#[test]
+fn the_index_is_kept_encrypted_like_the_cases() {
+    let (dir, mut store) = store();
+    let mut e = entry(1, OTHER, "counter-2", "ZULKARNAEN WIRATMOKO");
+    e.nik = Some("3174015506880123".into());
+    e.passport_number = Some("X9876543".into());
+    store.apply_index_page(&page(vec![e])).unwrap();
+    drop(store);
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        for s in ["ZULKARNAEN", "zulkarnaen", "3174015506880123", "X9876543"] {
+            let found = bytes.windows(s.len()).any(|w| w == s.as_bytes());
+            assert!(!found, "{s} in plaintext in {}", path.display());
+        }
+    }
+}
+
+#[test]
+fn headquarters_address_is_a_setting_that_survives_reopening() {
+    let (dir, mut store) = store();
+    assert_eq!(store.hq_url().unwrap(), None);
+    assert_eq!(
+        store.set_hq_url(Some("http://10.0.0.5:8080/")).unwrap(),
+        Some("http://10.0.0.5:8080".into())
+    );
+    assert!(matches!(
+        store.set_hq_url(Some("10.0.0.5")),
+        Err(StoreError::BadHqUrl(_))
+    ));
+    assert_eq!(store.last_sync().unwrap(), None);
+    let at = store.record_sync().unwrap();
+    drop(store);
+    let mut store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    assert_eq!(
+        store.hq_url().unwrap().as_deref(),
+        Some("http://10.0.0.5:8080")
+    );
+    assert_eq!(store.last_sync().unwrap(), Some(at));
+    assert_eq!(store.set_hq_url(None).unwrap(), None);
+    assert_eq!(store.hq_url().unwrap(), None);
+}
