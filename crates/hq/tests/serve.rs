@@ -6,7 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use common::*;
 use ed25519_dalek::SigningKey;
@@ -28,7 +28,14 @@ struct Server {
     child: Child,
     base: String,
     address: String,
-    log: Arc<Mutex<String>>,
+    log: Arc<Log>,
+}
+
+/// The server's standard error as read so far, and whether it has ended.
+#[derive(Default)]
+struct Log {
+    text: Mutex<(String, bool)>,
+    grown: Condvar,
 }
 
 impl Server {
@@ -42,15 +49,18 @@ impl Server {
             .spawn()
             .unwrap();
         // The log is read all along, so the server never blocks on a full pipe.
-        let log = Arc::new(Mutex::new(String::new()));
+        let log = Arc::new(Log::default());
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let sink = Arc::clone(&log);
         std::thread::spawn(move || {
             let mut line = String::new();
             while stderr.read_line(&mut line).is_ok_and(|n| n > 0) {
-                sink.lock().unwrap().push_str(&line);
+                sink.text.lock().unwrap().0.push_str(&line);
+                sink.grown.notify_all();
                 line.clear();
             }
+            sink.text.lock().unwrap().1 = true;
+            sink.grown.notify_all();
         });
         let mut first = String::new();
         BufReader::new(child.stdout.take().unwrap())
@@ -59,7 +69,12 @@ impl Server {
         let base = first
             .trim()
             .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}: {}", log.lock().unwrap()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "unexpected first line {first:?}: {}",
+                    log.text.lock().unwrap().0
+                )
+            })
             .to_owned();
         assert!(base.starts_with("http://127.0.0.1:"), "{base}");
         let address = base.trim_start_matches("http://").to_owned();
@@ -71,8 +86,14 @@ impl Server {
         }
     }
 
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
+    /// The log once it holds `line` (the server writes it just after answering), or
+    /// once the server's standard error has ended.
+    fn log_with(&self, line: &str) -> String {
+        let mut text = self.log.text.lock().unwrap();
+        while !text.0.contains(line) && !text.1 {
+            text = self.log.grown.wait(text).unwrap();
+        }
+        text.0.clone()
     }
 
     fn kill(mut self) {
@@ -239,11 +260,8 @@ fn health_answers_without_authentication(b: Backend) {
         .call()
         .unwrap();
     assert_eq!(reply.status().as_u16(), 404);
-    assert!(
-        server.log().contains("GET /v1/health device=- 200"),
-        "{}",
-        server.log()
-    );
+    let line = "GET /v1/health device=- 200";
+    assert!(server.log_with(line).contains(line));
 }
 
 fn a_batch_is_imported_once_and_answered_with_the_cumulative_receipt(b: Backend) {
@@ -315,15 +333,13 @@ fn a_batch_is_imported_once_and_answered_with_the_cumulative_receipt(b: Backend)
     assert_eq!(reply.high_water.as_deref(), Some("1"));
 
     // The log: one line per request, ids and numbers only.
-    let log = server.log();
+    let replay_line = "PUT /v1/devices/PNH-01/batches/1 device=PNH-01 401 auth.replayed";
+    let log = server.log_with(replay_line);
     assert!(
         log.contains("PUT /v1/devices/PNH-01/batches/1 device=PNH-01 200"),
         "{log}"
     );
-    assert!(
-        log.contains("PUT /v1/devices/PNH-01/batches/1 device=PNH-01 401 auth.replayed"),
-        "{log}"
-    );
+    assert!(log.contains(replay_line), "{log}");
     assert!(
         !log.contains("SITI") && !log.contains("3203415204990001"),
         "{log}"

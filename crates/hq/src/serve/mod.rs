@@ -21,7 +21,7 @@ mod routes;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DurationRound, Utc};
 use loket_batch::Limits;
 
 use crate::error::{io, Result};
@@ -63,8 +63,12 @@ pub fn run(
     options: &Options,
     listening: impl FnOnce(SocketAddr) -> std::io::Result<()>,
 ) -> Result<()> {
-    // Requests signed before this moment are refused: a replay cache starts empty.
-    let started = Utc::now();
+    // Requests signed before this moment are refused: a replay cache starts empty. Whole
+    // milliseconds, as counters write their time: a request signed in the same millisecond
+    // the server started in is not taken for an older one.
+    let started = Utc::now()
+        .duration_trunc(chrono::TimeDelta::milliseconds(1))
+        .unwrap_or_else(|_| Utc::now());
     let connections = options.connections.unwrap_or(match hq.backend() {
         "SQLite" => 2,
         _ => 4,
