@@ -21,6 +21,7 @@ on_both_backends!(
     a_batch_body_is_checked_and_refused_whole,
     the_mission_index_pages_every_counters_cases_encrypted_to_the_asker,
     headquarters_killed_mid_upload_holds_nothing_and_applies_the_batch_once_after,
+    sigterm_stops_the_server_cleanly,
 );
 
 /// A running `loket-hq serve`; killed when dropped.
@@ -763,4 +764,30 @@ fn a_lost_database_connection_is_503_then_reconnected() {
         .unwrap();
     assert_eq!(health.status().as_u16(), 200);
     assert_eq!(get_receipt(&server, &counter).status, 200);
+}
+
+fn sigterm_stops_the_server_cleanly(b: Backend) {
+    let site = Site::new(b);
+    let counter = Counter::new("PNH-01");
+    site.enrol(&counter);
+    let mut server = Server::start(&site, &[]);
+    assert_eq!(get_receipt(&server, &counter).status, 200);
+    let pid = server.child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = server.child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "{status:?}: {}",
+        server.log_with("\u{0}")
+    );
+    assert!(server
+        .log_with("loket-hq: stopped")
+        .ends_with("loket-hq: stopped\n"));
+    // The database is left whole and opens again.
+    assert_eq!(site.counts().devices, 1);
 }

@@ -84,36 +84,47 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(io("cannot start the server"))?;
-    runtime.block_on(async {
+    // The database clients must be dropped outside the runtime (the synchronous PostgreSQL
+    // client runs a runtime of its own to close its connection): this handle keeps the
+    // state alive until the server's runtime is gone.
+    let keep = Arc::clone(&state);
+    let served = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&options.listen)
             .await
             .map_err(io(format!("cannot listen on {}", options.listen)))?;
         let address = listener
             .local_addr()
             .map_err(io(format!("cannot listen on {}", options.listen)))?;
+        let stop = stop_signal().map_err(io("cannot watch for SIGTERM"))?;
         listening(address).map_err(io("cannot write the output"))?;
         axum::serve(listener, routes::router(state))
-            .with_graceful_shutdown(stop_signal())
+            .with_graceful_shutdown(stop)
             .await
             .map_err(io("the server failed"))
+    });
+    drop(runtime);
+    drop(keep);
+    served
+}
+
+/// SIGTERM (a service manager) or SIGINT (Ctrl-C). The handlers are installed here, before
+/// the server says it is listening, so a signal sent as soon as it has is never missed.
+#[cfg(unix)]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
     })
 }
 
-/// SIGTERM (a service manager) or SIGINT (Ctrl-C).
-async fn stop_signal() {
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate => {}
-    }
+#[cfg(not(unix))]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
