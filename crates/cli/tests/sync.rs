@@ -62,7 +62,10 @@ fn sync_with_headquarters_down_fails_in_one_line_and_changes_nothing() {
     // The address given was kept: the next `loket sync` uses it.
     assert_eq!(loket(&["hq-url"], "", d).stdout, format!("{hq}\n"));
     let again = loket(&["sync"], "", d);
-    assert_eq!((again.code, again.stderr.as_str()), (1, run.stderr.as_str()));
+    assert_eq!(
+        (again.code, again.stderr.as_str()),
+        (1, run.stderr.as_str())
+    );
     assert_eq!(loket(&["batch", "list", "--json"], "", d).stdout, batches);
 }
 
@@ -88,7 +91,9 @@ fn the_address_is_shown_set_checked_and_cleared() {
     );
     let bad = loket(&["hq-url", "ftp://hq"], "", d);
     assert_eq!(bad.code, 1);
-    assert!(bad.stderr.starts_with("loket: headquarters' address \"ftp://hq\""));
+    assert!(bad
+        .stderr
+        .starts_with("loket: headquarters' address \"ftp://hq\""));
     let bad = loket(&["sync", "--hq", "hq.kemlu.go.id"], "", d);
     assert_eq!(bad.code, 1);
     // A refused address changes nothing: the one set before stays.
@@ -131,7 +136,11 @@ fn sync_with_a_running_headquarters_sends_and_acknowledges() {
     let d = Some(dir.path());
     let card = dir.path().join("counter.loket-device");
     std::fs::write(&card, loket(&["device"], "", d).stdout).unwrap();
-    let enrol = hq(&bin, site.path(), &["device", "add", card.to_str().unwrap()]);
+    let enrol = hq(
+        &bin,
+        site.path(),
+        &["device", "add", card.to_str().unwrap()],
+    );
     assert_eq!(enrol.status.code(), Some(0));
 
     let mut server = Command::new(&bin)
@@ -149,7 +158,11 @@ fn sync_with_a_running_headquarters_sends_and_acknowledges() {
         &mut first,
     )
     .unwrap();
-    let url = first.trim().strip_prefix("listening on ").unwrap().to_string();
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
 
     let run = loket(&["sync", "--hq", &url], "", d);
     let _ = server.kill();

@@ -52,7 +52,11 @@ fn a_lost_acknowledgement_is_recovered_with_the_same_receipt_and_nothing_twice(b
     assert!(desk.all_acknowledged());
     let retry = &proxy.captures()[1];
     let (asked, answer) = (&messages(&retry.up)[0], &messages(&retry.down)[0]);
-    assert!(asked.start_line().starts_with("GET /v1/devices/"), "{}", asked.start_line());
+    assert!(
+        asked.start_line().starts_with("GET /v1/devices/"),
+        "{}",
+        asked.start_line()
+    );
     assert_eq!(answer.body, lost.body, "the retry's receipt differs");
     assert_eq!(site.counts(), held);
 
@@ -80,7 +84,12 @@ fn a_lost_acknowledgement_is_recovered_with_the_same_receipt_and_nothing_twice(b
         raw
     });
     let again = exchange(server.addr, &raw);
-    assert_eq!(again.status(), 200, "{}", String::from_utf8_lossy(&again.body));
+    assert_eq!(
+        again.status(),
+        200,
+        "{}",
+        String::from_utf8_lossy(&again.body)
+    );
     assert_eq!(again.body, lost.body, "the repeated PUT's receipt differs");
     assert_eq!(site.counts(), held);
 }
@@ -117,7 +126,10 @@ fn a_flaky_network_for_500_rounds_loses_nothing_and_duplicates_nothing(b: Backen
             }
         }
     }
-    eprintln!("{ok} rounds succeeded, {failed} failed, over {} connections", proxy.connections());
+    eprintln!(
+        "{ok} rounds succeeded, {failed} failed, over {} connections",
+        proxy.connections()
+    );
     assert!(ok > 0 && failed > 0, "{ok} succeeded, {failed} failed");
 
     // One clean round each, then one more for the first, whose index may miss the second's
@@ -139,10 +151,7 @@ fn a_flaky_network_for_500_rounds_loses_nothing_and_duplicates_nothing(b: Backen
     assert_eq!(counts.batches, batches);
     for desk in &desks {
         assert!(desk.all_acknowledged(), "{:?}", desk.counts());
-        assert_eq!(
-            desk.with(|s| s.mission_case_count().unwrap()),
-            next as u64
-        );
+        assert_eq!(desk.with(|s| s.mission_case_count().unwrap()), next as u64);
     }
 }
 

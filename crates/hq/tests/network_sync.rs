@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::Backend;
 use common::Site;
 use loket_store::Store;
-use loket_sync::{Settings, SyncError, SyncStatus, Worker};
+use loket_sync::{Progress, Settings, SyncError, SyncStatus, Worker};
 use net::proxy::{exchange, messages, Policy, Proxy};
 use net::{hq_case_ids, Desk, Server};
 
@@ -34,13 +34,19 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
     let dewi = first.save("DEWI LESTARI", "A-2");
     first.with(|s| s.attach_photo(&siti, "rina", &common::photo(1)).unwrap());
     // A draft stays at the counter.
-    first.with(|s| s.save(net::person("STILL TYPING", "A-3"), "rina", None).unwrap());
+    first.with(|s| {
+        s.save(net::person("STILL TYPING", "A-3"), "rina", None)
+            .unwrap()
+    });
 
     let report = first.sync(&url).unwrap();
     assert_eq!(report.sealed.as_ref().map(|b| b.sequence), Some(1));
     assert_eq!(report.sent, [1]);
     assert_eq!(report.confirmed_batches, [1]);
-    assert_eq!((report.acknowledged_versions, report.acknowledged_cases), (2, 2));
+    assert_eq!(
+        (report.acknowledged_versions, report.acknowledged_cases),
+        (2, 2)
+    );
     // The index holds the counter's own cases too.
     assert_eq!((report.index_new, report.index_updated), (2, 0));
     assert!(first.all_acknowledged());
@@ -65,9 +71,15 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
     assert_eq!(report.index_new, 2);
     let found = second.with(|s| s.search_mission("aminah", 10).unwrap());
     assert_eq!(found.len(), 1);
-    assert_eq!((found[0].id.as_str(), found[0].device_id.as_str()), (siti.as_str(), first.device_id.as_str()));
+    assert_eq!(
+        (found[0].id.as_str(), found[0].device_id.as_str()),
+        (siti.as_str(), first.device_id.as_str())
+    );
     // … and warns when the same person comes to it.
-    let saved = second.with(|s| s.save(net::person("SITI AMINAH", "B-1"), "budi", None).unwrap());
+    let saved = second.with(|s| {
+        s.save(net::person("SITI AMINAH", "B-1"), "budi", None)
+            .unwrap()
+    });
     let codes: Vec<&str> = saved.report.findings.iter().map(|f| f.code).collect();
     assert!(codes.contains(&"duplicate.nik"), "{codes:?}");
     assert!(codes.contains(&"duplicate.name_dob"), "{codes:?}");
@@ -128,7 +140,10 @@ fn an_unenrolled_counter_is_refused_and_a_replayed_request_too(b: Backend) {
         .iter()
         .map(|m| m.start_line().split(' ').next().unwrap())
         .collect();
-    assert!(kinds.contains(&"PUT") && kinds.contains(&"GET"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"PUT") && kinds.contains(&"GET"),
+        "{kinds:?}"
+    );
     let before = site.counts();
     for request in &requests {
         let answer = exchange(server.addr, &request.raw);
@@ -189,11 +204,7 @@ type Slot = Arc<Mutex<Option<Store>>>;
 /// The desk's store, moved out of it (into the app's slot).
 fn take(desk: Desk) -> (tempfile::TempDir, Store) {
     let Desk { tmp, slot, .. } = desk;
-    let store = Arc::try_unwrap(slot)
-        .ok()
-        .unwrap()
-        .into_inner()
-        .unwrap();
+    let store = Arc::try_unwrap(slot).ok().unwrap().into_inner().unwrap();
     (tmp, store)
 }
 
@@ -244,7 +255,10 @@ fn the_worker_syncs_in_the_background_and_says_how_it_goes(b: Backend) {
         .unwrap()
         .as_mut()
         .map(|s| {
-            let id = s.save(net::person("DEWI LESTARI", "A-2"), "rina", None).unwrap().case_id;
+            let id = s
+                .save(net::person("DEWI LESTARI", "A-2"), "rina", None)
+                .unwrap()
+                .case_id;
             s.finalize(&id, "rina").unwrap();
             id
         })
@@ -255,7 +269,9 @@ fn the_worker_syncs_in_the_background_and_says_how_it_goes(b: Backend) {
     assert!(error.contains("cannot be reached"), "{error}");
     assert!(error.ends_with("nothing was lost, the batches wait for the next round"));
     assert!(s.next_attempt_at.is_some());
-    status_until(&worker, "the batch counted", |s| s.unacknowledged_batches == 1);
+    status_until(&worker, "the batch counted", |s| {
+        s.unacknowledged_batches == 1
+    });
 
     // Back (on a new port): the officer sets the address; the next retry delivers.
     let server = Server::start(&site);
@@ -274,4 +290,47 @@ fn the_worker_syncs_in_the_background_and_says_how_it_goes(b: Backend) {
     // Stopping waits for the worker's thread; the store is the app's again.
     worker.stop();
     assert_eq!(Arc::strong_count(&slot), 1);
+}
+
+#[test]
+fn progress_moves_while_a_batch_uploads() {
+    let site = Site::new(Backend::Sqlite);
+    let server = Server::start(&site);
+    let mut desk = Desk::new(&site, true);
+    for i in 0..10 {
+        let id = desk.save(&format!("PERSON {}", net::words(i)), &format!("T-{i}"));
+        desk.with(|s| {
+            s.attach_photo(&id, "rina", &common::photo_sized(i, 100_000))
+                .unwrap()
+        });
+    }
+    let first = desk.with(|s| s.seal_batch().unwrap().unwrap().size);
+    desk.save("SITI AMINAH", "A-1");
+
+    let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
+    let progress = {
+        let seen = seen.clone();
+        Arc::new(move |p: Progress| seen.lock().unwrap().push(p))
+    };
+    let client = net::client(&server.url());
+    let report = net::runtime()
+        .block_on(loket_sync::round(&desk.slot, &client, progress))
+        .unwrap();
+    assert_eq!(report.sent, [1, 2]);
+    let second = report.sealed.unwrap().size;
+    let seen = seen.lock().unwrap();
+    assert!(seen
+        .iter()
+        .all(|p| p.batches_total == 2 && p.bytes_total == first + second));
+    assert!(seen
+        .windows(2)
+        .all(|w| w[0].bytes_sent <= w[1].bytes_sent && w[0].batches_done <= w[1].batches_done));
+    let last = seen.last().unwrap();
+    assert_eq!((last.batches_done, last.bytes_sent), (2, first + second));
+    // Batch 1 (about a megabyte) reports many times while it uploads, not once at the end.
+    let during = seen
+        .iter()
+        .filter(|p| p.batch == 1 && p.bytes_sent > 0 && p.bytes_sent < first)
+        .count();
+    assert!(during >= 10, "{during} updates during batch 1: {seen:?}");
 }

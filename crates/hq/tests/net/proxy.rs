@@ -50,7 +50,11 @@ impl Fault {
     fn draw(rng: &mut StdRng) -> Fault {
         let mut f = Fault {
             reset: rng.gen_bool(0.5),
-            delay_ms: if rng.gen_bool(0.3) { rng.gen_range(1..=5) } else { 0 },
+            delay_ms: if rng.gen_bool(0.3) {
+                rng.gen_range(1..=5)
+            } else {
+                0
+            },
             ..Fault::default()
         };
         match rng.gen_range(0..10) {
@@ -94,9 +98,7 @@ impl Proxy {
             .enable_all()
             .build()
             .unwrap();
-        let listener = runtime
-            .block_on(TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
+        let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
         let addr = listener.local_addr().unwrap();
         let shared = Arc::new(Shared {
             upstream: Mutex::new(upstream),
