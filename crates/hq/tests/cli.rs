@@ -237,11 +237,11 @@ fn cases_lists_what_is_held_and_reports_gaps(b: Backend) {
             {"id": id(0), "version": 2, "mission": "PNH", "device_id": "PNH-01",
              "status": "finalised", "full_name": "SITI AMINAH", "date_of_birth": "1999-04-12",
              "nik": "3203415204990001", "passport_number": "C1234567",
-             "updated_at": "2026-01-19T09:32:00+07:00"},
+             "updated_at": "2026-01-19T09:32:00+07:00", "hq_status": null, "hq_status_at": null},
             {"id": id(1), "version": 1, "mission": "PNH", "device_id": "PNH-01",
              "status": "finalised", "full_name": "SITI AMINAH", "date_of_birth": "1999-04-12",
              "nik": "3203415204990001", "passport_number": "C1234567",
-             "updated_at": "2026-01-19T09:31:00+07:00"}
+             "updated_at": "2026-01-19T09:31:00+07:00", "hq_status": null, "hq_status_at": null}
         ])
     );
 }

@@ -123,7 +123,13 @@ fn end_state(b: Backend, order: &[usize]) -> State {
     let receipt = verify_receipt(hq.receipt("PNH-01").unwrap().as_bytes(), &public);
     State {
         counts: hq.counts().unwrap(),
-        cases: hq.cases().unwrap(),
+        // The change numbers record the order of arrival, which differs by design.
+        cases: hq
+            .cases()
+            .unwrap()
+            .into_iter()
+            .map(|c| loket_hq::CaseRow { seq: 0, ..c })
+            .collect(),
         batches: receipt.batches,
         records: receipt.records,
     }
@@ -451,6 +457,6 @@ fn a_newer_schema_is_refused_naming_both_versions(b: Backend) {
     let e = Hq::open(&site.dir, &site.url(), PASSPHRASE).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "the database has schema version 7, newer than this loket-hq knows (1): update loket-hq"
+        "the database has schema version 7, newer than this loket-hq knows (2): update loket-hq"
     );
 }

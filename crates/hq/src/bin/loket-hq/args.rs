@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[command(
     name = "loket-hq",
     version,
-    about = "Loket headquarters: enrol counters, import their sealed batches, list cases"
+    about = "Loket headquarters: enrol counters, import their sealed batches (USB or network), list cases"
 )]
 pub struct Cli {
     #[command(flatten)]
