@@ -33,7 +33,7 @@ pub enum SyncError {
     TooLarge { sequence: u64 },
     #[error("headquarters does not know this counter ({device_id}): have it enrolled (`loket device`, then `loket-hq device add FILE`); nothing was marked")]
     NotEnrolled { device_id: String },
-    #[error("headquarters refused this counter's clock ({message}): set the date, time and time zone of this computer, then sync again; nothing was lost")]
+    #[error("headquarters refused the request's time ({message}); if this repeats, set the date, time and time zone of this computer; nothing was lost")]
     Clock { message: String },
     #[error("headquarters refused the request ({code}: {message}); nothing was marked")]
     AuthRefused { code: String, message: String },
@@ -64,7 +64,10 @@ impl SyncError {
             | SyncError::Interrupted { .. }
             | SyncError::TimedOut { .. }
             | SyncError::Unavailable { .. }
-            | SyncError::NotConfirmed { .. } => true,
+            | SyncError::NotConfirmed { .. }
+            // Right after headquarters restarts, or a clock a little off: signed afresh, the
+            // retry gets in.
+            | SyncError::Clock { .. } => true,
             SyncError::Http { status, .. } => *status >= 500,
             SyncError::Store(StoreError::Busy) => true,
             _ => false,
@@ -232,7 +235,7 @@ mod tests {
         assert!(e.to_string().contains("dev-9") && e.to_string().contains("loket-hq device add"));
 
         let e = SyncError::from_answer(401, &body("auth.stale", "more than 5 minutes"), None, "d");
-        assert!(matches!(e, SyncError::Clock { .. }));
+        assert!(matches!(e, SyncError::Clock { .. }) && e.is_transient());
 
         let e = SyncError::from_answer(401, &body("auth.replayed", "a replay"), None, "d");
         assert_eq!(
