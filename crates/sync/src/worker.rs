@@ -237,39 +237,40 @@ async fn run<S: StoreSlot>(
             r = round(&slot, hq, progress) => r,
             _ = stopped.changed() => return,
         };
-        status.send_modify(|s| s.sending = None);
-        match result {
-            Ok(report) => {
+        // The outcome and the counts after it in one change: the window never sees a
+        // success with stale counts, or an error without its next attempt.
+        let counts = slot.with_store(|s| s.sync_counts()).and_then(Result::ok);
+        let delay = match &result {
+            Ok(_) => {
                 backoff.reset();
-                let delay = settings.seal_every;
-                status.send_modify(|s| {
+                settings.seal_every
+            }
+            Err(SyncError::Locked) => settings.locked_poll,
+            Err(e) if e.is_transient() => backoff.failed(),
+            Err(_) => settings.seal_every,
+        };
+        status.send_modify(|s| {
+            match &result {
+                Ok(report) => {
                     s.online = Some(true);
                     s.last_error = None;
                     s.last_sync = Some(report.last_sync.clone());
-                    s.next_attempt_at = Some(rfc3339_in(delay));
-                });
-                next = Instant::now() + delay;
-            }
-            Err(SyncError::Locked) => {
-                next = Instant::now() + settings.locked_poll;
-            }
-            Err(e) => {
-                let delay = if e.is_transient() {
-                    backoff.failed()
-                } else {
-                    settings.seal_every
-                };
-                // One change: the window never sees the error without its next attempt.
-                status.send_modify(|s| {
+                }
+                Err(SyncError::Locked) => {}
+                Err(e) => {
                     if let Some(answered) = e.headquarters_answered() {
                         s.online = Some(answered);
                     }
                     s.last_error = Some(e.to_string());
-                    s.next_attempt_at = Some(rfc3339_in(delay));
-                });
-                next = Instant::now() + delay;
+                }
             }
-        }
-        refresh(&slot, &status);
+            s.sending = None;
+            s.next_attempt_at = Some(rfc3339_in(delay));
+            if let Some(c) = &counts {
+                s.waiting_versions = c.unsealed_versions;
+                s.unacknowledged_batches = c.unacknowledged_batches;
+            }
+        });
+        next = Instant::now() + delay;
     }
 }
