@@ -6,7 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use common::*;
 use ed25519_dalek::SigningKey;
@@ -21,6 +21,7 @@ on_both_backends!(
     a_batch_body_is_checked_and_refused_whole,
     the_mission_index_pages_every_counters_cases_encrypted_to_the_asker,
     headquarters_killed_mid_upload_holds_nothing_and_applies_the_batch_once_after,
+    sigterm_stops_the_server_cleanly,
 );
 
 /// A running `loket-hq serve`; killed when dropped.
@@ -28,7 +29,14 @@ struct Server {
     child: Child,
     base: String,
     address: String,
-    log: Arc<Mutex<String>>,
+    log: Arc<Log>,
+}
+
+/// The server's standard error as read so far, and whether it has ended.
+#[derive(Default)]
+struct Log {
+    text: Mutex<(String, bool)>,
+    grown: Condvar,
 }
 
 impl Server {
@@ -42,15 +50,18 @@ impl Server {
             .spawn()
             .unwrap();
         // The log is read all along, so the server never blocks on a full pipe.
-        let log = Arc::new(Mutex::new(String::new()));
+        let log = Arc::new(Log::default());
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let sink = Arc::clone(&log);
         std::thread::spawn(move || {
             let mut line = String::new();
             while stderr.read_line(&mut line).is_ok_and(|n| n > 0) {
-                sink.lock().unwrap().push_str(&line);
+                sink.text.lock().unwrap().0.push_str(&line);
+                sink.grown.notify_all();
                 line.clear();
             }
+            sink.text.lock().unwrap().1 = true;
+            sink.grown.notify_all();
         });
         let mut first = String::new();
         BufReader::new(child.stdout.take().unwrap())
@@ -59,7 +70,12 @@ impl Server {
         let base = first
             .trim()
             .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}: {}", log.lock().unwrap()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "unexpected first line {first:?}: {}",
+                    log.text.lock().unwrap().0
+                )
+            })
             .to_owned();
         assert!(base.starts_with("http://127.0.0.1:"), "{base}");
         let address = base.trim_start_matches("http://").to_owned();
@@ -71,8 +87,14 @@ impl Server {
         }
     }
 
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
+    /// The log once it holds `line` (the server writes it just after answering), or
+    /// once the server's standard error has ended.
+    fn log_with(&self, line: &str) -> String {
+        let mut text = self.log.text.lock().unwrap();
+        while !text.0.contains(line) && !text.1 {
+            text = self.log.grown.wait(text).unwrap();
+        }
+        text.0.clone()
     }
 
     fn kill(mut self) {
@@ -239,11 +261,8 @@ fn health_answers_without_authentication(b: Backend) {
         .call()
         .unwrap();
     assert_eq!(reply.status().as_u16(), 404);
-    assert!(
-        server.log().contains("GET /v1/health device=- 200"),
-        "{}",
-        server.log()
-    );
+    let line = "GET /v1/health device=- 200";
+    assert!(server.log_with(line).contains(line));
 }
 
 fn a_batch_is_imported_once_and_answered_with_the_cumulative_receipt(b: Backend) {
@@ -315,15 +334,13 @@ fn a_batch_is_imported_once_and_answered_with_the_cumulative_receipt(b: Backend)
     assert_eq!(reply.high_water.as_deref(), Some("1"));
 
     // The log: one line per request, ids and numbers only.
-    let log = server.log();
+    let replay_line = "PUT /v1/devices/PNH-01/batches/1 device=PNH-01 401 auth.replayed";
+    let log = server.log_with(replay_line);
     assert!(
         log.contains("PUT /v1/devices/PNH-01/batches/1 device=PNH-01 200"),
         "{log}"
     );
-    assert!(
-        log.contains("PUT /v1/devices/PNH-01/batches/1 device=PNH-01 401 auth.replayed"),
-        "{log}"
-    );
+    assert!(log.contains(replay_line), "{log}");
     assert!(
         !log.contains("SITI") && !log.contains("3203415204990001"),
         "{log}"
@@ -747,4 +764,30 @@ fn a_lost_database_connection_is_503_then_reconnected() {
         .unwrap();
     assert_eq!(health.status().as_u16(), 200);
     assert_eq!(get_receipt(&server, &counter).status, 200);
+}
+
+fn sigterm_stops_the_server_cleanly(b: Backend) {
+    let site = Site::new(b);
+    let counter = Counter::new("PNH-01");
+    site.enrol(&counter);
+    let mut server = Server::start(&site, &[]);
+    assert_eq!(get_receipt(&server, &counter).status, 200);
+    let pid = server.child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = server.child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "{status:?}: {}",
+        server.log_with("\u{0}")
+    );
+    assert!(server
+        .log_with("loket-hq: stopped")
+        .ends_with("loket-hq: stopped\n"));
+    // The database is left whole and opens again.
+    assert_eq!(site.counts().devices, 1);
 }

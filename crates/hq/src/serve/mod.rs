@@ -21,7 +21,7 @@ mod routes;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DurationRound, Utc};
 use loket_batch::Limits;
 
 use crate::error::{io, Result};
@@ -63,8 +63,12 @@ pub fn run(
     options: &Options,
     listening: impl FnOnce(SocketAddr) -> std::io::Result<()>,
 ) -> Result<()> {
-    // Requests signed before this moment are refused: a replay cache starts empty.
-    let started = Utc::now();
+    // Requests signed before this moment are refused: a replay cache starts empty. Whole
+    // milliseconds, as counters write their time: a request signed in the same millisecond
+    // the server started in is not taken for an older one.
+    let started = Utc::now()
+        .duration_trunc(chrono::TimeDelta::milliseconds(1))
+        .unwrap_or_else(|_| Utc::now());
     let connections = options.connections.unwrap_or(match hq.backend() {
         "SQLite" => 2,
         _ => 4,
@@ -80,36 +84,47 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(io("cannot start the server"))?;
-    runtime.block_on(async {
+    // The database clients must be dropped outside the runtime (the synchronous PostgreSQL
+    // client runs a runtime of its own to close its connection): this handle keeps the
+    // state alive until the server's runtime is gone.
+    let keep = Arc::clone(&state);
+    let served = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&options.listen)
             .await
             .map_err(io(format!("cannot listen on {}", options.listen)))?;
         let address = listener
             .local_addr()
             .map_err(io(format!("cannot listen on {}", options.listen)))?;
+        let stop = stop_signal().map_err(io("cannot watch for SIGTERM"))?;
         listening(address).map_err(io("cannot write the output"))?;
         axum::serve(listener, routes::router(state))
-            .with_graceful_shutdown(stop_signal())
+            .with_graceful_shutdown(stop)
             .await
             .map_err(io("the server failed"))
+    });
+    drop(runtime);
+    drop(keep);
+    served
+}
+
+/// SIGTERM (a service manager) or SIGINT (Ctrl-C). The handlers are installed here, before
+/// the server says it is listening, so a signal sent as soon as it has is never missed.
+#[cfg(unix)]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
     })
 }
 
-/// SIGTERM (a service manager) or SIGINT (Ctrl-C).
-async fn stop_signal() {
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate => {}
-    }
+#[cfg(not(unix))]
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
