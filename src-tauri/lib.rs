@@ -60,7 +60,10 @@ pub fn with_commands<R: Runtime>(
             photo,
             usb_state,
             export_usb,
-            apply_receipt
+            apply_receipt,
+            hq_url,
+            set_hq_url,
+            mission_cases
         ])
 }
 

@@ -8,7 +8,8 @@ use loket_core::mrz::MrzTd3;
 use loket_core::{IntakeRecord, Report};
 use loket_pdf::cups::Printers;
 use loket_store::{
-    Case, DeviceIdentity, Finalize, MissionProfile, RequestInfo, Saved, Today, VersionRecord,
+    Case, DeviceIdentity, Finalize, MissionCase, MissionProfile, RequestInfo, Saved, Today,
+    VersionRecord,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,7 @@ fn export(dir: &Path) -> Result<(), ExportError> {
     UsbState::export_all(&cfg)?;
     UsbExport::export_all(&cfg)?;
     ReceiptApplied::export_all(&cfg)?;
+    MissionCase::export_all(&cfg)?;
     MrzTd3::export_all(&cfg)
 }
 
