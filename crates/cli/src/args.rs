@@ -108,6 +108,23 @@ pub enum Command {
     /// Sealed batches.
     #[command(subcommand)]
     Batch(BatchCommand),
+    /// One sync round with headquarters over the network: seal what is waiting, send every
+    /// batch it has not acknowledged, apply its receipt, fetch the mission's case index.
+    /// Exit 0 when everything sent is acknowledged, 1 when headquarters cannot be reached or
+    /// refuses (nothing is lost: the batches stay sealed and go next time).
+    Sync {
+        /// Headquarters' address (http:// or https://); saved as the address for next time.
+        /// Default: the address set with `loket hq-url`.
+        #[arg(long, value_name = "URL")]
+        hq: Option<String>,
+    },
+    /// Show headquarters' address, set it, or clear it (the counter then syncs by USB only).
+    HqUrl {
+        #[arg(value_name = "URL", conflicts_with = "clear")]
+        url: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -79,6 +79,14 @@ pub enum HqError {
     BadQr(String),
     #[error("refused: case {case_id} version {version} is held already with different content")]
     VersionConflict { case_id: String, version: u64 },
+    #[error("refused: the batch is not batch {sequence} of device {device_id}: its manifest names another device or number")]
+    NotAtPath { device_id: String, sequence: u64 },
+    #[error("refused: the Idempotency-Key is not the SHA-256 of this batch's signed manifest")]
+    IdempotencyKey,
+    #[error("no case {case_id} is held")]
+    UnknownCase { case_id: String },
+    #[error("the database is unreachable: {0}")]
+    Unavailable(String),
 }
 
 impl HqError {
@@ -91,7 +99,15 @@ impl HqError {
                 | HqError::ForkAfter { .. }
                 | HqError::ForkBefore { .. }
                 | HqError::VersionConflict { .. }
+                | HqError::NotAtPath { .. }
+                | HqError::IdempotencyKey
         )
+    }
+
+    /// Whether the database could not be reached or is busy: worth trying again later (and,
+    /// for a server, reconnecting).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, HqError::Unavailable(_) | HqError::Busy)
     }
 }
 
@@ -113,10 +129,26 @@ impl From<postgres::Error> for HqError {
     fn from(e: postgres::Error) -> Self {
         // A server error's detail may quote a row: keep its code and message only.
         match e.as_db_error() {
-            Some(db) => HqError::Postgres(format!("{} ({})", db.message(), db.code().code())),
+            Some(db) => {
+                let code = db.code().code();
+                let text = format!("{} ({code})", db.message());
+                // Class 08: connection exception; 57P0x: the server is shutting down or
+                // starting; 53300: too many connections. All pass with time.
+                if code.starts_with("08") || code.starts_with("57P0") || code == "53300" {
+                    HqError::Unavailable(text)
+                } else {
+                    HqError::Postgres(text)
+                }
+            }
+            // A closed connection or a socket error: the server went away.
+            None if e.is_closed() || source_is_io(&e) => HqError::Unavailable(e.to_string()),
             None => HqError::Postgres(e.to_string()),
         }
     }
+}
+
+fn source_is_io(e: &postgres::Error) -> bool {
+    std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
 }
 
 pub type Result<T> = std::result::Result<T, HqError>;

@@ -24,6 +24,16 @@ impl BatchNumbers {
         BatchNumbers { held, missing }
     }
 
+    /// The highest N such that 1..=N are all held (0 when batch 1 is not): the
+    /// `Loket-High-Water` header of the network answers.
+    pub fn high_water(&self) -> u64 {
+        self.held
+            .iter()
+            .zip(1..)
+            .take_while(|(held, n)| **held == *n)
+            .count() as u64
+    }
+
     /// "held 1–3, 5; missing 4", or "held 1–3", or "none held".
     pub fn describe(&self) -> String {
         if self.held.is_empty() {
@@ -74,6 +84,10 @@ mod tests {
         );
         assert_eq!(BatchNumbers::new(vec![1]).describe(), "held 1");
         assert_eq!(BatchNumbers::new(vec![]).describe(), "none held");
+        assert_eq!(b.high_water(), 3);
+        assert_eq!(BatchNumbers::new(vec![2, 3]).high_water(), 0);
+        assert_eq!(BatchNumbers::new(vec![]).high_water(), 0);
+        assert_eq!(BatchNumbers::new(vec![1, 2]).high_water(), 2);
         assert_eq!(
             BatchNumbers::new(vec![1, 4, 7, 8]).describe(),
             "held 1, 4, 7–8; missing 2–3, 5–6"

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use loket_batch::Opened;
 use serde::Serialize;
 
-use crate::db::{BatchRow, CaseRow, Database, RecordRow};
+use crate::db::{BatchRow, CaseRow, Database, RecordRow, Transaction};
 use crate::error::{HqError, Result};
 
 /// What importing a batch did.
@@ -168,10 +168,13 @@ pub(crate) fn apply(
                 nik: person.nik.clone(),
                 passport_number: r.record.passport.as_ref().and_then(|p| p.number.clone()),
                 updated_at: r.entry.saved_at.to_rfc3339(),
+                hq_status: None,
+                hq_status_at: None,
+                seq: 0,
             }
         })
         .collect();
-    tx.upsert_cases(&cases)?;
+    upsert_numbered(tx.as_mut(), cases)?;
 
     tx.insert_batch(&BatchRow {
         device_id: device_id.to_owned(),
@@ -191,4 +194,35 @@ pub(crate) fn apply(
         held_records,
         new_photos: photos.len() as u64,
     })
+}
+
+/// Stores the cases whose version is higher than the one held, each with the next change
+/// number of its mission. The numbers are taken under the missions' lock, as late in the
+/// transaction as possible, so they commit in order and a reader's cursor never passes a
+/// number that is still to commit.
+fn upsert_numbered(tx: &mut dyn Transaction, cases: Vec<CaseRow>) -> Result<()> {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let mut missions: Vec<&str> = cases.iter().map(|c| c.mission.as_str()).collect();
+    missions.sort_unstable();
+    missions.dedup();
+    let mut last = tx.lock_missions(&missions)?;
+    let ids: Vec<&str> = cases.iter().map(|c| c.case_id.as_str()).collect();
+    let held = tx.current_versions(&ids)?;
+    let changing: Vec<CaseRow> = cases
+        .into_iter()
+        .filter(|c| held.get(&c.case_id).is_none_or(|(v, _)| c.version > *v))
+        .map(|mut c| {
+            let n = last.entry(c.mission.clone()).or_insert(0);
+            *n += 1;
+            c.seq = *n;
+            c
+        })
+        .collect();
+    if changing.is_empty() {
+        return Ok(());
+    }
+    tx.upsert_cases(&changing)?;
+    tx.set_mission_seqs(&last)
 }

@@ -15,17 +15,22 @@ mod error;
 mod files;
 mod held;
 mod import;
+mod index;
 mod secret;
+pub mod serve;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use loket_batch::wire::{IndexError, IndexPage};
 use loket_batch::{
-    open, sha256_hex, BatchError, DeviceCard, HeldVersion, HqPublic, HqSecret, Limits, Receipt,
+    open, sha256_hex, BatchError, DeviceCard, HeldVersion, HqPublic, HqSecret, Limits, Opened,
+    Receipt,
 };
 use serde::Serialize;
 
-pub use db::{CaseRow, Counts, Database, DatabaseUrl, DeviceRow};
+pub use db::{CaseRow, Counts, Database, DatabaseUrl, DeviceRow, StatusUpdate};
 pub use error::{HqError, Result};
 pub use files::{
     default_dir, receipt_path, BATCH_EXTENSION, DB_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX,
@@ -33,9 +38,10 @@ pub use files::{
 };
 pub use held::{ranges, BatchNumbers};
 pub use import::Outcome;
+pub use index::HqStatus;
 pub use secret::WorkFactor;
 
-use secret::Keys;
+use secret::{DatabaseKey, Keys};
 
 /// The shortest passphrase `loket-hq init` accepts.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
@@ -47,16 +53,25 @@ pub(crate) fn now() -> String {
 
 /// An unlocked headquarters: its keys and its database.
 pub struct Hq {
-    dir: PathBuf,
-    secret: HqSecret,
+    unlocked: Arc<Unlocked>,
     db: Box<dyn Database>,
     limits: Limits,
+}
+
+/// What unlocking the secret file gave, shared by every handle [`Hq::connect_again`] makes,
+/// so that a second database connection costs no second scrypt. The keys are wiped from
+/// memory when the last handle is dropped.
+struct Unlocked {
+    dir: PathBuf,
+    url: DatabaseUrl,
+    secret: HqSecret,
+    database_key: DatabaseKey,
 }
 
 impl std::fmt::Debug for Hq {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Hq")
-            .field("dir", &self.dir)
+            .field("dir", &self.unlocked.dir)
             .field("backend", &self.db.backend())
             .finish_non_exhaustive()
     }
@@ -128,6 +143,19 @@ impl Hq {
         passphrase: &str,
         work: WorkFactor,
     ) -> Result<Hq> {
+        Self::init_at_schema(dir, database, passphrase, work, None)
+    }
+
+    /// [`Hq::init_with`] on a database migrated only up to schema `upto`: for tests of the
+    /// migrations from an older schema.
+    #[doc(hidden)]
+    pub fn init_at_schema(
+        dir: &Path,
+        database: &DatabaseUrl,
+        passphrase: &str,
+        work: WorkFactor,
+        upto: Option<i64>,
+    ) -> Result<Hq> {
         if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
             return Err(HqError::ShortPassphrase);
         }
@@ -152,7 +180,7 @@ impl Hq {
             }
         }
         let keys = Keys::generate();
-        let mut db = database.open(&keys.database, true)?;
+        let mut db = database.open_to(&keys.database, true, upto)?;
         if db.counts()?.devices > 0 {
             return Err(HqError::DatabaseInUse);
         }
@@ -160,39 +188,79 @@ impl Hq {
         files::write_atomically(&dir.join(PUBLIC_KEY_FILE), public.as_bytes(), 0o644)?;
         // The secret file last: until it exists, headquarters does not.
         keys.save(dir, passphrase, work)?;
-        Ok(Hq {
-            dir: dir.to_path_buf(),
-            secret: keys.hq,
-            db,
-            limits: Limits::default(),
-        })
+        Ok(Hq::new(dir, database, keys, db))
     }
 
     /// Unlocks headquarters in `dir`. A wrong passphrase touches nothing.
     pub fn open(dir: &Path, database: &DatabaseUrl, passphrase: &str) -> Result<Hq> {
         let keys = Keys::unlock(dir, passphrase)?;
         let db = database.open(&keys.database, false)?;
-        Ok(Hq {
-            dir: dir.to_path_buf(),
-            secret: keys.hq,
+        Ok(Hq::new(dir, database, keys, db))
+    }
+
+    fn new(dir: &Path, url: &DatabaseUrl, keys: Keys, db: Box<dyn Database>) -> Hq {
+        Hq {
+            unlocked: Arc::new(Unlocked {
+                dir: dir.to_path_buf(),
+                url: url.clone(),
+                secret: keys.hq,
+                database_key: keys.database,
+            }),
             db,
             limits: Limits::default(),
+        }
+    }
+
+    /// A second handle on the same headquarters: a new database connection with the keys
+    /// unlocked already (no passphrase, no scrypt). A server keeps a few.
+    pub fn connect_again(&self) -> Result<Hq> {
+        let u = &self.unlocked;
+        Ok(Hq {
+            unlocked: Arc::clone(u),
+            db: u.url.open(&u.database_key, false)?,
+            limits: self.limits,
         })
+    }
+
+    /// Replaces this handle's database connection with a new one (after the database went
+    /// away). A failure to connect is [`HqError::Unavailable`].
+    pub fn reconnect(&mut self) -> Result<()> {
+        let u = &self.unlocked;
+        self.db = u.url.open(&u.database_key, false).map_err(|e| match e {
+            HqError::Postgres(why) | HqError::Sqlite(why) => HqError::Unavailable(why),
+            other => other,
+        })?;
+        Ok(())
     }
 
     /// The data directory.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        &self.unlocked.dir
     }
 
     /// The public key file counters pin.
     pub fn public_key_path(&self) -> PathBuf {
-        self.dir.join(PUBLIC_KEY_FILE)
+        self.unlocked.dir.join(PUBLIC_KEY_FILE)
     }
 
     /// Headquarters' public keys.
     pub fn public(&self) -> HqPublic {
-        self.secret.public()
+        self.unlocked.secret.public()
+    }
+
+    /// An enrolled device.
+    pub fn device(&mut self, device_id: &str) -> Result<Option<DeviceRow>> {
+        self.db.device(device_id)
+    }
+
+    /// Signs an index page with headquarters' receipt key and encrypts it to `reply_to`
+    /// (an `age1…` key): the answer to `GET /v1/missions/{mission}/index`.
+    pub fn seal_index(
+        &self,
+        page: &IndexPage,
+        reply_to: &str,
+    ) -> std::result::Result<Vec<u8>, IndexError> {
+        page.seal(&self.unlocked.secret.sign, reply_to)
     }
 
     /// "SQLite" or "PostgreSQL".
@@ -275,6 +343,17 @@ impl Hq {
     /// happened and the device's signed cumulative receipt. The same batch again changes
     /// nothing and yields the same receipt, byte for byte.
     pub fn import(&mut self, bytes: &[u8]) -> Result<Imported> {
+        self.import_checked(bytes, |_| Ok(()))
+    }
+
+    /// [`Hq::import`], with `check` run on the opened batch before anything is applied: the
+    /// network endpoint checks that the batch is the one its path and Idempotency-Key name.
+    /// A batch `check` refuses is not applied.
+    pub fn import_checked(
+        &mut self,
+        bytes: &[u8],
+        check: impl FnOnce(&Opened) -> Result<()>,
+    ) -> Result<Imported> {
         if bytes.len() as u64 > self.limits.max_file_bytes {
             return Err(HqError::Refused(BatchError::FileTooLarge));
         }
@@ -284,7 +363,7 @@ impl Hq {
         let (opened, file_sha256) = std::thread::scope(|s| {
             let file_sha256 = s.spawn(|| sha256_hex(bytes));
             let db = RefCell::new(&mut self.db);
-            let opened = open(bytes, &self.secret, &self.limits, |id| {
+            let opened = open(bytes, &self.unlocked.secret, &self.limits, |id| {
                 match db.borrow_mut().device(id) {
                     Ok(row) => row.and_then(|d| loket_batch::verifying_key_from_hex(&d.public_key)),
                     Err(e) => {
@@ -302,6 +381,7 @@ impl Hq {
             return Err(e);
         }
         let opened = opened.map_err(HqError::Refused)?;
+        check(&opened)?;
         let applied = import::apply(self.db.as_mut(), &opened, &file_sha256, &now())?;
         let device_id = opened.manifest.device_id.clone();
         let (receipt, batches) = self.receipt_for(&device_id)?;
@@ -390,6 +470,16 @@ impl Hq {
         Ok(self.receipt_for(device_id)?.0)
     }
 
+    /// [`Hq::receipt`] with the batch numbers it states (for the high-water mark).
+    pub fn receipt_and_batches(&mut self, device_id: &str) -> Result<(String, BatchNumbers)> {
+        if self.db.device(device_id)?.is_none() {
+            return Err(HqError::UnknownDevice {
+                device_id: device_id.to_owned(),
+            });
+        }
+        self.receipt_for(device_id)
+    }
+
     fn receipt_for(&mut self, device_id: &str) -> Result<(String, BatchNumbers)> {
         let held = self.db.held_from(device_id)?;
         let issued_at = held
@@ -407,8 +497,8 @@ impl Hq {
             })
             .collect();
         let numbers = BatchNumbers::new(held.batches.clone());
-        let text =
-            Receipt::new(device_id, held.batches, records, issued_at).sign(&self.secret.sign);
+        let text = Receipt::new(device_id, held.batches, records, issued_at)
+            .sign(&self.unlocked.secret.sign);
         Ok((text, numbers))
     }
 }

@@ -42,6 +42,8 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Export { to } => batch::export(common, &to),
         Command::Receipt { file } => batch::receipt(common, &file),
         Command::Batch(BatchCommand::List { json }) => batch::list(common, json),
+        Command::Sync { hq } => sync::sync(common, hq.as_deref()),
+        Command::HqUrl { url, clear } => sync::hq_url(common, url.as_deref(), clear),
         Command::VerifyQr { payload } => request::verify_qr(common, &payload),
         Command::Request(RequestCommand::List { json }) => request::list(common, json),
         Command::Request(RequestCommand::Void {
@@ -84,3 +86,4 @@ fn mrz(line1: &str, line2: &str) -> Result<u8, Failure> {
 mod batch;
 mod request;
 mod store;
+mod sync;

@@ -60,9 +60,20 @@ impl DatabaseUrl {
 
     /// Opens the database (creating it when `create`), runs pending migrations.
     pub fn open(&self, key: &DatabaseKey, create: bool) -> Result<Box<dyn Database>> {
+        self.open_to(key, create, None)
+    }
+
+    /// [`DatabaseUrl::open`], migrating only up to schema `upto` when given: for tests that
+    /// start from an older schema.
+    pub(crate) fn open_to(
+        &self,
+        key: &DatabaseKey,
+        create: bool,
+        upto: Option<i64>,
+    ) -> Result<Box<dyn Database>> {
         Ok(match self {
-            DatabaseUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open(path, key, create)?),
-            DatabaseUrl::Postgres(url) => Box::new(postgres::Postgres::open(url)?),
+            DatabaseUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open(path, key, create, upto)?),
+            DatabaseUrl::Postgres(url) => Box::new(postgres::Postgres::open(url, upto)?),
         })
     }
 }
@@ -141,6 +152,12 @@ pub struct CaseRow {
     pub passport_number: Option<String>,
     /// When the counter saved this version (RFC 3339, the counter's offset).
     pub updated_at: String,
+    /// Headquarters' latest status update (`splp_issued`, `departed`), and when.
+    pub hq_status: Option<String>,
+    pub hq_status_at: Option<String>,
+    /// The mission's change number of this row (the index cursor); set by the import.
+    #[serde(skip)]
+    pub seq: u64,
 }
 
 impl std::fmt::Debug for CaseRow {
@@ -161,6 +178,25 @@ pub struct Counts {
     pub records: u64,
     pub photos: u64,
     pub cases: u64,
+}
+
+/// A status update headquarters recorded for a case (`loket-hq status`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusUpdate {
+    pub case_id: String,
+    /// `splp_issued` or `departed`.
+    pub status: String,
+    /// When headquarters recorded it (UTC, RFC 3339).
+    pub recorded_at: String,
+    /// The case's new change number in its mission's index.
+    pub seq: u64,
+}
+
+/// A case's current row with the text of its version: one entry of the mission index.
+#[derive(Clone)]
+pub struct IndexRow {
+    pub case: CaseRow,
+    pub record_text: String,
 }
 
 /// Everything held from one device: the content of its cumulative receipt.
@@ -198,6 +234,10 @@ pub trait Database: Send {
     /// Current rows of every case, ordered by mission, device and case id.
     fn cases(&mut self) -> Result<Vec<CaseRow>>;
 
+    /// Up to `limit` current rows of `mission` with a change number above `after`, in
+    /// ascending order of it.
+    fn index(&mut self, mission: &str, after: u64, limit: u64) -> Result<Vec<IndexRow>>;
+
     fn counts(&mut self) -> Result<Counts>;
 
     /// The schema version recorded in the database.
@@ -234,8 +274,23 @@ pub trait Transaction {
     fn insert_photos(&mut self, photos: &[(&str, &[u8])]) -> Result<()>;
 
     /// Inserts each case, or replaces its row when this version is higher than the one held:
-    /// the end state is the same whatever order versions arrive in.
+    /// the end state is the same whatever order versions arrive in. The headquarters status
+    /// of a case held is kept.
     fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()>;
+
+    /// The version and mission of each of these cases that is held.
+    fn current_versions(&mut self, case_ids: &[&str]) -> Result<HashMap<String, (u64, String)>>;
+
+    /// The last change number handed out in each mission (0 for a new one), locked until
+    /// commit so that numbers commit in the order they are taken. Locks in name order.
+    fn lock_missions(&mut self, missions: &[&str]) -> Result<HashMap<String, u64>>;
+
+    /// Records the last change number handed out per mission.
+    fn set_mission_seqs(&mut self, last: &HashMap<String, u64>) -> Result<()>;
+
+    /// Appends a status update and shows it on the case's row with change number `seq`;
+    /// `false` (nothing written) when the case is no longer in `mission`.
+    fn record_status(&mut self, update: &StatusUpdate, mission: &str) -> Result<bool>;
 
     fn commit(self: Box<Self>) -> Result<()>;
 }

@@ -12,8 +12,8 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
 
 use super::{
-    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, RecordRow,
-    Transaction,
+    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, IndexRow, RecordRow,
+    StatusUpdate, Transaction,
 };
 use crate::error::{HqError, Result};
 
@@ -87,6 +87,37 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX cases_nik ON cases (nik) WHERE nik IS NOT NULL;
     CREATE INDEX cases_passport ON cases (passport_number) WHERE passport_number IS NOT NULL;
     "#,
+    // 2: the mission index (down-sync): a change number per case, headquarters' status
+    // updates. Cases held already are numbered per mission in case id order.
+    r#"
+    CREATE TABLE mission_seq (
+        mission  text PRIMARY KEY,
+        last_seq bigint NOT NULL
+    );
+    ALTER TABLE cases ADD COLUMN seq bigint NOT NULL DEFAULT 0,
+        ADD COLUMN hq_status text, ADD COLUMN hq_status_at text;
+    UPDATE cases SET seq = n.seq
+    FROM (SELECT case_id,
+                 row_number() OVER (PARTITION BY mission ORDER BY case_id COLLATE "C") AS seq
+          FROM cases) AS n
+    WHERE cases.case_id = n.case_id;
+    INSERT INTO mission_seq (mission, last_seq) SELECT mission, max(seq) FROM cases GROUP BY mission;
+    CREATE UNIQUE INDEX cases_mission_seq ON cases (mission, seq);
+
+    -- Every status update, in the order recorded; the latest is shown on the case's row.
+    CREATE TABLE case_status (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        case_id     text NOT NULL REFERENCES cases (case_id),
+        status      text NOT NULL CHECK (status IN ('splp_issued', 'departed')),
+        recorded_at text NOT NULL,
+        seq         bigint NOT NULL
+    );
+    CREATE INDEX case_status_case ON case_status (case_id, id);
+    CREATE FUNCTION case_status_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'case_status is append-only'; END $$;
+    CREATE TRIGGER case_status_append_only BEFORE UPDATE OR DELETE ON case_status
+    FOR EACH ROW EXECUTE FUNCTION case_status_append_only();
+    "#,
 ];
 
 /// Serialises migrations between loket-hq processes (`pg_advisory_xact_lock`).
@@ -103,14 +134,15 @@ pub struct Postgres {
 
 impl Postgres {
     /// Connects to `url` and migrates the database.
-    pub fn open(url: &str) -> Result<Postgres> {
+    pub fn open(url: &str, upto: Option<i64>) -> Result<Postgres> {
         let client = Client::connect(url, NoTls)?;
         let mut db = Postgres { client };
-        db.migrate()?;
+        db.migrate(upto.unwrap_or_else(latest))?;
         Ok(db)
     }
 
-    fn migrate(&mut self) -> Result<()> {
+    /// Runs the migrations not yet recorded up to `upto`; refuses a newer schema.
+    fn migrate(&mut self, upto: i64) -> Result<()> {
         let mut tx = self.client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
         tx.batch_execute(
@@ -132,7 +164,12 @@ impl Postgres {
                 ours: latest(),
             });
         }
-        for (n, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        for (n, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .take(upto as usize)
+            .skip(current as usize)
+        {
             tx.batch_execute(sql)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
@@ -150,6 +187,28 @@ fn u(n: i64) -> u64 {
 
 fn i(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// The columns [`case_row`] reads, of `cases c`.
+const CASE_COLUMNS: &str = "c.case_id, c.version, c.mission, c.device_id, c.status, c.full_name,
+    c.date_of_birth, c.nik, c.passport_number, c.updated_at, c.hq_status, c.hq_status_at, c.seq";
+
+fn case_row(r: &postgres::Row) -> CaseRow {
+    CaseRow {
+        case_id: r.get(0),
+        version: u(r.get(1)),
+        mission: r.get(2),
+        device_id: r.get(3),
+        status: r.get(4),
+        full_name: r.get(5),
+        date_of_birth: r.get(6),
+        nik: r.get(7),
+        passport_number: r.get(8),
+        updated_at: r.get(9),
+        hq_status: r.get(10),
+        hq_status_at: r.get(11),
+        seq: u(r.get(12)),
+    }
 }
 
 fn device_row(r: &postgres::Row) -> DeviceRow {
@@ -254,24 +313,32 @@ impl Database for Postgres {
         Ok(self
             .client
             .query(
-                r#"SELECT case_id, version, mission, device_id, status, full_name, date_of_birth,
-                          nik, passport_number, updated_at
-                   FROM cases
-                   ORDER BY mission COLLATE "C", device_id COLLATE "C", case_id COLLATE "C""#,
+                &format!(
+                    r#"SELECT {CASE_COLUMNS} FROM cases c
+                       ORDER BY mission COLLATE "C", device_id COLLATE "C", case_id COLLATE "C""#
+                ),
                 &[],
             )?
             .iter()
-            .map(|r| CaseRow {
-                case_id: r.get(0),
-                version: u(r.get(1)),
-                mission: r.get(2),
-                device_id: r.get(3),
-                status: r.get(4),
-                full_name: r.get(5),
-                date_of_birth: r.get(6),
-                nik: r.get(7),
-                passport_number: r.get(8),
-                updated_at: r.get(9),
+            .map(case_row)
+            .collect())
+    }
+
+    fn index(&mut self, mission: &str, after: u64, limit: u64) -> Result<Vec<IndexRow>> {
+        Ok(self
+            .client
+            .query(
+                &format!(
+                    "SELECT {CASE_COLUMNS}, r.record_text
+                     FROM cases c JOIN records r ON r.case_id = c.case_id AND r.version = c.version
+                     WHERE c.mission = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3"
+                ),
+                &[&mission, &i(after), &i(limit)],
+            )?
+            .iter()
+            .map(|r| IndexRow {
+                case: case_row(r),
+                record_text: r.get(13),
             })
             .collect())
     }
@@ -479,24 +546,95 @@ impl Transaction for PgTx<'_> {
         let niks = opt(|c| c.nik.as_deref());
         let passports = opt(|c| c.passport_number.as_deref());
         let updated = col(|c| &c.updated_at);
+        let seqs: Vec<i64> = rows.iter().map(|c| i(c.seq)).collect();
         self.tx.execute(
             "INSERT INTO cases (case_id, version, mission, device_id, status, full_name,
-                date_of_birth, nik, passport_number, updated_at)
+                date_of_birth, nik, passport_number, updated_at, seq)
              SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[],
-                $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+                $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[])
              ON CONFLICT (case_id) DO UPDATE SET
                 version = excluded.version, mission = excluded.mission,
                 device_id = excluded.device_id, status = excluded.status,
                 full_name = excluded.full_name, date_of_birth = excluded.date_of_birth,
                 nik = excluded.nik, passport_number = excluded.passport_number,
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at, seq = excluded.seq
              WHERE excluded.version > cases.version",
             &[
                 &ids, &versions, &missions, &devices, &statuses, &names, &births, &niks,
-                &passports, &updated,
+                &passports, &updated, &seqs,
             ],
         )?;
         Ok(())
+    }
+
+    fn current_versions(&mut self, case_ids: &[&str]) -> Result<HashMap<String, (u64, String)>> {
+        Ok(self
+            .tx
+            .query(
+                "SELECT case_id, version, mission FROM cases WHERE case_id = ANY($1::text[])",
+                &[&case_ids],
+            )?
+            .iter()
+            .map(|r| (r.get(0), (u(r.get(1)), r.get(2))))
+            .collect())
+    }
+
+    fn lock_missions(&mut self, missions: &[&str]) -> Result<HashMap<String, u64>> {
+        let mut sorted = missions.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        // A new mission's row first (a concurrent insert of the same row waits for ours),
+        // then every row locked in name order, so two importers never deadlock.
+        self.tx.execute(
+            "INSERT INTO mission_seq (mission, last_seq) SELECT unnest($1::text[]), 0
+             ON CONFLICT (mission) DO NOTHING",
+            &[&sorted],
+        )?;
+        Ok(self
+            .tx
+            .query(
+                r#"SELECT mission, last_seq FROM mission_seq WHERE mission = ANY($1::text[])
+                   ORDER BY mission COLLATE "C" FOR UPDATE"#,
+                &[&sorted],
+            )?
+            .iter()
+            .map(|r| (r.get(0), u(r.get(1))))
+            .collect())
+    }
+
+    fn set_mission_seqs(&mut self, last: &HashMap<String, u64>) -> Result<()> {
+        let missions: Vec<&str> = last.keys().map(String::as_str).collect();
+        let seqs: Vec<i64> = last.values().map(|&n| i(n)).collect();
+        self.tx.execute(
+            "UPDATE mission_seq SET last_seq = k.last_seq
+             FROM unnest($1::text[], $2::bigint[]) AS k (mission, last_seq)
+             WHERE mission_seq.mission = k.mission",
+            &[&missions, &seqs],
+        )?;
+        Ok(())
+    }
+
+    fn record_status(&mut self, update: &StatusUpdate, mission: &str) -> Result<bool> {
+        let seq = i(update.seq);
+        let changed = self.tx.execute(
+            "UPDATE cases SET hq_status = $2, hq_status_at = $3, seq = $4
+             WHERE case_id = $1 AND mission = $5",
+            &[
+                &update.case_id,
+                &update.status,
+                &update.recorded_at,
+                &seq,
+                &mission,
+            ],
+        )?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        self.tx.execute(
+            "INSERT INTO case_status (case_id, status, recorded_at, seq) VALUES ($1, $2, $3, $4)",
+            &[&update.case_id, &update.status, &update.recorded_at, &seq],
+        )?;
+        Ok(true)
     }
 
     fn commit(self: Box<Self>) -> Result<()> {

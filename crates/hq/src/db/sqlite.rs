@@ -10,8 +10,8 @@ use std::path::Path;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::{
-    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, RecordRow,
-    Transaction,
+    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, IndexRow, RecordRow,
+    StatusUpdate, Transaction,
 };
 use crate::error::{io, HqError, Result};
 use crate::secret::DatabaseKey;
@@ -81,6 +81,37 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX cases_nik ON cases (nik) WHERE nik IS NOT NULL;
     CREATE INDEX cases_passport ON cases (passport_number) WHERE passport_number IS NOT NULL;
     "#,
+    // 2: the mission index (down-sync): a change number per case, headquarters' status
+    // updates. Cases held already are numbered per mission in case id order.
+    r#"
+    CREATE TABLE mission_seq (
+        mission  TEXT PRIMARY KEY,
+        last_seq INTEGER NOT NULL
+    ) STRICT;
+    ALTER TABLE cases ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cases ADD COLUMN hq_status TEXT;
+    ALTER TABLE cases ADD COLUMN hq_status_at TEXT;
+    UPDATE cases SET seq = n.seq
+    FROM (SELECT case_id, row_number() OVER (PARTITION BY mission ORDER BY case_id) AS seq
+          FROM cases) AS n
+    WHERE cases.case_id = n.case_id;
+    INSERT INTO mission_seq (mission, last_seq) SELECT mission, max(seq) FROM cases GROUP BY mission;
+    CREATE UNIQUE INDEX cases_mission_seq ON cases (mission, seq);
+
+    -- Every status update, in the order recorded; the latest is shown on the case's row.
+    CREATE TABLE case_status (
+        id          INTEGER PRIMARY KEY,
+        case_id     TEXT NOT NULL REFERENCES cases (case_id),
+        status      TEXT NOT NULL CHECK (status IN ('splp_issued', 'departed')),
+        recorded_at TEXT NOT NULL,
+        seq         INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX case_status_case ON case_status (case_id, id);
+    CREATE TRIGGER case_status_no_update BEFORE UPDATE ON case_status
+    BEGIN SELECT RAISE(ABORT, 'case_status is append-only'); END;
+    CREATE TRIGGER case_status_no_delete BEFORE DELETE ON case_status
+    BEGIN SELECT RAISE(ABORT, 'case_status is append-only'); END;
+    "#,
 ];
 
 /// The database's page size (SQLCipher's `cipher_page_size`, which sets SQLite's too).
@@ -97,7 +128,7 @@ pub struct Sqlite {
 
 impl Sqlite {
     /// Opens (or, with `create`, creates) the database at `path` with `key`, and migrates it.
-    pub fn open(path: &Path, key: &DatabaseKey, create: bool) -> Result<Sqlite> {
+    pub fn open(path: &Path, key: &DatabaseKey, create: bool, upto: Option<i64>) -> Result<Sqlite> {
         if !create && !path.exists() {
             return Err(HqError::NoDatabase {
                 path: path.to_path_buf(),
@@ -138,12 +169,13 @@ impl Sqlite {
         conn.pragma_update(None, "cache_size", -32_768)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         let mut db = Sqlite { conn };
-        db.migrate()?;
+        db.migrate(upto.unwrap_or_else(latest))?;
         Ok(db)
     }
 
-    /// Runs the migrations not yet recorded, in one transaction; refuses a newer schema.
-    fn migrate(&mut self) -> Result<()> {
+    /// Runs the migrations not yet recorded up to `upto`, in one transaction; refuses a
+    /// newer schema.
+    fn migrate(&mut self, upto: i64) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -164,7 +196,12 @@ impl Sqlite {
                 ours: latest(),
             });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .take(upto as usize)
+            .skip(current as usize)
+        {
             tx.execute_batch(sql)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
@@ -182,6 +219,28 @@ fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
         mission: r.get(1)?,
         public_key: r.get(2)?,
         enrolled_at: r.get(3)?,
+    })
+}
+
+/// The columns [`case_row`] reads, of `cases c`.
+const CASE_COLUMNS: &str = "c.case_id, c.version, c.mission, c.device_id, c.status, c.full_name,
+    c.date_of_birth, c.nik, c.passport_number, c.updated_at, c.hq_status, c.hq_status_at, c.seq";
+
+fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseRow> {
+    Ok(CaseRow {
+        case_id: r.get(0)?,
+        version: u(r.get(1)?),
+        mission: r.get(2)?,
+        device_id: r.get(3)?,
+        status: r.get(4)?,
+        full_name: r.get(5)?,
+        date_of_birth: r.get(6)?,
+        nik: r.get(7)?,
+        passport_number: r.get(8)?,
+        updated_at: r.get(9)?,
+        hq_status: r.get(10)?,
+        hq_status_at: r.get(11)?,
+        seq: u(r.get(12)?),
     })
 }
 
@@ -275,23 +334,23 @@ impl Database for Sqlite {
     }
 
     fn cases(&mut self) -> Result<Vec<CaseRow>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT case_id, version, mission, device_id, status, full_name, date_of_birth,
-                    nik, passport_number, updated_at
-             FROM cases ORDER BY mission, device_id, case_id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(CaseRow {
-                case_id: r.get(0)?,
-                version: u(r.get(1)?),
-                mission: r.get(2)?,
-                device_id: r.get(3)?,
-                status: r.get(4)?,
-                full_name: r.get(5)?,
-                date_of_birth: r.get(6)?,
-                nik: r.get(7)?,
-                passport_number: r.get(8)?,
-                updated_at: r.get(9)?,
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {CASE_COLUMNS} FROM cases c ORDER BY mission, device_id, case_id"
+        ))?;
+        let rows = stmt.query_map([], case_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn index(&mut self, mission: &str, after: u64, limit: u64) -> Result<Vec<IndexRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {CASE_COLUMNS}, r.record_text
+             FROM cases c JOIN records r ON r.case_id = c.case_id AND r.version = c.version
+             WHERE c.mission = ?1 AND c.seq > ?2 ORDER BY c.seq LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![mission, i(after), i(limit)], |r| {
+            Ok(IndexRow {
+                case: case_row(r)?,
+                record_text: r.get(13)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -462,14 +521,14 @@ impl Transaction for SqliteTx<'_> {
     fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO cases (case_id, version, mission, device_id, status, full_name,
-                date_of_birth, nik, passport_number, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                date_of_birth, nik, passport_number, updated_at, seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (case_id) DO UPDATE SET
                 version = excluded.version, mission = excluded.mission,
                 device_id = excluded.device_id, status = excluded.status,
                 full_name = excluded.full_name, date_of_birth = excluded.date_of_birth,
                 nik = excluded.nik, passport_number = excluded.passport_number,
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at, seq = excluded.seq
              WHERE excluded.version > cases.version",
         )?;
         for c in rows {
@@ -483,10 +542,79 @@ impl Transaction for SqliteTx<'_> {
                 c.date_of_birth,
                 c.nik,
                 c.passport_number,
-                c.updated_at
+                c.updated_at,
+                i(c.seq)
             ])?;
         }
         Ok(())
+    }
+
+    fn current_versions(&mut self, case_ids: &[&str]) -> Result<HashMap<String, (u64, String)>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT version, mission FROM cases WHERE case_id = ?1")?;
+        let mut out = HashMap::new();
+        for &id in case_ids {
+            if let Some((version, mission)) = stmt
+                .query_row([id], |r| Ok((u(r.get(0)?), r.get::<_, String>(1)?)))
+                .optional()?
+            {
+                out.insert(id.to_owned(), (version, mission));
+            }
+        }
+        Ok(out)
+    }
+
+    fn lock_missions(&mut self, missions: &[&str]) -> Result<HashMap<String, u64>> {
+        // The IMMEDIATE transaction holds the database's write lock: numbers are taken and
+        // committed one transaction at a time.
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT last_seq FROM mission_seq WHERE mission = ?1")?;
+        let mut out = HashMap::new();
+        for &m in missions {
+            let last: Option<i64> = stmt.query_row([m], |r| r.get(0)).optional()?;
+            out.insert(m.to_owned(), last.map_or(0, u));
+        }
+        Ok(out)
+    }
+
+    fn set_mission_seqs(&mut self, last: &HashMap<String, u64>) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO mission_seq (mission, last_seq) VALUES (?1, ?2)
+             ON CONFLICT (mission) DO UPDATE SET last_seq = excluded.last_seq",
+        )?;
+        for (mission, &n) in last {
+            stmt.execute(params![mission, i(n)])?;
+        }
+        Ok(())
+    }
+
+    fn record_status(&mut self, update: &StatusUpdate, mission: &str) -> Result<bool> {
+        let changed = self.tx.execute(
+            "UPDATE cases SET hq_status = ?2, hq_status_at = ?3, seq = ?4
+             WHERE case_id = ?1 AND mission = ?5",
+            params![
+                update.case_id,
+                update.status,
+                update.recorded_at,
+                i(update.seq),
+                mission
+            ],
+        )?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        self.tx.execute(
+            "INSERT INTO case_status (case_id, status, recorded_at, seq) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                update.case_id,
+                update.status,
+                update.recorded_at,
+                i(update.seq)
+            ],
+        )?;
+        Ok(true)
     }
 
     fn commit(self: Box<Self>) -> Result<()> {

@@ -58,6 +58,31 @@ pub enum Command {
     /// Check the QR code printed on an SPLP request against what headquarters holds:
     /// exit 0 when the counter's signature and the record hash hold, 1 when not.
     VerifyQr { payload: String },
+    /// Record headquarters' status of a case (SPLP issued, person departed); the counters of
+    /// its mission see it in their next sync.
+    Status {
+        /// The case id.
+        case_id: String,
+        /// splp-issued or departed.
+        #[arg(value_parser = ["splp-issued", "departed"])]
+        status: String,
+    },
+    /// The network endpoint counters sync with (loket.sync/1, docs/sync-protocol.md).
+    /// Prints `listening on http://IP:PORT` once it takes requests; runs until SIGTERM or
+    /// Ctrl-C, then finishes the requests in flight and stops. One line per request on
+    /// standard error. Plain HTTP: put it behind a TLS-terminating proxy on open networks.
+    Serve {
+        /// IP:PORT to listen on, e.g. 0.0.0.0:8443 (port 0: any free port).
+        #[arg(long, value_name = "ADDR")]
+        listen: String,
+        /// Database connections (default: 2 for SQLite, 4 for PostgreSQL).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+        connections: Option<u16>,
+        /// Mission index entries per answer.
+        #[arg(long, value_name = "N", default_value_t = loket_hq::serve::DEFAULT_PAGE_SIZE,
+              value_parser = clap::value_parser!(u64).range(1..=loket_hq::serve::MAX_PAGE_SIZE))]
+        page_size: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use loket_batch::DeviceCard;
-use loket_hq::{DatabaseUrl, Enrolment, Hq, Outcome};
+use loket_hq::{DatabaseUrl, Enrolment, Hq, HqStatus, Outcome};
 
 use crate::args::{Cli, Command, Common, DeviceCommand};
 use loket_term::{json as print_json, line, table, Failure, Passphrase};
@@ -23,6 +23,19 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Import { file } => import(common, &file),
         Command::VerifyQr { payload } => verify_qr(common, &payload),
         Command::Cases { json } => cases(common, json),
+        Command::Status { case_id, status } => set_status(common, &case_id, &status),
+        Command::Serve {
+            listen,
+            connections,
+            page_size,
+        } => serve(
+            common,
+            &loket_hq::serve::Options {
+                listen,
+                connections: connections.map(usize::from),
+                page_size,
+            },
+        ),
     }
 }
 
@@ -268,4 +281,28 @@ fn verify_qr(common: &Common, payload: &str) -> Result<u8, Failure> {
     let verdict = open(common)?.verify_qr(payload)?;
     print_json(&verdict)?;
     Ok(if verdict.valid { 0 } else { 1 })
+}
+
+/// `status CASE_ID splp-issued|departed`: records it; the case's mission index shows it.
+fn set_status(common: &Common, case_id: &str, status: &str) -> Result<u8, Failure> {
+    let status: HqStatus = status.parse().map_err(|e: String| Failure::new(2, e))?;
+    let update = open(common)?.set_status(case_id, status)?;
+    line(&format!(
+        "case {}: {} (recorded {}, change {})",
+        update.case_id, update.status, update.recorded_at, update.seq
+    ))?;
+    Ok(0)
+}
+
+/// `serve --listen ADDR`: runs until SIGTERM or Ctrl-C.
+fn serve(common: &Common, options: &loket_hq::serve::Options) -> Result<u8, Failure> {
+    let hq = open(common)?;
+    loket_hq::serve::run(hq, options, |address| {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "listening on http://{address}")?;
+        out.flush()
+    })?;
+    eprintln!("loket-hq: stopped");
+    Ok(0)
 }
