@@ -29,4 +29,6 @@ pub const COMMANDS: &[&str] = &[
     "hq_url",
     "set_hq_url",
     "mission_cases",
+    "sync_status",
+    "sync_now",
 ];

@@ -11,6 +11,7 @@ use loket_store::{
     start_of_local_day, AuditEntry, Case, CaseSummary, DeviceIdentity, Finalize, HqStatus,
     MissionCase, MissionProfile, RequestInfo, Saved, Store, Today, VersionInfo, VersionRecord,
 };
+use loket_sync::{SyncStatus, Worker};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -172,10 +173,51 @@ pub async fn hq_url(session: State<'_, Session>) -> Result<Option<String>> {
     session.with(|open| Ok(open.store.hq_url()?))
 }
 
-/// Sets headquarters' address (checked; empty clears it: USB only); returns it as stored.
+/// Sets headquarters' address (checked; empty clears it: USB only); returns it as stored. A
+/// new address is tried at once.
 #[tauri::command]
-pub async fn set_hq_url(session: State<'_, Session>, url: String) -> Result<Option<String>> {
-    session.with(|open| Ok(open.store.set_hq_url(Some(&url))?))
+pub async fn set_hq_url(
+    session: State<'_, Session>,
+    sync: State<'_, Worker>,
+    url: String,
+) -> Result<Option<String>> {
+    let stored = session.with(|open| Ok(open.store.set_hq_url(Some(&url))?))?;
+    if stored.is_some() {
+        sync.sync_now();
+    }
+    Ok(stored)
+}
+
+/// The status bar: the sync worker's state, and what headquarters has not acknowledged yet
+/// counted now (the officer finalises cases between the worker's steps).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SyncState {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub worker: SyncStatus,
+    /// Finalised case versions headquarters has not acknowledged, sealed or not.
+    pub unacknowledged_versions: u32,
+}
+
+#[tauri::command]
+pub async fn sync_status(
+    session: State<'_, Session>,
+    sync: State<'_, Worker>,
+) -> Result<SyncState> {
+    let unacknowledged_versions =
+        session.with(|open| Ok(open.store.unacknowledged_versions()?))?;
+    Ok(SyncState {
+        worker: sync.status(),
+        unacknowledged_versions: count(unacknowledged_versions),
+    })
+}
+
+/// Asks the sync worker for a round now (after the one under way, if any).
+#[tauri::command]
+pub async fn sync_now(session: State<'_, Session>, sync: State<'_, Worker>) -> Result<()> {
+    session.with(|_| Ok(()))?;
+    sync.sync_now();
+    Ok(())
 }
 
 /// Validation as the officer types: the findings the saved record would get, duplicates

@@ -2,7 +2,9 @@
 //! `ui/src/bindings/`; this test fails when the committed files drift from the Rust types.
 //! `UPDATE_BINDINGS=1 cargo test --test bindings` rewrites them.
 
-use loket_app::commands::{AppStatus, CasePage, History, ReceiptApplied, UsbExport, UsbState};
+use loket_app::commands::{
+    AppStatus, CasePage, History, ReceiptApplied, SyncState, UsbExport, UsbState,
+};
 use loket_app::error::AppError;
 use loket_core::mrz::MrzTd3;
 use loket_core::{IntakeRecord, Report};
@@ -37,6 +39,7 @@ fn export(dir: &Path) -> Result<(), ExportError> {
     UsbExport::export_all(&cfg)?;
     ReceiptApplied::export_all(&cfg)?;
     MissionCase::export_all(&cfg)?;
+    SyncState::export_all(&cfg)?;
     MrzTd3::export_all(&cfg)
 }
 

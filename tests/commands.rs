@@ -820,3 +820,72 @@ fn a_duplicate_at_another_counter_is_a_warning_without_a_case_to_compare() {
         .unwrap()
         .contains("B-003) at counter counter-2"));
 }
+
+/// Asks `sync_status` until `done` holds for it (the worker runs on its own thread); gives up
+/// after a minute with the last status.
+fn sync_status_until(w: &Window, done: impl Fn(&Value) -> bool) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let status = w.ok("sync_status", json!({}));
+        if done(&status) {
+            return status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "sync status never got there: {status}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn sync_status_counts_what_waits_and_says_offline_when_headquarters_is_not_there() {
+    let (dir, w) = unlocked();
+    let status = w.ok("sync_status", json!({}));
+    assert_eq!(
+        (&status["hq_url"], &status["online"], &status["last_sync"]),
+        (&Value::Null, &Value::Null, &Value::Null),
+        "USB only, never tried: {status}"
+    );
+    assert_eq!(status["unacknowledged_versions"], 0);
+    assert_eq!(status["sending"], Value::Null);
+
+    loket_store::Store::open(dir.path(), PASSPHRASE)
+        .unwrap()
+        .pin_hq_key(&loket_batch::HqSecret::generate().public(), false)
+        .unwrap();
+    let id = w.ok("save", json!({"record": example()}))["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        w.ok("sync_status", json!({}))["unacknowledged_versions"],
+        0,
+        "a draft waits for nothing"
+    );
+    w.ok("finalize", json!({"id": id}));
+    assert_eq!(w.ok("sync_status", json!({}))["unacknowledged_versions"], 1);
+
+    // Nobody listens on the port: the worker tries at once and says so.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    w.ok("set_hq_url", json!({"url": url}));
+    let status = sync_status_until(&w, |s| s["online"] == json!(false));
+    assert_eq!(status["hq_url"], url.as_str());
+    assert_eq!(status["last_sync"], Value::Null);
+    assert!(
+        status["last_error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{status}"
+    );
+    // Sealed for the network, still waiting for headquarters.
+    assert_eq!(status["unacknowledged_versions"], 1);
+    w.ok("sync_now", json!({}));
+
+    w.ok("lock", json!({}));
+    assert_eq!(w.error("sync_status", json!({})), "store.locked");
+    assert_eq!(w.error("sync_now", json!({})), "store.locked");
+}

@@ -444,6 +444,89 @@ async fn a_draft_survives_the_app_being_killed_mid_interview() {
     app.quit().await;
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn headquarters_address_in_settings_and_the_status_bar_offline() {
+    let Some(counter) = Counter::new("the network sync settings end-to-end test") else {
+        return;
+    };
+    // Two finalised cases, headquarters' key pinned: all a round needs but a network.
+    finalised_cases(counter.data_dir(), &["SITI AMINAH", "DEWI LESTARI"]);
+    let closed = format!("http://127.0.0.1:{}", free_port());
+
+    let app = counter.start().await;
+    unlock(&app).await;
+    app.wait_text("#sync-state", "Hanya USB").await;
+    app.wait_text("#sync-waiting", "2 kasus menunggu").await;
+    app.wait_text("#sync-last", "Belum pernah sinkron").await;
+
+    // Settings by keyboard: a bad address is refused at its field, in Indonesian.
+    app.ctrl(",").await;
+    app.wait_css("#settings-mission-name").await;
+    app.tab_to("settings-hq-url").await;
+    app.keys(&format!("hq.kemlu.go.id{}", Key::Enter)).await;
+    app.wait_text("#settings-hq-url-message", "harus diawali http://")
+        .await;
+    let erase = Key::Backspace.to_string().repeat(20);
+    app.keys(&format!("{erase}{closed}/{}", Key::Enter)).await;
+    app.wait_text("#settings-hq-url-message", "Tersimpan").await;
+    assert_eq!(
+        app.value("#settings-hq-url").await,
+        closed,
+        "stored without the slash"
+    );
+
+    // Tried at once: nobody answers on that port.
+    app.wait_text("#sync-state", "Luring").await;
+    app.wait_text("#sync-waiting", "2 kasus menunggu").await;
+    app.wait_text("#sync-last", "Belum pernah sinkron").await;
+    // Ctrl+Shift+S asks again from any screen; the officer's field keeps the focus.
+    app.ctrl("f").await;
+    app.wait_focus("search").await;
+    app.keys(&format!("{}{}S{}", Key::Control, Key::Shift, Key::Null))
+        .await;
+    assert_eq!(app.focused_id().await, "search");
+    assert_eq!(app.value("#search").await, "", "the shortcut typed nothing");
+    app.wait_text("#sync-state", "Luring").await;
+    app.quit().await;
+
+    // After a restart the address is still there, and English says the same.
+    let app = counter.start().await;
+    unlock(&app).await;
+    app.ctrl("l").await;
+    app.wait_text("#sync-state", "Offline").await;
+    app.wait_text("#sync-waiting", "2 cases waiting").await;
+    app.ctrl(",").await;
+    app.wait_css("#settings-hq-url").await;
+    let started = Instant::now();
+    while app.value("#settings-hq-url").await != closed {
+        assert!(started.elapsed() < WAIT, "the address was not kept");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.quit().await;
+}
+
+/// A store holding one finalised case per name, with headquarters' key pinned.
+fn finalised_cases(dir: &Path, names: &[&str]) {
+    let (mut store, _) = loket_store::Store::init(dir, PASSPHRASE, "PNH").unwrap();
+    store
+        .pin_hq_key(&loket_batch::HqSecret::generate().public(), false)
+        .unwrap();
+    let example: serde_json::Value =
+        serde_json::from_str(include_str!("../crates/core/tests/fixtures/example.json")).unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let mut v = example.clone();
+        v.as_object_mut().unwrap().remove("id");
+        v["ticket"] = json!(format!("A-{}", i + 1));
+        v["person"]["full_name"] = json!(name);
+        v["person"]["aliases"] = json!([]);
+        v["person"]["nik"] = json!(format!("320341520499000{}", i + 1));
+        let saved = store
+            .save(serde_json::from_value(v).unwrap(), "Rina", None)
+            .unwrap();
+        store.finalize(&saved.case_id, "Rina").unwrap();
+    }
+}
+
 /// A TD3 zone for an Indonesian passport, with correct check digits.
 fn mrz(number: &str) -> [String; 2] {
     build_td3(&Td3Fields {

@@ -8,7 +8,7 @@ const now = new Date("2026-01-21T14:05:30Z");
 const base: SyncView = {
   online: null,
   last_sync: null,
-  waiting_versions: 0,
+  unacknowledged_versions: 0,
   sending: null,
   last_error: null,
   next_attempt_at: null,
@@ -49,10 +49,10 @@ describe("the status bar", () => {
 
   it("counts what is waiting and shows a round's progress", () => {
     expect(describeSync(en, base, now).waiting).toBe("Nothing waiting");
-    expect(describeSync(en, { ...base, waiting_versions: 1 }, now).waiting).toBe("1 case waiting");
-    expect(describeSync(id, { ...base, waiting_versions: 3 }, now).waiting).toBe("3 kasus menunggu");
+    expect(describeSync(en, { ...base, unacknowledged_versions: 1 }, now).waiting).toBe("1 case waiting");
+    expect(describeSync(id, { ...base, unacknowledged_versions: 3n }, now).waiting).toBe("3 kasus menunggu");
     expect(describeSync(en, base, now).sending).toBeNull();
-    const sending = { batch: 7, batches_done: 1, batches_total: 3, sent_bytes: 1_250_000, total_bytes: 3_400_000 };
+    const sending = { batch: 7, batches_done: 1, batches_total: 3, bytes_sent: 1_250_000, bytes_total: 3_400_000 };
     expect(describeSync(en, { ...base, sending }, now).sending).toBe("Sending batch 2 of 3 · 1.3 MB of 3.4 MB");
     const done = { ...sending, batches_done: 3 };
     expect(describeSync(id, { ...base, sending: done }, now).sending).toBe("Mengirim batch 3 dari 3 · 1.3 MB dari 3.4 MB");

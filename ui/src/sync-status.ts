@@ -2,15 +2,18 @@
 // functions of the status and the time now, so they are tested without a window.
 import type { Translate } from "./i18n";
 
-/** What the status bar needs of the sync worker's status (the `sync_status` command). */
+/** A count as the bindings type it (u64 is `bigint` there; JSON gives a number). */
+type Count = number | bigint;
+
+/** What the status bar needs of the `sync_status` command's answer (bindings/SyncState). */
 export interface SyncView {
   /** true: headquarters answered the last attempt; false: it did not; null: never tried. */
   online: boolean | null;
   /** When a round last ended with everything sent acknowledged (RFC 3339). */
   last_sync: string | null;
-  /** Finalised case versions headquarters has not acknowledged yet. */
-  waiting_versions: number;
-  sending: { batch: number; batches_done: number; batches_total: number; sent_bytes: number; total_bytes: number } | null;
+  /** Finalised case versions headquarters has not acknowledged yet, sealed or not. */
+  unacknowledged_versions: Count;
+  sending: { batch: Count; batches_done: Count; batches_total: Count; bytes_sent: Count; bytes_total: Count } | null;
   /** Why the last attempt failed (English detail, shown on hover only). */
   last_error: string | null;
   next_attempt_at: string | null;
@@ -61,15 +64,15 @@ export function describeSync(t: Translate, s: SyncView, now: Date) {
   const last = s.last_sync
     ? t("sync.last", { ago: relative(t, s.last_sync, now), at: absolute(s.last_sync) })
     : t("sync.last_never");
-  const n = s.waiting_versions;
+  const n = Number(s.unacknowledged_versions);
   const waiting = n === 0 ? t("sync.waiting_none") : n === 1 ? t("sync.waiting_one") : t("sync.waiting", { n });
   const p = s.sending;
   const sending = p
     ? t("sync.sending", {
-        n: Math.min(p.batches_done + 1, p.batches_total),
-        m: p.batches_total,
-        sent: bytes(p.sent_bytes),
-        total: bytes(p.total_bytes),
+        n: Math.min(Number(p.batches_done) + 1, Number(p.batches_total)),
+        m: Number(p.batches_total),
+        sent: bytes(Number(p.bytes_sent)),
+        total: bytes(Number(p.bytes_total)),
       })
     : null;
   const retry = state === "offline" && s.next_attempt_at ? t("sync.retry", { at: absolute(s.next_attempt_at) }) : null;
