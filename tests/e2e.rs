@@ -450,7 +450,12 @@ async fn headquarters_address_in_settings_and_the_status_bar_offline() {
         return;
     };
     // Two finalised cases, headquarters' key pinned: all a round needs but a network.
-    finalised_cases(counter.data_dir(), &["SITI AMINAH", "DEWI LESTARI"]);
+    let nobody = loket_batch::HqSecret::generate().public();
+    finalised_cases(
+        counter.data_dir(),
+        &["SITI AMINAH", "DEWI LESTARI"],
+        &nobody,
+    );
     let closed = format!("http://127.0.0.1:{}", free_port());
 
     let app = counter.start().await;
@@ -505,12 +510,12 @@ async fn headquarters_address_in_settings_and_the_status_bar_offline() {
     app.quit().await;
 }
 
-/// A store holding one finalised case per name, with headquarters' key pinned.
-fn finalised_cases(dir: &Path, names: &[&str]) {
+/// A store holding one finalised case per name (tickets, …), with headquarters' key
+/// pinned; returns the case ids.
+fn finalised_cases(dir: &Path, names: &[&str], hq: &loket_batch::HqPublic) -> Vec<String> {
     let (mut store, _) = loket_store::Store::init(dir, PASSPHRASE, "PNH").unwrap();
-    store
-        .pin_hq_key(&loket_batch::HqSecret::generate().public(), false)
-        .unwrap();
+    store.pin_hq_key(hq, false).unwrap();
+    let mut ids = Vec::new();
     let example: serde_json::Value =
         serde_json::from_str(include_str!("../crates/core/tests/fixtures/example.json")).unwrap();
     for (i, name) in names.iter().enumerate() {
@@ -524,7 +529,164 @@ fn finalised_cases(dir: &Path, names: &[&str]) {
             .save(serde_json::from_value(v).unwrap(), "Rina", None)
             .unwrap();
         store.finalize(&saved.case_id, "Rina").unwrap();
+        ids.push(saved.case_id);
     }
+    ids
+}
+
+/// `loket-hq` as `cargo test --workspace` builds it beside the app (its own tests need it).
+fn loket_hq_binary() -> Option<PathBuf> {
+    let bin = Path::new(APP).with_file_name("loket-hq");
+    bin.exists().then_some(bin)
+}
+
+/// Headquarters on loopback: `loket-hq init`, the counter enrolled, `loket-hq serve` on a
+/// free port (killed when dropped).
+struct Headquarters {
+    _server: Killed,
+    url: String,
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+const HQ_PASSPHRASE: &str = "headquarters passphrase";
+
+/// `loket-hq ARGS` on headquarters' data directory `dir`.
+fn loket_hq(bin: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .env("LOKET_HQ_DATA_DIR", dir)
+        .env("LOKET_HQ_PASSPHRASE", HQ_PASSPHRASE)
+        .env_remove("LOKET_HQ_DATABASE")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `loket-hq ARGS`, which must succeed; its standard output.
+fn loket_hq_ok(bin: &Path, dir: &Path, args: &[&str]) -> String {
+    let out = loket_hq(bin, dir, args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "loket-hq {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+impl Headquarters {
+    /// Initialised, not yet serving: its public key, for the counter to pin.
+    fn init(bin: &Path) -> (tempfile::TempDir, loket_batch::HqPublic) {
+        let dir = tempfile::tempdir().unwrap();
+        loket_hq_ok(bin, dir.path(), &["init"]);
+        let key = std::fs::read_to_string(dir.path().join("hq-key.json")).unwrap();
+        (dir, loket_batch::HqPublic::from_json(&key).unwrap())
+    }
+
+    /// Enrols the counter whose store is in `counter`, then serves.
+    fn serve(bin: PathBuf, dir: tempfile::TempDir, counter: &Path) -> Headquarters {
+        use std::io::BufRead;
+        let card = loket_store::Store::open(counter, PASSPHRASE)
+            .unwrap()
+            .device_card()
+            .unwrap();
+        let card_file = dir.path().join("counter.json");
+        std::fs::write(&card_file, card.to_json()).unwrap();
+        loket_hq_ok(
+            &bin,
+            dir.path(),
+            &["device", "add", card_file.to_str().unwrap()],
+        );
+        let mut child = loket_hq(&bin, dir.path(), &["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let server = Killed(child);
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("loket-hq serve said {line:?}"))
+            .to_string();
+        Headquarters {
+            _server: server,
+            url,
+            bin,
+            dir,
+        }
+    }
+
+    fn cli(&self, args: &[&str]) -> String {
+        loket_hq_ok(&self.bin, self.dir.path(), args)
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_real_sync_from_the_window_shows_online_nothing_waiting_and_headquarters_status() {
+    let Some(bin) = loket_hq_binary() else {
+        assert!(
+            !support::in_ci(),
+            "CI builds loket-hq beside the app (cargo test --workspace)"
+        );
+        println!("\nSKIPPED the real sync end-to-end test: no loket-hq beside the app (cargo build -p loket-hq)");
+        return;
+    };
+    let Some(counter) = Counter::new("the real sync end-to-end test") else {
+        return;
+    };
+    let (hq_dir, hq_key) = Headquarters::init(&bin);
+    let ids = finalised_cases(
+        counter.data_dir(),
+        &["SITI AMINAH", "DEWI LESTARI"],
+        &hq_key,
+    );
+    let hq = Headquarters::serve(bin, hq_dir, counter.data_dir());
+
+    let app = counter.start().await;
+    unlock(&app).await;
+    app.wait_text("#sync-waiting", "2 kasus menunggu").await;
+    app.ctrl(",").await;
+    app.wait_css("#settings-mission-name").await;
+    app.tab_to("settings-hq-url").await;
+    app.keys(&format!("{}{}", hq.url, Key::Enter)).await;
+    app.wait_text("#settings-hq-url-message", "Tersimpan").await;
+
+    // Sent, acknowledged, recorded: online, nothing waiting, synced a moment ago.
+    app.wait_text("#sync-state", "Daring").await;
+    app.wait_text("#sync-waiting", "Tidak ada yang menunggu")
+        .await;
+    app.wait_text("#sync-last", "baru saja").await;
+    let held = hq.cli(&["cases", "--json"]);
+    assert!(held.contains(&ids[0]) && held.contains(&ids[1]), "{held}");
+
+    // Headquarters records the SPLP as issued; the next round brings it to the case.
+    hq.cli(&["status", &ids[0], "splp-issued"]);
+    app.keys(&format!("{}{}S{}", Key::Control, Key::Shift, Key::Null))
+        .await;
+    let started = Instant::now();
+    loop {
+        app.ctrl("f").await;
+        app.wait_focus("search").await;
+        app.keys(&format!("A-1{}", Key::Enter)).await;
+        app.wait_css("#versions").await;
+        if let Ok(el) = app.client.find(Locator::Css("#hq-status")).await {
+            let text = el.text().await.unwrap();
+            assert!(text.contains("SPLP diterbitkan"), "{text}");
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "headquarters' status never arrived; {}",
+            app.page().await
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    app.wait_text("#sync-state", "Daring").await;
+    app.quit().await;
 }
 
 /// A TD3 zone for an Indonesian passport, with correct check digits.
