@@ -718,6 +718,7 @@ async fn screenshots() {
         app.shoot(&shot("1-unlock")).await;
         unlock(&app).await;
         app.wait_css("#count-intakes").await;
+        app.wait_css("#sync-state.offline").await;
         app.shoot(&shot("2-today")).await;
 
         app.ctrl("n").await;
@@ -756,6 +757,7 @@ async fn screenshots() {
         app.wait_focus("search").await;
         app.keys("siti").await;
         app.wait_text("#case-row-0", "SITI").await;
+        app.wait_css("#mission-cases").await;
         app.shoot(&shot("6-cases")).await;
         // finalised, printed, with her photo.
         app.keys(&format!("{}A-042", Key::Backspace.to_string().repeat(4)))
@@ -764,6 +766,7 @@ async fn screenshots() {
         app.keys(&Key::Enter.to_string()).await;
         app.wait_css("#versions").await;
         app.wait_css(".photo-box img").await;
+        app.wait_css("#hq-status").await;
         app.shoot(&shot("7-case")).await;
         app.ctrl("p").await;
         app.wait_css("#print-reason").await;
@@ -771,7 +774,9 @@ async fn screenshots() {
         app.keys(&Key::Escape.to_string()).await;
         app.ctrl(",").await;
         app.wait_css("#settings-mission-name").await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        while app.value("#settings-hq-url").await.is_empty() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         app.shoot(&shot("8-settings")).await;
         // The four finalised cases go to a "stick" (a folder); the second language finds
         // them sealed and written already, and writes the same batch again.
@@ -849,6 +854,76 @@ fn seed(dir: &Path) {
                 .unwrap();
         }
     }
+    seed_network(&mut store, &ids[1]);
+}
+
+/// What a sync brought the screenshots' counter: headquarters' index of the mission's cases
+/// (two at another counter, one of them a likely duplicate of the intake typed in the
+/// screenshots) and its SPLP issued for A-042; the address of a headquarters that is not
+/// answering (the status bar says "offline").
+fn seed_network(store: &mut loket_store::Store, a042: &str) {
+    use loket_batch::wire::{IndexEntry, IndexPage, INDEX_FORMAT};
+    let other = "0197a3e1-5c2d-7b40-9f11-6a0c3d2e8b47";
+    let entry =
+        |seq: u64, case: &str, device: &str, ticket: &str, name: &str, born: &str| IndexEntry {
+            seq,
+            case_id: case.into(),
+            device_id: device.into(),
+            version: 1,
+            status: "finalised".into(),
+            ticket: Some(ticket.into()),
+            full_name: Some(name.into()),
+            aliases: vec![],
+            date_of_birth: Some(born.into()),
+            nik: None,
+            passport_number: None,
+            hq_status: None,
+            hq_status_at: None,
+        };
+    let mut departed = entry(
+        1,
+        "0197a2f0-1b6e-7c21-8d3a-2f5e9b7c1a01",
+        other,
+        "B-007",
+        "SITI RAHAYU",
+        "1996-11-02",
+    );
+    departed.hq_status = Some("departed".into());
+    departed.hq_status_at = Some("2026-01-20T03:15:00Z".into());
+    let mut ours = entry(
+        3,
+        a042,
+        &store.device_id().unwrap(),
+        "A-042",
+        "SITI AMINAH",
+        "1999-04-12",
+    );
+    ours.hq_status = Some("splp_issued".into());
+    ours.hq_status_at = Some("2026-01-21T02:40:00Z".into());
+    let entries = vec![
+        departed,
+        entry(
+            2,
+            "0197a2f4-77c0-7d55-b1e2-90af3c6d2b02",
+            other,
+            "B-019",
+            "SITI AMINA",
+            "1999-04-12",
+        ),
+        ours,
+    ];
+    store
+        .apply_index_page(&IndexPage {
+            format: INDEX_FORMAT.into(),
+            mission: "PNH".into(),
+            request_nonce: "seed".into(),
+            entries,
+            next: 3,
+            more: false,
+        })
+        .unwrap();
+    // Port 9 (discard) on loopback: nothing listens there.
+    store.set_hq_url(Some("http://127.0.0.1:9")).unwrap();
 }
 
 /// The samples' made-up portrait, as a case's photo.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { translator } from "./i18n";
-import { absolute, bytes, connection, describeSync, relative, type SyncView } from "./sync-status";
+import { absolute, bytes, clock, connection, describeSync, relative, type SyncView } from "./sync-status";
 
 const en = translator("en");
 const id = translator("id");
@@ -61,8 +61,12 @@ describe("the status bar", () => {
   it("names the next attempt only while offline", () => {
     const next = "2026-01-21T14:10:00Z";
     expect(describeSync(en, { ...base, online: false, next_attempt_at: next }, now).retry).toBe(
-      `next try ${absolute(next)}`,
+      `next try ${clock(next, now)}`,
     );
+    // The time alone on the same day, the date too on another.
+    const today = new Date(2026, 0, 21, 9, 0);
+    expect(clock(new Date(2026, 0, 21, 14, 10).toISOString(), today)).toBe("14:10");
+    expect(clock(new Date(2026, 0, 22, 0, 5).toISOString(), today)).toBe("2026-01-22 00:05");
     expect(describeSync(en, { ...base, online: true, next_attempt_at: next }, now).retry).toBeNull();
   });
 

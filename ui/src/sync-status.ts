@@ -50,6 +50,14 @@ export function absolute(instant: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** An instant in local time: "14:05" on the day of `now`, else with its date. */
+export function clock(instant: string, now: Date): string {
+  const d = new Date(instant);
+  if (Number.isNaN(d.getTime())) return instant;
+  const full = absolute(instant);
+  return d.toDateString() === now.toDateString() ? full.slice(11) : full;
+}
+
 /** A size for people: "850 B", "12 KB", "3.4 MB" (decimal units, as file managers show). */
 export function bytes(n: number): string {
   if (n < 1000) return `${n} B`;
@@ -75,6 +83,6 @@ export function describeSync(t: Translate, s: SyncView, now: Date) {
         total: bytes(Number(p.bytes_total)),
       })
     : null;
-  const retry = state === "offline" && s.next_attempt_at ? t("sync.retry", { at: absolute(s.next_attempt_at) }) : null;
+  const retry = state === "offline" && s.next_attempt_at ? t("sync.retry", { at: clock(s.next_attempt_at, now) }) : null;
   return { state, label: t(`sync.state.${state}`), last, waiting, sending, retry };
 }

@@ -213,7 +213,7 @@ function Elsewhere(props: { cases: MissionCase[] }) {
                 <td class="name">{c.full_name || "—"}</td>
                 <td>{c.date_of_birth ?? "—"}</td>
                 <td>
-                  <code>{c.device_id}</code>
+                  <code title={c.device_id}>{c.device_id.slice(0, 8)}</code>
                 </td>
                 <td>
                   <span class={`badge ${c.status}`}>{t(`status.${c.status}`)}</span>
