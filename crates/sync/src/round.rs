@@ -1,5 +1,7 @@
-//! One sync round: seal what is waiting, send every unacknowledged batch in order (one in
-//! flight), apply headquarters' receipts, then bring the mission index up to date.
+//! One sync round: seal what is waiting, ask for headquarters' receipt when a batch from
+//! before this round waits (it may have arrived by USB, or its answer was lost), send every
+//! batch still unacknowledged in order (one in flight), apply each receipt, then bring the
+//! mission index up to date.
 //!
 //! Sending marks nothing: only a receipt that verifies against the pinned headquarters key
 //! does (`Store::apply_receipt`). So a round cut off anywhere leaves every batch sealed and
@@ -76,7 +78,7 @@ pub async fn round<S: StoreSlot>(
     client: &HqClient,
     progress: ProgressFn,
 ) -> Result<RoundReport, SyncError> {
-    let plan = step(slot, |s| {
+    let mut plan = step(slot, |s| {
         let sealed = s.seal_batch()?;
         let waiting = s
             .batches()?
@@ -95,12 +97,17 @@ pub async fn round<S: StoreSlot>(
         sealed: plan.sealed.clone(),
         ..RoundReport::default()
     };
-    let device = plan.device_id.as_str();
+    let device_id = plan.device_id.clone();
+    let device = device_id.as_str();
 
-    let refused = send_batches(slot, client, &plan, &progress, &mut report).await?;
-    if plan.waiting.is_empty() {
-        // Nothing to send: ask for the receipt anyway (a batch carried by USB is
-        // acknowledged this way).
+    // A batch sealed before this round may be held already (carried by USB, or its answer
+    // was lost): the receipt says so without sending it again. Nothing waiting: the receipt
+    // anyway, for what arrived by USB.
+    let stale = plan
+        .waiting
+        .iter()
+        .any(|b| Some(b.sequence) != plan.sealed.as_ref().map(|s| s.sequence));
+    if plan.waiting.is_empty() || stale {
         let request = SignedRequest::new("GET", &receipt_path(device), device);
         let headers = step(slot, |s| s.sign_request(&request))?;
         let answer = client
@@ -114,9 +121,21 @@ pub async fn round<S: StoreSlot>(
                 device,
             ));
         }
-        let ack = step(slot, |s| s.apply_receipt(&answer.body))?;
+        let (ack, acknowledged) = step(slot, |s| {
+            let ack = s.apply_receipt(&answer.body)?;
+            let acknowledged: Vec<u64> = s
+                .batches()?
+                .into_iter()
+                .filter(|b| b.acknowledged_at.is_some())
+                .map(|b| b.sequence)
+                .collect();
+            Ok((ack, acknowledged))
+        })?;
         tally(&mut report, &ack);
+        plan.waiting
+            .retain(|b| acknowledged.binary_search(&b.sequence).is_err());
     }
+    let refused = send_batches(slot, client, &plan, &progress, &mut report).await?;
 
     fetch_index(slot, client, &plan, &mut report).await?;
 

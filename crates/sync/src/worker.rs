@@ -241,30 +241,33 @@ async fn run<S: StoreSlot>(
         match result {
             Ok(report) => {
                 backoff.reset();
+                let delay = settings.seal_every;
                 status.send_modify(|s| {
                     s.online = Some(true);
                     s.last_error = None;
                     s.last_sync = Some(report.last_sync.clone());
+                    s.next_attempt_at = Some(rfc3339_in(delay));
                 });
-                next = wait(settings.seal_every, &status);
+                next = Instant::now() + delay;
             }
             Err(SyncError::Locked) => {
                 next = Instant::now() + settings.locked_poll;
             }
             Err(e) => {
-                let transient = e.is_transient();
+                let delay = if e.is_transient() {
+                    backoff.failed()
+                } else {
+                    settings.seal_every
+                };
+                // One change: the window never sees the error without its next attempt.
                 status.send_modify(|s| {
                     if let Some(answered) = e.headquarters_answered() {
                         s.online = Some(answered);
                     }
                     s.last_error = Some(e.to_string());
+                    s.next_attempt_at = Some(rfc3339_in(delay));
                 });
-                let delay = if transient {
-                    backoff.failed()
-                } else {
-                    settings.seal_every
-                };
-                next = wait(delay, &status);
+                next = Instant::now() + delay;
             }
         }
         refresh(&slot, &status);

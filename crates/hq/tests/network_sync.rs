@@ -1,0 +1,277 @@
+//! Counters syncing with the real `loket-hq serve` over loopback, on SQLite and PostgreSQL:
+//! cases arrive exactly once and are acknowledged, the mission index reaches the other
+//! counters (and their duplicate warnings), strangers and replays are refused, and three
+//! counters with a thousand cases each sync at once.
+
+mod common;
+mod net;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::Backend;
+use common::Site;
+use loket_store::Store;
+use loket_sync::{Settings, SyncError, SyncStatus, Worker};
+use net::proxy::{exchange, messages, Policy, Proxy};
+use net::{hq_case_ids, Desk, Server};
+
+on_both_backends!(
+    a_counter_syncs_its_cases_and_another_counter_learns_of_them,
+    an_unenrolled_counter_is_refused_and_a_replayed_request_too,
+    three_counters_with_a_thousand_cases_each_sync_at_once,
+    the_worker_syncs_in_the_background_and_says_how_it_goes,
+);
+
+fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
+    let site = Site::new(b);
+    let server = Server::start(&site);
+    let url = server.url();
+    let mut first = Desk::new(&site, true);
+    let second = Desk::new(&site, true);
+
+    let siti = first.save("SITI AMINAH", "A-1");
+    let dewi = first.save("DEWI LESTARI", "A-2");
+    first.with(|s| s.attach_photo(&siti, "rina", &common::photo(1)).unwrap());
+    // A draft stays at the counter.
+    first.with(|s| s.save(net::person("STILL TYPING", "A-3"), "rina", None).unwrap());
+
+    let report = first.sync(&url).unwrap();
+    assert_eq!(report.sealed.as_ref().map(|b| b.sequence), Some(1));
+    assert_eq!(report.sent, [1]);
+    assert_eq!(report.confirmed_batches, [1]);
+    assert_eq!((report.acknowledged_versions, report.acknowledged_cases), (2, 2));
+    // The index holds the counter's own cases too.
+    assert_eq!((report.index_new, report.index_updated), (2, 0));
+    assert!(first.all_acknowledged());
+    assert!(first.with(|s| s.is_acknowledged(&siti, 1).unwrap()));
+    assert!(first.with(|s| s.last_sync().unwrap()).is_some());
+    assert_eq!(hq_case_ids(&site), [dewi.clone(), siti.clone()].into());
+    let counts = site.counts();
+    assert_eq!(
+        (counts.batches, counts.records, counts.cases, counts.photos),
+        (1, 2, 2, 1)
+    );
+
+    // A round with nothing new sends nothing and changes nothing.
+    let again = first.sync(&url).unwrap();
+    assert!(again.sealed.is_none() && again.sent.is_empty());
+    assert_eq!((again.acknowledged_versions, again.index_new), (0, 0));
+    assert_eq!(site.counts(), counts);
+
+    // The second counter learns of both through the index …
+    let report = second.sync(&url).unwrap();
+    assert!(report.sent.is_empty());
+    assert_eq!(report.index_new, 2);
+    let found = second.with(|s| s.search_mission("aminah", 10).unwrap());
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].id.as_str(), found[0].device_id.as_str()), (siti.as_str(), first.device_id.as_str()));
+    // … and warns when the same person comes to it.
+    let saved = second.with(|s| s.save(net::person("SITI AMINAH", "B-1"), "budi", None).unwrap());
+    let codes: Vec<&str> = saved.report.findings.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&"duplicate.nik"), "{codes:?}");
+    assert!(codes.contains(&"duplicate.name_dob"), "{codes:?}");
+
+    // A batch carried by USB is acknowledged by the next network round's receipt request.
+    let ratna = first.save("RATNA SARI", "A-4");
+    let stick = site.usb();
+    let exported = first.with(|s| s.export_to(&stick).unwrap());
+    assert_eq!(exported.files.len(), 1);
+    let o = site.cli(&["import", exported.files[0].to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    assert_eq!(first.counts().unacknowledged_batches, 1);
+    let report = first.sync(&url).unwrap();
+    assert!(report.sent.is_empty() && report.sealed.is_none());
+    assert_eq!(report.confirmed_batches, [2]);
+    assert!(first.all_acknowledged());
+    assert!(first.with(|s| s.is_acknowledged(&ratna, 1).unwrap()));
+    assert_eq!(site.counts().records, 3);
+}
+
+fn an_unenrolled_counter_is_refused_and_a_replayed_request_too(b: Backend) {
+    let site = Site::new(b);
+    let server = Server::start(&site);
+
+    let mut stranger = Desk::new(&site, false);
+    stranger.save("SITI AMINAH", "A-1");
+    let e = stranger.sync(&server.url()).unwrap_err();
+    assert!(matches!(e, SyncError::NotEnrolled { .. }), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "headquarters does not know this counter ({}): have it enrolled (`loket device`, \
+             then `loket-hq device add FILE`); nothing was marked",
+            stranger.device_id
+        )
+    );
+    let c = stranger.counts();
+    assert_eq!((c.unacknowledged_batches, c.acknowledged_cases), (1, 0));
+    assert!(stranger.with(|s| s.last_sync().unwrap()).is_none());
+    assert!(hq_case_ids(&site).is_empty());
+
+    // Once enrolled, the same sealed batch goes through.
+    site.hq()
+        .enrol(&stranger.with(|s| s.device_card().unwrap()))
+        .unwrap();
+    let proxy = Proxy::start(server.addr, Policy::Pass);
+    let report = stranger.sync(&proxy.url()).unwrap();
+    assert_eq!(report.sent, [1]);
+    assert!(stranger.all_acknowledged());
+
+    // Every request the proxy saw, sent again as it was: refused as a replay.
+    let requests: Vec<_> = proxy
+        .captures()
+        .iter()
+        .flat_map(|c| messages(&c.up))
+        .collect();
+    let kinds: Vec<&str> = requests
+        .iter()
+        .map(|m| m.start_line().split(' ').next().unwrap())
+        .collect();
+    assert!(kinds.contains(&"PUT") && kinds.contains(&"GET"), "{kinds:?}");
+    let before = site.counts();
+    for request in &requests {
+        let answer = exchange(server.addr, &request.raw);
+        assert_eq!(answer.status(), 401, "{}", request.start_line());
+        let body: loket_batch::wire::ErrorBody = serde_json::from_slice(&answer.body).unwrap();
+        assert_eq!(body.error, "auth.replayed", "{}", request.start_line());
+    }
+    assert_eq!(site.counts(), before);
+}
+
+const COUNTERS: usize = 3;
+const CASES: usize = 1_000;
+const CHUNK: usize = 250;
+
+fn three_counters_with_a_thousand_cases_each_sync_at_once(b: Backend) {
+    let site = Site::new(b);
+    let server = Server::start(&site);
+    let url = server.url();
+    let desks: Vec<Desk> = (0..COUNTERS).map(|_| Desk::new(&site, true)).collect();
+    // Each counter saves its cases in chunks and syncs after each, all at the same time.
+    let desks: Vec<Desk> = std::thread::scope(|s| {
+        let running: Vec<_> = desks
+            .into_iter()
+            .enumerate()
+            .map(|(n, mut desk)| {
+                let url = &url;
+                s.spawn(move || {
+                    for chunk in 0..CASES / CHUNK {
+                        desk.save_many(n * CASES + chunk * CHUNK, CHUNK);
+                        let report = desk.sync(url).unwrap();
+                        assert_eq!(report.acknowledged_cases, CHUNK as u64);
+                    }
+                    desk
+                })
+            })
+            .collect();
+        running.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let held = hq_case_ids(&site);
+    assert_eq!(held.len(), COUNTERS * CASES);
+    let counts = site.counts();
+    assert_eq!(
+        (counts.records, counts.cases, counts.batches),
+        (3_000, 3_000, (COUNTERS * CASES / CHUNK) as u64)
+    );
+    for desk in &desks {
+        assert!(desk.saved.iter().all(|id| held.contains(id)));
+        assert!(desk.all_acknowledged());
+        // One more round brings every counter's index up to all three counters' cases.
+        desk.sync(&url).unwrap();
+        assert_eq!(desk.with(|s| s.mission_case_count().unwrap()), 3_000);
+    }
+}
+
+/// The app's slot: the store, or `None` while it is locked.
+type Slot = Arc<Mutex<Option<Store>>>;
+
+/// The desk's store, moved out of it (into the app's slot).
+fn take(desk: Desk) -> (tempfile::TempDir, Store) {
+    let Desk { tmp, slot, .. } = desk;
+    let store = Arc::try_unwrap(slot)
+        .ok()
+        .unwrap()
+        .into_inner()
+        .unwrap();
+    (tmp, store)
+}
+
+/// Waits for a status that satisfies `done`, from the worker's channel.
+fn status_until(worker: &Worker, what: &str, done: impl Fn(&SyncStatus) -> bool) -> SyncStatus {
+    let mut rx = worker.subscribe();
+    net::runtime().block_on(async {
+        tokio::time::timeout(Duration::from_secs(120), rx.wait_for(|s| done(s)))
+            .await
+            .unwrap_or_else(|_| panic!("gave up waiting for {what}: {:?}", worker.status()))
+            .unwrap()
+            .clone()
+    })
+}
+
+fn the_worker_syncs_in_the_background_and_says_how_it_goes(b: Backend) {
+    let site = Site::new(b);
+    let mut server = Server::start(&site);
+    let mut desk = Desk::new(&site, true);
+    let first = desk.save("SITI AMINAH", "A-1");
+    desk.with(|s| s.set_hq_url(Some(&server.url())).unwrap());
+    let (_dir, store) = take(desk);
+
+    let slot: Slot = Arc::new(Mutex::new(None));
+    let settings = Settings {
+        seal_every: Duration::from_secs(3600),
+        backoff_min: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(200),
+        locked_poll: Duration::from_millis(20),
+        status_every: Duration::from_millis(50),
+        ..Settings::default()
+    };
+    let worker = Worker::start(slot.clone(), settings);
+    // Locked: nothing happens, nothing is tried.
+    assert_eq!(worker.status().online, None);
+    *slot.lock().unwrap() = Some(store);
+    let s = status_until(&worker, "the first round", |s| s.last_sync.is_some());
+    assert_eq!(s.online, Some(true));
+    assert_eq!((s.waiting_versions, s.unacknowledged_batches), (0, 0));
+    assert_eq!(s.hq_url.as_deref(), Some(server.url().as_str()));
+    assert!(s.last_error.is_none() && s.sending.is_none());
+    assert_eq!(hq_case_ids(&site), [first].into());
+
+    // Headquarters goes down: a new case waits, the worker says why and when it tries next.
+    server.kill();
+    let second = slot
+        .lock()
+        .unwrap()
+        .as_mut()
+        .map(|s| {
+            let id = s.save(net::person("DEWI LESTARI", "A-2"), "rina", None).unwrap().case_id;
+            s.finalize(&id, "rina").unwrap();
+            id
+        })
+        .unwrap();
+    worker.sync_now();
+    let s = status_until(&worker, "the failure", |s| s.online == Some(false));
+    let error = s.last_error.unwrap();
+    assert!(error.contains("cannot be reached"), "{error}");
+    assert!(error.ends_with("nothing was lost, the batches wait for the next round"));
+    assert!(s.next_attempt_at.is_some());
+    status_until(&worker, "the batch counted", |s| s.unacknowledged_batches == 1);
+
+    // Back (on a new port): the officer sets the address; the next retry delivers.
+    let server = Server::start(&site);
+    slot.lock()
+        .unwrap()
+        .as_mut()
+        .unwrap()
+        .set_hq_url(Some(&server.url()))
+        .unwrap();
+    let s = status_until(&worker, "the retry", |s| {
+        s.online == Some(true) && s.unacknowledged_batches == 0
+    });
+    assert!(s.last_error.is_none());
+    assert!(hq_case_ids(&site).contains(&second));
+
+    // Stopping waits for the worker's thread; the store is the app's again.
+    worker.stop();
+    assert_eq!(Arc::strong_count(&slot), 1);
+}
