@@ -98,8 +98,6 @@ fn a_flaky_network_for_500_rounds_loses_nothing_and_duplicates_nothing(b: Backen
     let proxy = Proxy::start(server.addr, Policy::Flaky { seed });
     let mut desks = [Desk::new(&site, true), Desk::new(&site, true)];
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0x5EED);
-    // One client for all rounds: pooled connections carry their faults from round to round.
-    let client = net::client(&proxy.url());
     let runtime = net::runtime();
     let (mut ok, mut failed) = (0, 0);
     let mut next = 0;
@@ -109,6 +107,8 @@ fn a_flaky_network_for_500_rounds_loses_nothing_and_duplicates_nothing(b: Backen
             desk.save_many(next, 1);
             next += 1;
         }
+        // A new client (and so new connections, each with its own fault) every round.
+        let client = net::client(&proxy.url());
         match runtime.block_on(desk.sync_with(&client)) {
             Ok(_) => ok += 1,
             Err(e) => {
@@ -120,8 +120,8 @@ fn a_flaky_network_for_500_rounds_loses_nothing_and_duplicates_nothing(b: Backen
     eprintln!("{ok} rounds succeeded, {failed} failed, over {} connections", proxy.connections());
     assert!(ok > 0 && failed > 0, "{ok} succeeded, {failed} failed");
 
-    // One clean round each (a new client: no faulty connection left in its pool), then one
-    // more for the first, whose index may miss the second's last cases.
+    // One clean round each, then one more for the first, whose index may miss the second's
+    // last cases.
     proxy.set_policy(Policy::Pass);
     let clean = net::client(&proxy.url());
     for desk in desks.iter().chain([&desks[0]]) {
