@@ -26,4 +26,9 @@ pub const COMMANDS: &[&str] = &[
     "usb_state",
     "export_usb",
     "apply_receipt",
+    "hq_url",
+    "set_hq_url",
+    "mission_cases",
+    "sync_status",
+    "sync_now",
 ];

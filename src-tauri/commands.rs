@@ -8,9 +8,10 @@ use loket_core::mrz::{parse_td3, MrzTd3};
 use loket_core::{normalize, validate, IntakeRecord, Lang, Report};
 use loket_pdf::cups::{self, Printers};
 use loket_store::{
-    start_of_local_day, AuditEntry, Case, CaseSummary, DeviceIdentity, Finalize, MissionProfile,
-    RequestInfo, Saved, Store, Today, VersionInfo, VersionRecord,
+    start_of_local_day, AuditEntry, Case, CaseSummary, DeviceIdentity, Finalize, HqStatus,
+    MissionCase, MissionProfile, RequestInfo, Saved, Store, Today, VersionInfo, VersionRecord,
 };
+use loket_sync::{SyncStatus, Worker};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -24,6 +25,9 @@ pub const TODAY_QUEUE: usize = 1000;
 /// At most this many matches of a search are counted and listed (reading them is cheap: only
 /// the rows in view are read from the cases table).
 pub const SEARCH_LIMIT: usize = 100_000;
+
+/// A search lists at most this many matching cases of the mission's other counters.
+pub const MISSION_SEARCH_LIMIT: usize = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -58,6 +62,8 @@ pub struct History {
     pub versions: Vec<VersionInfo>,
     pub audit: Vec<AuditEntry>,
     pub requests: Vec<RequestInfo>,
+    /// Headquarters' latest status update (SPLP issued, departed), once the index has one.
+    pub hq_status: Option<HqStatus>,
 }
 
 fn today_date() -> chrono::NaiveDate {
@@ -161,6 +167,59 @@ pub async fn set_mission(
     })
 }
 
+/// Headquarters' address for network sync; none when the counter syncs by USB only.
+#[tauri::command]
+pub async fn hq_url(session: State<'_, Session>) -> Result<Option<String>> {
+    session.with(|open| Ok(open.store.hq_url()?))
+}
+
+/// Sets headquarters' address (checked; empty clears it: USB only); returns it as stored. A
+/// new address is tried at once.
+#[tauri::command]
+pub async fn set_hq_url(
+    session: State<'_, Session>,
+    sync: State<'_, Worker>,
+    url: String,
+) -> Result<Option<String>> {
+    let stored = session.with(|open| Ok(open.store.set_hq_url(Some(&url))?))?;
+    if stored.is_some() {
+        sync.sync_now();
+    }
+    Ok(stored)
+}
+
+/// The status bar: the sync worker's state, and what headquarters has not acknowledged yet
+/// counted now (the officer finalises cases between the worker's steps).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SyncState {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub worker: SyncStatus,
+    /// Finalised case versions headquarters has not acknowledged, sealed or not.
+    pub unacknowledged_versions: u32,
+}
+
+#[tauri::command]
+pub async fn sync_status(
+    session: State<'_, Session>,
+    sync: State<'_, Worker>,
+) -> Result<SyncState> {
+    let unacknowledged_versions =
+        session.with(|open| Ok(open.store.unacknowledged_versions()?))?;
+    Ok(SyncState {
+        worker: sync.status(),
+        unacknowledged_versions: count(unacknowledged_versions),
+    })
+}
+
+/// Asks the sync worker for a round now (after the one under way, if any).
+#[tauri::command]
+pub async fn sync_now(session: State<'_, Session>, sync: State<'_, Worker>) -> Result<()> {
+    session.with(|_| Ok(()))?;
+    sync.sync_now();
+    Ok(())
+}
+
 /// Validation as the officer types: the findings the saved record would get, duplicates
 /// included when the store is open.
 #[tauri::command]
@@ -210,6 +269,7 @@ pub async fn history(session: State<'_, Session>, id: String) -> Result<History>
             versions: open.store.versions(&id)?,
             audit: open.store.audit_of(&id)?,
             requests: open.store.requests_of(&id)?,
+            hq_status: open.store.hq_status(&id)?,
         })
     })
 }
@@ -250,6 +310,13 @@ pub async fn cases(
             items: found.items,
         })
     })
+}
+
+/// The cases of the mission's other counters that match `query` (from headquarters' index):
+/// shown, never opened, here.
+#[tauri::command]
+pub async fn mission_cases(session: State<'_, Session>, query: String) -> Result<Vec<MissionCase>> {
+    session.with(|open| Ok(open.store.search_mission(&query, MISSION_SEARCH_LIMIT)?))
 }
 
 #[tauri::command]

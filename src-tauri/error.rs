@@ -64,6 +64,7 @@ impl From<StoreError> for AppError {
             StoreError::NotAFolder { .. } => "usb.not_a_folder",
             StoreError::ExportWrite { .. } => "usb.write",
             StoreError::ExportMismatch { .. } => "usb.mismatch",
+            StoreError::BadHqUrl(_) => "settings.hq_url",
         };
         AppError::new(code, e.to_string())
     }

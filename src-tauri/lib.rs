@@ -28,14 +28,17 @@ pub fn data_dir() -> Option<PathBuf> {
 }
 
 /// The app's commands and state on any runtime: the real window, or the mock runtime of the
-/// command tests.
+/// command tests. The sync worker starts here; it idles while the store is locked and while
+/// no headquarters address is set.
 pub fn with_commands<R: Runtime>(
     builder: tauri::Builder<R>,
     session: Session,
 ) -> tauri::Builder<R> {
     use commands::*;
+    let worker = loket_sync::Worker::start(session.sync_slot(), loket_sync::Settings::default());
     builder
         .manage(session)
+        .manage(worker)
         .invoke_handler(tauri::generate_handler![
             status,
             create_store,
@@ -60,7 +63,12 @@ pub fn with_commands<R: Runtime>(
             photo,
             usb_state,
             export_usb,
-            apply_receipt
+            apply_receipt,
+            hq_url,
+            set_hq_url,
+            mission_cases,
+            sync_status,
+            sync_now
         ])
 }
 

@@ -7,7 +7,7 @@ use loket_store::Store;
 use std::fs::{File, TryLockError};
 use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// The unlocked store and who unlocked it (named in every audit entry).
@@ -18,7 +18,7 @@ pub struct Open {
 
 pub struct Session {
     pub dir: PathBuf,
-    open: Mutex<Option<Open>>,
+    open: Arc<Mutex<Option<Open>>>,
     settings: Mutex<Settings>,
     /// Held while the window is open: a second window on the same data directory (when the
     /// single-instance plugin cannot tell, without a session bus) finds it taken.
@@ -61,7 +61,7 @@ impl Session {
         let settings = Settings::load(&dir);
         Ok(Session {
             dir,
-            open: Mutex::new(None),
+            open: Arc::new(Mutex::new(None)),
             settings: Mutex::new(settings),
             _lock: (!in_use).then_some(file),
             in_use,
@@ -72,7 +72,12 @@ impl Session {
     /// left the store half-written (every change is one transaction), so a poisoned lock is
     /// taken over rather than turned into a second failure.
     pub fn slot(&self) -> MutexGuard<'_, Option<Open>> {
-        self.open.lock().unwrap_or_else(|p| p.into_inner())
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The store as the sync worker borrows it (see [`SyncSlot`]).
+    pub fn sync_slot(&self) -> SyncSlot {
+        SyncSlot(self.open.clone())
     }
 
     /// `store.in_use` when another window holds the data directory.
@@ -104,5 +109,18 @@ impl Session {
             .map_err(|e| AppError::new("settings.save", format!("cannot save settings: {e}")))?;
         *self.settings.lock().unwrap_or_else(|p| p.into_inner()) = settings;
         Ok(())
+    }
+}
+
+/// The store as the sync worker borrows it: for one short step at a time, and only while an
+/// officer has it unlocked (never while another window holds the data directory: this one
+/// then never opens it).
+#[derive(Clone)]
+pub struct SyncSlot(Arc<Mutex<Option<Open>>>);
+
+impl loket_sync::StoreSlot for SyncSlot {
+    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        let mut open = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        open.as_mut().map(|open| f(&mut open.store))
     }
 }

@@ -2,13 +2,16 @@
 //! `ui/src/bindings/`; this test fails when the committed files drift from the Rust types.
 //! `UPDATE_BINDINGS=1 cargo test --test bindings` rewrites them.
 
-use loket_app::commands::{AppStatus, CasePage, History, ReceiptApplied, UsbExport, UsbState};
+use loket_app::commands::{
+    AppStatus, CasePage, History, ReceiptApplied, SyncState, UsbExport, UsbState,
+};
 use loket_app::error::AppError;
 use loket_core::mrz::MrzTd3;
 use loket_core::{IntakeRecord, Report};
 use loket_pdf::cups::Printers;
 use loket_store::{
-    Case, DeviceIdentity, Finalize, MissionProfile, RequestInfo, Saved, Today, VersionRecord,
+    Case, DeviceIdentity, Finalize, MissionCase, MissionProfile, RequestInfo, Saved, Today,
+    VersionRecord,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -35,6 +38,8 @@ fn export(dir: &Path) -> Result<(), ExportError> {
     UsbState::export_all(&cfg)?;
     UsbExport::export_all(&cfg)?;
     ReceiptApplied::export_all(&cfg)?;
+    MissionCase::export_all(&cfg)?;
+    SyncState::export_all(&cfg)?;
     MrzTd3::export_all(&cfg)
 }
 

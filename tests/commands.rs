@@ -669,3 +669,223 @@ fn export_to_a_usb_folder_and_read_the_receipt_back() {
         (&json!(1), &json!(0))
     );
 }
+
+#[test]
+fn headquarters_address_is_checked_kept_and_cleared() {
+    let (dir, w) = unlocked();
+    assert_eq!(w.ok("hq_url", json!({})), Value::Null, "USB only at first");
+    for bad in [
+        "hq.kemlu.go.id",
+        "ftp://hq/",
+        "http://user:pw@hq/",
+        "http://hq/?x=1",
+    ] {
+        let err = w.invoke("set_hq_url", json!({"url": bad})).unwrap_err();
+        assert_eq!(err["code"], "settings.hq_url", "{bad}");
+        assert!(err["message"].as_str().unwrap().contains("http"), "{err}");
+    }
+    assert_eq!(w.ok("hq_url", json!({})), Value::Null, "nothing stored");
+    assert_eq!(
+        w.ok("set_hq_url", json!({"url": " http://10.0.0.5:8080/ "})),
+        "http://10.0.0.5:8080"
+    );
+    // Kept in the store: there after locking and unlocking.
+    w.ok("lock", json!({}));
+    assert_eq!(w.error("hq_url", json!({})), "store.locked");
+    assert_eq!(
+        w.error("set_hq_url", json!({"url": "http://10.0.0.6"})),
+        "store.locked"
+    );
+    w.ok(
+        "unlock",
+        json!({"passphrase": PASSPHRASE, "officer": "Rina"}),
+    );
+    assert_eq!(w.ok("hq_url", json!({})), "http://10.0.0.5:8080");
+    let store = loket_store::Store::open(dir.path(), PASSPHRASE).unwrap();
+    assert_eq!(
+        store.hq_url().unwrap().as_deref(),
+        Some("http://10.0.0.5:8080")
+    );
+    drop(store);
+    // Empty clears it: back to USB only.
+    assert_eq!(w.ok("set_hq_url", json!({"url": "  "})), Value::Null);
+    assert_eq!(w.ok("hq_url", json!({})), Value::Null);
+}
+
+/// One entry of headquarters' mission index, as a sync stores it.
+fn index_entry(seq: u64, case: &str, name: &str) -> loket_batch::wire::IndexEntry {
+    loket_batch::wire::IndexEntry {
+        seq,
+        case_id: case.into(),
+        device_id: "counter-2".into(),
+        version: 2,
+        status: "finalised".into(),
+        ticket: Some(format!("B-{seq:03}")),
+        full_name: Some(name.into()),
+        aliases: vec![],
+        date_of_birth: Some("2001-08-07".into()),
+        nik: Some("3273054708010003".into()),
+        passport_number: None,
+        hq_status: None,
+        hq_status_at: None,
+    }
+}
+
+fn apply_index(dir: &Path, entries: Vec<loket_batch::wire::IndexEntry>) {
+    let next = entries.iter().map(|e| e.seq).max().unwrap_or(0);
+    loket_store::Store::open(dir, PASSPHRASE)
+        .unwrap()
+        .apply_index_page(&loket_batch::wire::IndexPage {
+            format: loket_batch::wire::INDEX_FORMAT.into(),
+            mission: "PNH".into(),
+            request_nonce: "n".into(),
+            entries,
+            next,
+            more: false,
+        })
+        .unwrap();
+}
+
+#[test]
+fn cases_at_other_counters_are_found_apart_and_hq_status_shows_on_a_case() {
+    let (dir, w) = unlocked();
+    let ours = w.ok("save", json!({"record": example()}))["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let theirs = "0190f3c2-8a7e-7b7c-9a51-000000000002";
+    let mut own = index_entry(7, &ours, "SITI AMINAH");
+    own.device_id = "this-counter".into();
+    own.hq_status = Some("splp_issued".into());
+    own.hq_status_at = Some("2026-01-21T09:30:00Z".into());
+    apply_index(
+        dir.path(),
+        vec![index_entry(3, theirs, "DEWI LESTARI"), own],
+    );
+
+    let found = w.ok("mission_cases", json!({"query": "lestari de"}));
+    assert_eq!(
+        found,
+        json!([{
+            "id": theirs, "device_id": "counter-2", "full_name": "DEWI LESTARI",
+            "date_of_birth": "2001-08-07", "ticket": "B-003", "status": "finalised",
+            "version": 2, "hq_status": null
+        }])
+    );
+    assert_eq!(
+        w.ok("mission_cases", json!({"query": "3273054708010003"}))[0]["id"],
+        theirs
+    );
+    // This counter's own cases are not listed again among the other counters'.
+    assert_eq!(w.ok("mission_cases", json!({"query": "siti"})), json!([]));
+    assert_eq!(w.ok("mission_cases", json!({"query": "  "})), json!([]));
+    // Another counter's case is not a case here.
+    assert_eq!(w.error("case", json!({"id": theirs})), "case.not_found");
+
+    let history = w.ok("history", json!({"id": ours}));
+    assert_eq!(
+        history["hq_status"],
+        json!({"status": "splp_issued", "at": "2026-01-21T09:30:00Z"})
+    );
+    w.ok("lock", json!({}));
+    assert_eq!(
+        w.error("mission_cases", json!({"query": "dewi"})),
+        "store.locked"
+    );
+}
+
+#[test]
+fn a_duplicate_at_another_counter_is_a_warning_without_a_case_to_compare() {
+    let (dir, w) = unlocked();
+    let mut record = example();
+    record.as_object_mut().unwrap().remove("id");
+    record["person"]["full_name"] = json!("DEWI LESTARI");
+    record["person"]["aliases"] = json!([]);
+    record["person"]["nik"] = json!("3273054708010003");
+    record["person"]["date_of_birth"] = json!("2001-08-07");
+    record["person"]["sex"] = json!("F");
+    let theirs = "0190f3c2-8a7e-7b7c-9a51-000000000002";
+    apply_index(dir.path(), vec![index_entry(3, theirs, "DEWI LESTARI")]);
+    let report = w.ok("check", json!({"record": record}));
+    let nik = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "duplicate.nik")
+        .unwrap_or_else(|| panic!("no duplicate.nik in {report}"));
+    assert_eq!(nik["severity"], "warning");
+    assert!(nik.get("other_case").is_none_or(Value::is_null), "{nik}");
+    assert!(nik["message"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("B-003) at counter counter-2"));
+}
+
+/// Asks `sync_status` until `done` holds for it (the worker runs on its own thread); gives up
+/// after a minute with the last status.
+fn sync_status_until(w: &Window, done: impl Fn(&Value) -> bool) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let status = w.ok("sync_status", json!({}));
+        if done(&status) {
+            return status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "sync status never got there: {status}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn sync_status_counts_what_waits_and_says_offline_when_headquarters_is_not_there() {
+    let (dir, w) = unlocked();
+    let status = w.ok("sync_status", json!({}));
+    assert_eq!(
+        (&status["hq_url"], &status["online"], &status["last_sync"]),
+        (&Value::Null, &Value::Null, &Value::Null),
+        "USB only, never tried: {status}"
+    );
+    assert_eq!(status["unacknowledged_versions"], 0);
+    assert_eq!(status["sending"], Value::Null);
+
+    loket_store::Store::open(dir.path(), PASSPHRASE)
+        .unwrap()
+        .pin_hq_key(&loket_batch::HqSecret::generate().public(), false)
+        .unwrap();
+    let id = w.ok("save", json!({"record": example()}))["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        w.ok("sync_status", json!({}))["unacknowledged_versions"],
+        0,
+        "a draft waits for nothing"
+    );
+    w.ok("finalize", json!({"id": id}));
+    assert_eq!(w.ok("sync_status", json!({}))["unacknowledged_versions"], 1);
+
+    // Nobody listens on the port: the worker tries at once and says so.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    w.ok("set_hq_url", json!({"url": url}));
+    let status = sync_status_until(&w, |s| s["online"] == json!(false));
+    assert_eq!(status["hq_url"], url.as_str());
+    assert_eq!(status["last_sync"], Value::Null);
+    assert!(
+        status["last_error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{status}"
+    );
+    // Sealed for the network, still waiting for headquarters.
+    assert_eq!(status["unacknowledged_versions"], 1);
+    w.ok("sync_now", json!({}));
+
+    w.ok("lock", json!({}));
+    assert_eq!(w.error("sync_status", json!({})), "store.locked");
+    assert_eq!(w.error("sync_now", json!({})), "store.locked");
+}

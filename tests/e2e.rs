@@ -444,6 +444,251 @@ async fn a_draft_survives_the_app_being_killed_mid_interview() {
     app.quit().await;
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn headquarters_address_in_settings_and_the_status_bar_offline() {
+    let Some(counter) = Counter::new("the network sync settings end-to-end test") else {
+        return;
+    };
+    // Two finalised cases, headquarters' key pinned: all a round needs but a network.
+    let nobody = loket_batch::HqSecret::generate().public();
+    finalised_cases(
+        counter.data_dir(),
+        &["SITI AMINAH", "DEWI LESTARI"],
+        &nobody,
+    );
+    let closed = format!("http://127.0.0.1:{}", free_port());
+
+    let app = counter.start().await;
+    unlock(&app).await;
+    app.wait_text("#sync-state", "Hanya USB").await;
+    app.wait_text("#sync-waiting", "2 kasus menunggu").await;
+    app.wait_text("#sync-last", "Belum pernah sinkron").await;
+
+    // Settings by keyboard: a bad address is refused at its field, in Indonesian.
+    app.ctrl(",").await;
+    app.wait_css("#settings-mission-name").await;
+    app.tab_to("settings-hq-url").await;
+    app.keys(&format!("hq.kemlu.go.id{}", Key::Enter)).await;
+    app.wait_text("#settings-hq-url-message", "harus diawali http://")
+        .await;
+    let erase = Key::Backspace.to_string().repeat(20);
+    app.keys(&format!("{erase}{closed}/{}", Key::Enter)).await;
+    app.wait_text("#settings-hq-url-message", "Tersimpan").await;
+    assert_eq!(
+        app.value("#settings-hq-url").await,
+        closed,
+        "stored without the slash"
+    );
+
+    // Tried at once: nobody answers on that port.
+    app.wait_text("#sync-state", "Luring").await;
+    app.wait_text("#sync-waiting", "2 kasus menunggu").await;
+    app.wait_text("#sync-last", "Belum pernah sinkron").await;
+    // Ctrl+Shift+S asks again from any screen; the officer's field keeps the focus.
+    app.ctrl("f").await;
+    app.wait_focus("search").await;
+    app.keys(&format!("{}{}S{}", Key::Control, Key::Shift, Key::Null))
+        .await;
+    assert_eq!(app.focused_id().await, "search");
+    assert_eq!(app.value("#search").await, "", "the shortcut typed nothing");
+    app.wait_text("#sync-state", "Luring").await;
+    app.quit().await;
+
+    // After a restart the address is still there, and English says the same.
+    let app = counter.start().await;
+    unlock(&app).await;
+    app.ctrl("l").await;
+    app.wait_text("#sync-state", "Offline").await;
+    app.wait_text("#sync-waiting", "2 cases waiting").await;
+    app.ctrl(",").await;
+    app.wait_css("#settings-hq-url").await;
+    let started = Instant::now();
+    while app.value("#settings-hq-url").await != closed {
+        assert!(started.elapsed() < WAIT, "the address was not kept");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.quit().await;
+}
+
+/// A store holding one finalised case per name (tickets, …), with headquarters' key
+/// pinned; returns the case ids.
+fn finalised_cases(dir: &Path, names: &[&str], hq: &loket_batch::HqPublic) -> Vec<String> {
+    let (mut store, _) = loket_store::Store::init(dir, PASSPHRASE, "PNH").unwrap();
+    store.pin_hq_key(hq, false).unwrap();
+    let mut ids = Vec::new();
+    let example: serde_json::Value =
+        serde_json::from_str(include_str!("../crates/core/tests/fixtures/example.json")).unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let mut v = example.clone();
+        v.as_object_mut().unwrap().remove("id");
+        v["ticket"] = json!(format!("A-{}", i + 1));
+        v["person"]["full_name"] = json!(name);
+        v["person"]["aliases"] = json!([]);
+        v["person"]["nik"] = json!(format!("320341520499000{}", i + 1));
+        let saved = store
+            .save(serde_json::from_value(v).unwrap(), "Rina", None)
+            .unwrap();
+        store.finalize(&saved.case_id, "Rina").unwrap();
+        ids.push(saved.case_id);
+    }
+    ids
+}
+
+/// `loket-hq` as `cargo test --workspace` builds it beside the app (its own tests need it).
+fn loket_hq_binary() -> Option<PathBuf> {
+    let bin = Path::new(APP).with_file_name("loket-hq");
+    bin.exists().then_some(bin)
+}
+
+/// Headquarters on loopback: `loket-hq init`, the counter enrolled, `loket-hq serve` on a
+/// free port (killed when dropped).
+struct Headquarters {
+    _server: Killed,
+    url: String,
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+const HQ_PASSPHRASE: &str = "headquarters passphrase";
+
+/// `loket-hq ARGS` on headquarters' data directory `dir`.
+fn loket_hq(bin: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .env("LOKET_HQ_DATA_DIR", dir)
+        .env("LOKET_HQ_PASSPHRASE", HQ_PASSPHRASE)
+        .env_remove("LOKET_HQ_DATABASE")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `loket-hq ARGS`, which must succeed; its standard output.
+fn loket_hq_ok(bin: &Path, dir: &Path, args: &[&str]) -> String {
+    let out = loket_hq(bin, dir, args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "loket-hq {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+impl Headquarters {
+    /// Initialised, not yet serving: its public key, for the counter to pin.
+    fn init(bin: &Path) -> (tempfile::TempDir, loket_batch::HqPublic) {
+        let dir = tempfile::tempdir().unwrap();
+        loket_hq_ok(bin, dir.path(), &["init"]);
+        let key = std::fs::read_to_string(dir.path().join("hq-key.json")).unwrap();
+        (dir, loket_batch::HqPublic::from_json(&key).unwrap())
+    }
+
+    /// Enrols the counter whose store is in `counter`, then serves.
+    fn serve(bin: PathBuf, dir: tempfile::TempDir, counter: &Path) -> Headquarters {
+        use std::io::BufRead;
+        let card = loket_store::Store::open(counter, PASSPHRASE)
+            .unwrap()
+            .device_card()
+            .unwrap();
+        let card_file = dir.path().join("counter.json");
+        std::fs::write(&card_file, card.to_json()).unwrap();
+        loket_hq_ok(
+            &bin,
+            dir.path(),
+            &["device", "add", card_file.to_str().unwrap()],
+        );
+        let mut child = loket_hq(&bin, dir.path(), &["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let server = Killed(child);
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("loket-hq serve said {line:?}"))
+            .to_string();
+        Headquarters {
+            _server: server,
+            url,
+            bin,
+            dir,
+        }
+    }
+
+    fn cli(&self, args: &[&str]) -> String {
+        loket_hq_ok(&self.bin, self.dir.path(), args)
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_real_sync_from_the_window_shows_online_nothing_waiting_and_headquarters_status() {
+    let Some(bin) = loket_hq_binary() else {
+        assert!(
+            !support::in_ci(),
+            "CI builds loket-hq beside the app (cargo test --workspace)"
+        );
+        println!("\nSKIPPED the real sync end-to-end test: no loket-hq beside the app (cargo build -p loket-hq)");
+        return;
+    };
+    let Some(counter) = Counter::new("the real sync end-to-end test") else {
+        return;
+    };
+    let (hq_dir, hq_key) = Headquarters::init(&bin);
+    let ids = finalised_cases(
+        counter.data_dir(),
+        &["SITI AMINAH", "DEWI LESTARI"],
+        &hq_key,
+    );
+    let hq = Headquarters::serve(bin, hq_dir, counter.data_dir());
+
+    let app = counter.start().await;
+    unlock(&app).await;
+    app.wait_text("#sync-waiting", "2 kasus menunggu").await;
+    app.ctrl(",").await;
+    app.wait_css("#settings-mission-name").await;
+    app.tab_to("settings-hq-url").await;
+    app.keys(&format!("{}{}", hq.url, Key::Enter)).await;
+    app.wait_text("#settings-hq-url-message", "Tersimpan").await;
+
+    // Sent, acknowledged, recorded: online, nothing waiting, synced a moment ago.
+    app.wait_text("#sync-state", "Daring").await;
+    app.wait_text("#sync-waiting", "Tidak ada yang menunggu")
+        .await;
+    app.wait_text("#sync-last", "baru saja").await;
+    let held = hq.cli(&["cases", "--json"]);
+    assert!(held.contains(&ids[0]) && held.contains(&ids[1]), "{held}");
+
+    // Headquarters records the SPLP as issued; the next round brings it to the case.
+    hq.cli(&["status", &ids[0], "splp-issued"]);
+    app.keys(&format!("{}{}S{}", Key::Control, Key::Shift, Key::Null))
+        .await;
+    let started = Instant::now();
+    loop {
+        app.ctrl("f").await;
+        app.wait_focus("search").await;
+        app.keys(&format!("A-1{}", Key::Enter)).await;
+        app.wait_css("#versions").await;
+        if let Ok(el) = app.client.find(Locator::Css("#hq-status")).await {
+            let text = el.text().await.unwrap();
+            assert!(text.contains("SPLP diterbitkan"), "{text}");
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "headquarters' status never arrived; {}",
+            app.page().await
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    app.wait_text("#sync-state", "Daring").await;
+    app.quit().await;
+}
+
 /// A TD3 zone for an Indonesian passport, with correct check digits.
 fn mrz(number: &str) -> [String; 2] {
     build_td3(&Td3Fields {
@@ -473,6 +718,7 @@ async fn screenshots() {
         app.shoot(&shot("1-unlock")).await;
         unlock(&app).await;
         app.wait_css("#count-intakes").await;
+        app.wait_css("#sync-state.offline").await;
         app.shoot(&shot("2-today")).await;
 
         app.ctrl("n").await;
@@ -511,6 +757,7 @@ async fn screenshots() {
         app.wait_focus("search").await;
         app.keys("siti").await;
         app.wait_text("#case-row-0", "SITI").await;
+        app.wait_css("#mission-cases").await;
         app.shoot(&shot("6-cases")).await;
         // finalised, printed, with her photo.
         app.keys(&format!("{}A-042", Key::Backspace.to_string().repeat(4)))
@@ -519,6 +766,7 @@ async fn screenshots() {
         app.keys(&Key::Enter.to_string()).await;
         app.wait_css("#versions").await;
         app.wait_css(".photo-box img").await;
+        app.wait_css("#hq-status").await;
         app.shoot(&shot("7-case")).await;
         app.ctrl("p").await;
         app.wait_css("#print-reason").await;
@@ -526,7 +774,9 @@ async fn screenshots() {
         app.keys(&Key::Escape.to_string()).await;
         app.ctrl(",").await;
         app.wait_css("#settings-mission-name").await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        while app.value("#settings-hq-url").await.is_empty() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         app.shoot(&shot("8-settings")).await;
         // The four finalised cases go to a "stick" (a folder); the second language finds
         // them sealed and written already, and writes the same batch again.
@@ -604,6 +854,76 @@ fn seed(dir: &Path) {
                 .unwrap();
         }
     }
+    seed_network(&mut store, &ids[1]);
+}
+
+/// What a sync brought the screenshots' counter: headquarters' index of the mission's cases
+/// (two at another counter, one of them a likely duplicate of the intake typed in the
+/// screenshots) and its SPLP issued for A-042; the address of a headquarters that is not
+/// answering (the status bar says "offline").
+fn seed_network(store: &mut loket_store::Store, a042: &str) {
+    use loket_batch::wire::{IndexEntry, IndexPage, INDEX_FORMAT};
+    let other = "0197a3e1-5c2d-7b40-9f11-6a0c3d2e8b47";
+    let entry =
+        |seq: u64, case: &str, device: &str, ticket: &str, name: &str, born: &str| IndexEntry {
+            seq,
+            case_id: case.into(),
+            device_id: device.into(),
+            version: 1,
+            status: "finalised".into(),
+            ticket: Some(ticket.into()),
+            full_name: Some(name.into()),
+            aliases: vec![],
+            date_of_birth: Some(born.into()),
+            nik: None,
+            passport_number: None,
+            hq_status: None,
+            hq_status_at: None,
+        };
+    let mut departed = entry(
+        1,
+        "0197a2f0-1b6e-7c21-8d3a-2f5e9b7c1a01",
+        other,
+        "B-007",
+        "SITI RAHAYU",
+        "1996-11-02",
+    );
+    departed.hq_status = Some("departed".into());
+    departed.hq_status_at = Some("2026-01-20T03:15:00Z".into());
+    let mut ours = entry(
+        3,
+        a042,
+        &store.device_id().unwrap(),
+        "A-042",
+        "SITI AMINAH",
+        "1999-04-12",
+    );
+    ours.hq_status = Some("splp_issued".into());
+    ours.hq_status_at = Some("2026-01-21T02:40:00Z".into());
+    let entries = vec![
+        departed,
+        entry(
+            2,
+            "0197a2f4-77c0-7d55-b1e2-90af3c6d2b02",
+            other,
+            "B-019",
+            "SITI AMINA",
+            "1999-04-12",
+        ),
+        ours,
+    ];
+    store
+        .apply_index_page(&IndexPage {
+            format: INDEX_FORMAT.into(),
+            mission: "PNH".into(),
+            request_nonce: "seed".into(),
+            entries,
+            next: 3,
+            more: false,
+        })
+        .unwrap();
+    // Port 9 (discard) on loopback: nothing listens there.
+    store.set_hq_url(Some("http://127.0.0.1:9")).unwrap();
 }
 
 /// The samples' made-up portrait, as a case's photo.

@@ -11,12 +11,14 @@ import type { History } from "./bindings/History";
 import type { IntakeRecord } from "./bindings/IntakeRecord";
 import type { Lang } from "./bindings/Lang";
 import type { MissionProfile } from "./bindings/MissionProfile";
+import type { MissionCase } from "./bindings/MissionCase";
 import type { MrzTd3 } from "./bindings/MrzTd3";
 import type { Printers } from "./bindings/Printers";
 import type { ReceiptApplied } from "./bindings/ReceiptApplied";
 import type { Report } from "./bindings/Report";
 import type { RequestInfo } from "./bindings/RequestInfo";
 import type { Saved } from "./bindings/Saved";
+import type { SyncState } from "./bindings/SyncState";
 import type { Today } from "./bindings/Today";
 import type { UsbExport } from "./bindings/UsbExport";
 import type { UsbState } from "./bindings/UsbState";
@@ -82,4 +84,14 @@ export const api = {
   exportUsb: (dir: string) => call<UsbExport>("export_usb", { dir }),
   /** Reads headquarters' receipt from the folder `dir` (or the file `dir`). */
   applyReceipt: (dir: string) => call<ReceiptApplied>("apply_receipt", { dir }),
+  /** Headquarters' address; null when the counter syncs by USB only. */
+  hqUrl: () => call<string | null>("hq_url"),
+  /** Checks and stores the address (empty clears it); returns it as stored. */
+  setHqUrl: (url: string) => call<string | null>("set_hq_url", { url }),
+  /** Matching cases of the mission's other counters, from headquarters' index. */
+  missionCases: (query: string) => call<MissionCase[]>("mission_cases", { query }),
+  /** The sync worker's state and what headquarters has not acknowledged yet. */
+  syncStatus: () => call<SyncState>("sync_status"),
+  /** Asks the sync worker for a round now. */
+  syncNow: () => call<null>("sync_now"),
 };

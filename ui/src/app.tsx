@@ -9,6 +9,7 @@ import { CaseScreen } from "./screens/case";
 import { CasesScreen } from "./screens/cases";
 import { IntakeScreen } from "./screens/intake";
 import { SettingsScreen } from "./screens/settings";
+import { SyncBar } from "./screens/sync-bar";
 import { TodayScreen } from "./screens/today";
 import { UsbScreen } from "./screens/usb";
 import { InUseScreen, SetupScreen, UnlockScreen } from "./screens/unlock";
@@ -95,6 +96,7 @@ export function App() {
           {screen.name === "usb" && <UsbScreen />}
           {screen.name === "settings" && <SettingsScreen status={status} changed={refresh} toggleLang={toggleLang} />}
         </main>
+        <SyncBar />
       </>
     );
   return <I18n.Provider value={{ lang, t }}>{body}</I18n.Provider>;

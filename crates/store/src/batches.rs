@@ -258,6 +258,18 @@ impl Store {
         )?)
     }
 
+    /// Finalised versions headquarters has not acknowledged yet, sealed or not: what the
+    /// officer sees as "waiting". A batch counts whole until a receipt confirms it.
+    pub fn unacknowledged_versions(&self) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM outbox WHERE batch IS NULL AND status <> 'draft')
+                  + (SELECT coalesce(sum(record_count), 0) FROM batches
+                     WHERE acknowledged_at IS NULL)",
+            [],
+            |r| u64_at(r, 0),
+        )?)
+    }
+
     /// Applies a receipt from headquarters: checked against the pinned key and this
     /// counter's id, then exactly the listed versions whose hashes match are marked
     /// acknowledged, and the listed batches confirmed. Applying it again changes nothing.

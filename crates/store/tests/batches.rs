@@ -185,7 +185,13 @@ fn a_receipt_marks_exactly_what_headquarters_holds_and_only_when_it_verifies() {
     let (_dir, mut store, hq) = counter();
     let a = finalised(&mut store, "SITI AMINAH", "A-1");
     let b = finalised(&mut store, "DEWI LESTARI", "A-2");
+    assert_eq!(store.unacknowledged_versions().unwrap(), 2, "unsealed");
     store.seal_batch().unwrap();
+    assert_eq!(
+        store.unacknowledged_versions().unwrap(),
+        2,
+        "sealed, not acknowledged"
+    );
     let good = receipt_for(&store, &hq, &[1]);
 
     // Signed by someone else: refused, nothing marked.
@@ -226,12 +232,21 @@ fn a_receipt_marks_exactly_what_headquarters_holds_and_only_when_it_verifies() {
     assert!(store.is_acknowledged(&a, 1).unwrap() && store.is_acknowledged(&b, 1).unwrap());
     assert!(store.batches().unwrap()[0].acknowledged_at.is_some());
     assert_eq!(store.sync_counts().unwrap().acknowledged_cases, 2);
+    assert_eq!(store.unacknowledged_versions().unwrap(), 0);
     // The same receipt again changes nothing.
     let again = store.apply_receipt(good.as_bytes()).unwrap();
     assert_eq!((again.new_versions, again.new_batches.len()), (0, 0));
 
     // A version named with another hash is not acknowledged.
     let c = finalised(&mut store, "RATNA SARI", "A-3");
+    store
+        .save(person("STILL TYPING", None, None, "A-4"), "o1", None)
+        .unwrap();
+    assert_eq!(
+        store.unacknowledged_versions().unwrap(),
+        1,
+        "drafts wait for nothing"
+    );
     let wrong = Receipt::new(
         device,
         vec![],

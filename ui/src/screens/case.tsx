@@ -8,7 +8,7 @@ import { newIntake, type Go } from "../app";
 import { describe } from "../errors";
 import { useT } from "../i18n";
 import { RecordView } from "./record-view";
-import { StatusBadge, time } from "./common";
+import { HqStatusText, StatusBadge, time } from "./common";
 import { PhotoBox, PrintDialog, RequestsTable } from "./requests";
 
 export function CaseScreen(props: { id: string; go: Go }) {
@@ -59,6 +59,11 @@ export function CaseScreen(props: { id: string; go: Go }) {
           {found.record.person.full_name || "—"} <small>{found.record.ticket ?? ""}</small>
         </h1>
         <StatusBadge status={found.status} />
+        {history.hq_status && (
+          <span class="hq-badge" id="hq-status">
+            {t("cases.hq")}: <HqStatusText status={history.hq_status.status} at={history.hq_status.at} />
+          </span>
+        )}
         <span class="spacer" />
         <button type="button" onClick={() => props.go({ name: "cases" })}>{t("case.back")}</button>
         <button type="button" id="edit-case" onClick={() => props.go(newIntake(props.id))}>

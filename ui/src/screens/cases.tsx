@@ -1,14 +1,16 @@
 // Every case, or the matches of what the officer types, in a list that draws only the rows in
-// view: it stays fast with 100,000 cases. Up/Down choose, Enter opens.
+// view: it stays fast with 100,000 cases. Up/Down choose, Enter opens. Below, the matches
+// among the mission's other counters (headquarters' index): shown whole, never opened here.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { CaseSummary } from "../bindings/CaseSummary";
+import type { MissionCase } from "../bindings/MissionCase";
 import type { Go } from "../app";
 import { describe } from "../errors";
 import { useT } from "../i18n";
 import { mark } from "../marks";
 import { pagesFor, visibleRows } from "../virtual";
-import { StatusBadge, time } from "./common";
+import { HqStatusText, StatusBadge, time } from "./common";
 
 const ROW = 36;
 const PAGE = 100;
@@ -22,6 +24,7 @@ export function CasesScreen(props: { go: Go }) {
   const [height, setHeight] = useState(480);
   const [selected, setSelected] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [elsewhere, setElsewhere] = useState<MissionCase[]>([]);
   // The query whose first rows are drawn (the benchmark waits for it).
   const [shown, setShown] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
@@ -62,6 +65,12 @@ export function CasesScreen(props: { go: Go }) {
     const gen = ++generation.current;
     loading.current = new Set();
     void load(gen, q, 0, true);
+    if (!q.trim()) setElsewhere([]);
+    else
+      api.missionCases(q).then(
+        (found) => gen === generation.current && setElsewhere(found),
+        (e) => gen === generation.current && setError(describe(t, e)),
+      );
   };
 
   useEffect(() => {
@@ -170,6 +179,50 @@ export function CasesScreen(props: { go: Go }) {
         onScroll={(e) => setScroll(e.currentTarget.scrollTop)}
       >
         <div style={{ height: `${count * ROW}px`, position: "relative" }}>{drawn}</div>
+      </div>
+      {elsewhere.length > 0 && <Elsewhere cases={elsewhere} />}
+    </section>
+  );
+}
+
+/** Matches at the mission's other counters: every detail in its row, nothing to open. */
+function Elsewhere(props: { cases: MissionCase[] }) {
+  const t = useT();
+  return (
+    <section class="elsewhere" aria-labelledby="elsewhere-title">
+      <h2 id="elsewhere-title">
+        {t("cases.elsewhere")} <span class="note">({props.cases.length})</span>
+      </h2>
+      <p class="note">{t("cases.elsewhere_note")}</p>
+      <div class="elsewhere-rows">
+        <table class="grid" id="mission-cases">
+          <thead>
+            <tr>
+              <th>{t("cases.ticket")}</th>
+              <th>{t("cases.name")}</th>
+              <th>{t("cases.born")}</th>
+              <th>{t("cases.counter")}</th>
+              <th>{t("cases.status")}</th>
+              <th>{t("cases.hq")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.cases.map((c) => (
+              <tr key={c.id} title={`${t("case.id")}: ${c.id}`}>
+                <td>{c.ticket ?? "—"}</td>
+                <td class="name">{c.full_name || "—"}</td>
+                <td>{c.date_of_birth ?? "—"}</td>
+                <td>
+                  <code title={c.device_id}>{c.device_id.slice(0, 8)}</code>
+                </td>
+                <td>
+                  <span class={`badge ${c.status}`}>{t(`status.${c.status}`)}</span>
+                </td>
+                <td>{c.hq_status ? <HqStatusText status={c.hq_status} /> : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </section>
   );

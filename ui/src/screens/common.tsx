@@ -8,6 +8,19 @@ export function StatusBadge(props: { status: CaseStatus }) {
   return <span class={`badge ${props.status}`}>{t(`status.${props.status}`)}</span>;
 }
 
+/** Headquarters' status of a case ("SPLP issued", "Departed"); an unknown one as it came. */
+export function HqStatusText(props: { status: string; at?: string | null }) {
+  const t = useT();
+  const key = `hq.status.${props.status}`;
+  const label = t(key);
+  return (
+    <span class={`hq-status ${props.status}`}>
+      {label === key ? props.status : label}
+      {props.at && <span class="muted"> · {time(props.at)}</span>}
+    </span>
+  );
+}
+
 /** A stored instant (UTC) in the counter's local time: "14:05" today, else the date too. */
 export function time(instant: string): string {
   const d = new Date(instant);

@@ -151,7 +151,7 @@ export function IntakeScreen(props: { caseId?: string; go: Go }) {
   const reader = useMemo(() => new MrzReader(), []);
   const onKeyDown = (e: KeyboardEvent) => {
     if (mrz || compare) return;
-    if (e.ctrlKey && e.key.toLowerCase() === "s") {
+    if (e.ctrlKey && !e.shiftKey && e.key.toLowerCase() === "s") {
       e.preventDefault();
       void save();
       return;

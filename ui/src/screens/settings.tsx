@@ -1,5 +1,5 @@
-// The counter's settings: its mission as requests print it (in the store) and the language
-// (before unlock).
+// The counter's settings: its mission as requests print it and headquarters' address for
+// network sync (both in the store), and the language (before unlock).
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { AppStatus } from "../bindings/AppStatus";
@@ -58,6 +58,7 @@ export function SettingsScreen(props: { status: AppStatus; changed: () => void; 
         <button type="submit" class="primary">{t("settings.save_mission")}</button>
         {message && <p role={message.ok ? "status" : "alert"} class={message.ok ? "ok" : "error"}>{message.text}</p>}
       </form>
+      <HqUrlForm />
       <fieldset class="stack">
         <legend>{t("settings.language")}</legend>
         {(["id", "en"] as const).map((l) => (
@@ -71,5 +72,58 @@ export function SettingsScreen(props: { status: AppStatus; changed: () => void; 
         {t("settings.data_dir")}: <code>{props.status.data_dir}</code>
       </p>
     </section>
+  );
+}
+
+/** Headquarters' address: checked by the store when saved; the error shows at the field. */
+function HqUrlForm() {
+  const t = useT();
+  const [url, setUrl] = useState("");
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    api.hqUrl().then(
+      (stored) => setUrl(stored ?? ""),
+      (e) => setMessage({ ok: false, text: describe(t, e) }),
+    );
+  }, []);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const stored = await api.setHqUrl(url);
+      setUrl(stored ?? "");
+      setMessage({ ok: true, text: stored ? t("settings.hq_saved") : t("settings.hq_cleared") });
+    } catch (err) {
+      setMessage({ ok: false, text: describe(t, err) });
+    }
+  };
+  const bad = message !== null && !message.ok;
+  return (
+    <form onSubmit={save} class="stack" aria-labelledby="settings-hq">
+      <h2 id="settings-hq">{t("settings.hq")}</h2>
+      <label class={bad ? "field has-error" : "field"}>
+        {t("settings.hq_url")}
+        <input
+          id="settings-hq-url"
+          inputMode="url"
+          spellcheck={false}
+          autoComplete="off"
+          placeholder="https://…"
+          value={url}
+          aria-invalid={bad}
+          aria-describedby="settings-hq-url-message"
+          onInput={(e) => {
+            setUrl(e.currentTarget.value);
+            if (bad) setMessage(null);
+          }}
+        />
+      </label>
+      <p id="settings-hq-url-message" role={bad ? "alert" : "status"} class={message ? (message.ok ? "ok" : "error") : "hidden"}>
+        {message?.text ?? ""}
+      </p>
+      <p class="note">{t("settings.hq_url_note")}</p>
+      <button type="submit" id="save-hq-url" class="primary">
+        {t("settings.save_hq_url")}
+      </button>
+    </form>
   );
 }
