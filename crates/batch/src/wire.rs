@@ -367,14 +367,14 @@ mod tests {
         let public = key().verifying_key();
         assert!(req.verify(&sig, &public, Utc::now()).is_ok());
 
-        let changes: Vec<Box<dyn Fn(&mut SignedRequest)>> = vec![
-            Box::new(|r| r.method = "GET".into()),
-            Box::new(|r| r.path_and_query = batch_path("dev-1", 4)),
-            Box::new(|r| r.content_digest = Some(content_digest(b"other"))),
-            Box::new(|r| r.idempotency_key = None),
-            Box::new(|r| r.reply_to = Some("age1x".into())),
-            Box::new(|r| r.device_id = "dev-2".into()),
-            Box::new(|r| r.nonce = new_nonce()),
+        let changes: [fn(&mut SignedRequest); 7] = [
+            |r| r.method = "GET".into(),
+            |r| r.path_and_query = batch_path("dev-1", 4),
+            |r| r.content_digest = Some(content_digest(b"other")),
+            |r| r.idempotency_key = None,
+            |r| r.reply_to = Some("age1x".into()),
+            |r| r.device_id = "dev-2".into(),
+            |r| r.nonce = new_nonce(),
         ];
         for change in changes {
             let mut changed = req.clone();
