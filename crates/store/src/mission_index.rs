@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 
 use loket_batch::wire::{IndexEntry, IndexPage};
-use loket_core::{names, Finding, IntakeRecord, Text};
+use loket_core::{names, Finding, IntakeRecord};
+
+use crate::search::{names_close, passport_number, Duplicate};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
@@ -70,6 +72,10 @@ fn mission_case(r: &rusqlite::Row) -> rusqlite::Result<MissionCase> {
     })
 }
 
+/// The index also lists this counter's own cases (for headquarters' status updates); the
+/// local checks cover those, so the mission's checks leave them out.
+const NOT_HELD_HERE: &str = "NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = mission_cases.case_id)";
+
 const MISSION_COLUMNS: &str =
     "case_id, device_id, full_name, date_of_birth, ticket, status, version, hq_status";
 
@@ -97,48 +103,30 @@ pub(crate) fn duplicates(
     let same = |column: &str, value: &str| -> Result<Vec<(String, Option<String>, String)>> {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT case_id, ticket, device_id FROM mission_cases
-             WHERE {column} = ?1 AND case_id <> ?2 AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = mission_cases.case_id)
-             LIMIT 5"
+             WHERE {column} = ?1 AND case_id <> ?2 AND {NOT_HELD_HERE} LIMIT 5"
         ))?;
         let rows = stmt.query_map((value, case_id), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
+    let mut warn = |kind: Duplicate, id: &str, ticket: &Option<String>, device: &str| {
+        let (id_who, en_who) = describe(id, ticket, device);
+        found.push(kind.finding((&id_who, &en_who)));
+    };
     if let Some(nik) = p.nik.as_deref().filter(|n| !n.is_empty()) {
         for (id, ticket, device) in same("nik", nik)? {
-            let (id_who, en_who) = describe(&id, &ticket, &device);
-            found.push(Finding::warning(
-                "person.nik",
-                "duplicate.nik",
-                Text::new(
-                    format!("Kemungkinan duplikat: NIK yang sama ada di kasus {id_who}"),
-                    format!("Possible duplicate: case {en_who} has the same NIK"),
-                ),
-            ));
+            warn(Duplicate::Nik, &id, &ticket, &device);
         }
     }
-    let passport = record
-        .passport
-        .as_ref()
-        .and_then(|p| p.number.as_deref())
-        .filter(|n| !n.is_empty());
-    if let Some(number) = passport {
+    if let Some(number) = passport_number(record) {
         for (id, ticket, device) in same("passport_number", number)? {
-            let (id_who, en_who) = describe(&id, &ticket, &device);
-            found.push(Finding::warning(
-                "passport.number",
-                "duplicate.passport",
-                Text::new(
-                    format!("Kemungkinan duplikat: nomor paspor yang sama ada di kasus {id_who}"),
-                    format!("Possible duplicate: case {en_who} has the same passport number"),
-                ),
-            ));
+            warn(Duplicate::Passport, &id, &ticket, &device);
         }
     }
     if let (Some(dob), Some(name)) = (p.date_of_birth.as_deref(), p.full_name.as_deref()) {
-        let mut stmt = conn.prepare_cached(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT case_id, ticket, device_id, full_name, aliases FROM mission_cases
-             WHERE date_of_birth = ?1 AND case_id <> ?2 AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = mission_cases.case_id)",
-        )?;
+             WHERE date_of_birth = ?1 AND case_id <> ?2 AND {NOT_HELD_HERE}"
+        ))?;
         let rows = stmt.query_map((dob, case_id), |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -157,19 +145,8 @@ pub(crate) fn duplicates(
                 .chain(aliases.iter().map(String::as_str))
                 .collect();
             let ours = std::iter::once(name).chain(p.aliases.iter().flatten().map(String::as_str));
-            let close = ours
-                .into_iter()
-                .any(|n| theirs.iter().any(|t| names::close(n, t)));
-            if close {
-                let (id_who, en_who) = describe(&id, &ticket, &device);
-                found.push(Finding::warning(
-                    "person.full_name",
-                    "duplicate.name_dob",
-                    Text::new(
-                        format!("Kemungkinan duplikat: nama mirip dan tanggal lahir sama di kasus {id_who}"),
-                        format!("Possible duplicate: case {en_who} has a close name and the same date of birth"),
-                    ),
-                ));
+            if names_close(ours, &theirs) {
+                warn(Duplicate::NameAndBirthDate, &id, &ticket, &device);
             }
         }
     }
@@ -268,7 +245,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {MISSION_COLUMNS} FROM mission_cases
              WHERE (nik = ?1 OR passport_number = upper(?1) OR ticket = ?1 COLLATE NOCASE)
-               AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = mission_cases.case_id)
+               AND {NOT_HELD_HERE}
              ORDER BY seq DESC LIMIT ?2"
         ))?;
         let mut found: Vec<MissionCase> = stmt
@@ -290,7 +267,7 @@ impl Store {
                 params.push(format!("{w}\u{10FFFF}"));
             }
             let sql = format!(
-                "SELECT {MISSION_COLUMNS} FROM mission_cases WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = mission_cases.case_id) AND {}
+                "SELECT {MISSION_COLUMNS} FROM mission_cases WHERE {NOT_HELD_HERE} AND {}
                  ORDER BY seq DESC LIMIT {limit}",
                 clauses.join(" AND "),
             );

@@ -99,6 +99,67 @@ fn same_identifier(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The three kinds of likely duplicate, each a warning at its own field.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Duplicate {
+    Nik,
+    Passport,
+    NameAndBirthDate,
+}
+
+impl Duplicate {
+    /// The warning naming the other case: `who` in Indonesian and in English.
+    pub(crate) fn finding(self, who: (&str, &str)) -> Finding {
+        let (id, en) = who;
+        let (field, code, text) = match self {
+            Duplicate::Nik => (
+                "person.nik",
+                "duplicate.nik",
+                Text::new(
+                    format!("Kemungkinan duplikat: NIK yang sama ada di kasus {id}"),
+                    format!("Possible duplicate: case {en} has the same NIK"),
+                ),
+            ),
+            Duplicate::Passport => (
+                "passport.number",
+                "duplicate.passport",
+                Text::new(
+                    format!("Kemungkinan duplikat: nomor paspor yang sama ada di kasus {id}"),
+                    format!("Possible duplicate: case {en} has the same passport number"),
+                ),
+            ),
+            Duplicate::NameAndBirthDate => (
+                "person.full_name",
+                "duplicate.name_dob",
+                Text::new(
+                    format!(
+                        "Kemungkinan duplikat: nama mirip dan tanggal lahir sama di kasus {id}"
+                    ),
+                    format!(
+                        "Possible duplicate: case {en} has a close name and the same date of birth"
+                    ),
+                ),
+            ),
+        };
+        Finding::warning(field, code, text)
+    }
+}
+
+/// The passport number of `record`, when one was typed.
+pub(crate) fn passport_number(record: &IntakeRecord) -> Option<&str> {
+    record
+        .passport
+        .as_ref()
+        .and_then(|p| p.number.as_deref())
+        .filter(|n| !n.is_empty())
+}
+
+/// Whether any of `ours` (a name and its aliases) is close to any of `theirs`.
+pub(crate) fn names_close<'a>(ours: impl IntoIterator<Item = &'a str>, theirs: &[&str]) -> bool {
+    ours.into_iter()
+        .any(|n| theirs.iter().any(|t| names::close(n, t)))
+}
+
 /// Likely duplicates of `record` among the other cases: the same NIK, the same passport
 /// number, or a close name with the same birth date. Each is a warning naming the other case.
 pub(crate) fn duplicates(
@@ -110,37 +171,12 @@ pub(crate) fn duplicates(
     let mut found = Vec::new();
     if let Some(nik) = p.nik.as_deref().filter(|n| !n.is_empty()) {
         for (id, who) in same_identifier(conn, "nik", nik, case_id)? {
-            found.push(
-                Finding::warning(
-                    "person.nik",
-                    "duplicate.nik",
-                    Text::new(
-                        format!("Kemungkinan duplikat: NIK yang sama ada di kasus {who}"),
-                        format!("Possible duplicate: case {who} has the same NIK"),
-                    ),
-                )
-                .about(&id),
-            );
+            found.push(Duplicate::Nik.finding((&who, &who)).about(&id));
         }
     }
-    let passport = record
-        .passport
-        .as_ref()
-        .and_then(|p| p.number.as_deref())
-        .filter(|n| !n.is_empty());
-    if let Some(number) = passport {
+    if let Some(number) = passport_number(record) {
         for (id, who) in same_identifier(conn, "passport_number", number, case_id)? {
-            found.push(
-                Finding::warning(
-                    "passport.number",
-                    "duplicate.passport",
-                    Text::new(
-                        format!("Kemungkinan duplikat: nomor paspor yang sama ada di kasus {who}"),
-                        format!("Possible duplicate: case {who} has the same passport number"),
-                    ),
-                )
-                .about(&id),
-            );
+            found.push(Duplicate::Passport.finding((&who, &who)).about(&id));
         }
     }
     if let (Some(dob), Some(name)) = (p.date_of_birth.as_deref(), p.full_name.as_deref()) {
@@ -153,16 +189,9 @@ pub(crate) fn duplicates(
         for row in rows {
             let (id, ticket, other_name): (String, Option<String>, String) = row?;
             let ours = std::iter::once(name).chain(p.aliases.iter().flatten().map(String::as_str));
-            if ours.into_iter().any(|n| names::close(n, &other_name)) {
+            if names_close(ours, &[other_name.as_str()]) {
                 let who = describe(&id, &ticket);
-                found.push(Finding::warning(
-                    "person.full_name",
-                    "duplicate.name_dob",
-                    Text::new(
-                        format!("Kemungkinan duplikat: nama mirip dan tanggal lahir sama di kasus {who}"),
-                        format!("Possible duplicate: case {who} has a close name and the same date of birth"),
-                    ),
-                ).about(&id));
+                found.push(Duplicate::NameAndBirthDate.finding((&who, &who)).about(&id));
             }
         }
     }
