@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { translator } from "./i18n";
-import { absolute, bytes, clock, connection, describeSync, relative, type SyncView } from "./sync-status";
+import {
+  absolute,
+  bytes,
+  clock,
+  connection,
+  describeSync,
+  failureHint,
+  relative,
+  type SyncView,
+} from "./sync-status";
 
 const en = translator("en");
 const id = translator("id");
@@ -11,11 +20,35 @@ const base: SyncView = {
   unacknowledged_versions: 0,
   sending: null,
   last_error: null,
+  last_error_code: null,
   next_attempt_at: null,
   hq_url: "http://10.0.0.5:8080",
 };
 
 describe("the status bar", () => {
+  it("says why the last attempt failed in the officer's language, with the particulars", () => {
+    const failed = {
+      ...base,
+      online: false,
+      last_error: "headquarters at http://10.0.0.5:8080 cannot be reached: connection refused",
+      last_error_code: "sync.error.unreachable",
+    };
+    expect(failureHint(id, failed)).toBe(
+      "Kantor pusat tidak dapat dihubungi. Tidak ada yang hilang: kasus menunggu percobaan berikutnya.\n" +
+        failed.last_error,
+    );
+    expect(failureHint(en, failed)?.startsWith("Headquarters cannot be reached.")).toBe(true);
+    expect(failureHint(en, base)).toBeNull();
+    // Every code the worker can send has words in both languages.
+    for (const code of [
+      "no_address", "locked", "unreachable", "unavailable", "refused", "conflict", "too_large",
+      "not_enrolled", "clock", "refused_access", "answer", "store", "start",
+    ]) {
+      expect(id(`sync.error.${code}`)).not.toBe(`sync.error.${code}`);
+      expect(en(`sync.error.${code}`)).not.toBe(`sync.error.${code}`);
+    }
+  });
+
   it("tells USB only, never tried, online and offline apart", () => {
     expect(connection({ ...base, hq_url: null, online: true })).toBe("usb_only");
     expect(connection(base)).toBe("never");

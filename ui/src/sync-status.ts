@@ -14,8 +14,10 @@ export interface SyncView {
   /** Finalised case versions headquarters has not acknowledged yet, sealed or not. */
   unacknowledged_versions: Count;
   sending: { batch: Count; batches_done: Count; batches_total: Count; bytes_sent: Count; bytes_total: Count } | null;
-  /** Why the last attempt failed (English detail, shown on hover only). */
+  /** Why the last attempt failed: the English line with the particulars. */
   last_error: string | null;
+  /** The same as a stable code (`sync.error.…`), said in the officer's language. */
+  last_error_code: string | null;
   next_attempt_at: string | null;
   /** Headquarters' address; null: the counter syncs by USB only. */
   hq_url: string | null;
@@ -85,4 +87,12 @@ export function describeSync(t: Translate, s: SyncView, now: Date) {
     : null;
   const retry = state === "offline" && s.next_attempt_at ? t("sync.retry", { at: clock(s.next_attempt_at, now) }) : null;
   return { state, label: t(`sync.state.${state}`), last, waiting, sending, retry };
+}
+
+/** The state's hover text: why the last attempt failed in the officer's language, then the
+ *  particulars (an address, a batch number) as headquarters or the network gave them. */
+export function failureHint(t: Translate, s: SyncView): string | null {
+  if (!s.last_error_code) return s.last_error;
+  const said = t(s.last_error_code);
+  return s.last_error ? `${said}\n${s.last_error}` : said;
 }

@@ -265,6 +265,7 @@ fn the_worker_syncs_in_the_background_and_says_how_it_goes(b: Backend) {
         .unwrap();
     worker.sync_now();
     let s = status_until(&worker, "the failure", |s| s.online == Some(false));
+    assert_eq!(s.last_error_code.as_deref(), Some("sync.error.unreachable"));
     let error = s.last_error.unwrap();
     assert!(error.contains("cannot be reached"), "{error}");
     assert!(error.ends_with("nothing was lost, the batches wait for the next round"));
@@ -284,7 +285,7 @@ fn the_worker_syncs_in_the_background_and_says_how_it_goes(b: Backend) {
     let s = status_until(&worker, "the retry", |s| {
         s.online == Some(true) && s.unacknowledged_batches == 0
     });
-    assert!(s.last_error.is_none());
+    assert!(s.last_error.is_none() && s.last_error_code.is_none());
     assert!(hq_case_ids(&site).contains(&second));
 
     // Stopping waits for the worker's thread; the store is the app's again.

@@ -56,6 +56,32 @@ pub enum SyncError {
 }
 
 impl SyncError {
+    /// A stable code for the window, which says it in the officer's language (`ui/src/i18n`);
+    /// the English line (`to_string`) adds the particulars.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::NoAddress => "sync.error.no_address",
+            SyncError::Locked => "sync.error.locked",
+            SyncError::Unreachable { .. }
+            | SyncError::Interrupted { .. }
+            | SyncError::TimedOut { .. } => "sync.error.unreachable",
+            SyncError::Unavailable { .. } => "sync.error.unavailable",
+            SyncError::Refused { .. } => "sync.error.refused",
+            SyncError::Conflict { .. } => "sync.error.conflict",
+            SyncError::TooLarge { .. } => "sync.error.too_large",
+            SyncError::NotEnrolled { .. } => "sync.error.not_enrolled",
+            SyncError::Clock { .. } => "sync.error.clock",
+            SyncError::AuthRefused { .. } | SyncError::Forbidden { .. } => {
+                "sync.error.refused_access"
+            }
+            SyncError::Http { .. }
+            | SyncError::BadAnswer { .. }
+            | SyncError::NotConfirmed { .. }
+            | SyncError::Index(_) => "sync.error.answer",
+            SyncError::Store(_) => "sync.error.store",
+        }
+    }
+
     /// Worth trying again soon (the network or headquarters may be back): the worker backs
     /// off and retries. Other errors wait for the regular round or the officer.
     pub fn is_transient(&self) -> bool {

@@ -34,10 +34,24 @@ pub struct SyncStatus {
     pub unacknowledged_batches: u64,
     /// The upload under way, if any.
     pub sending: Option<Progress>,
-    /// Why the last round failed: one line, no personal data.
+    /// Why the last round failed: one English line with the particulars, no personal data.
     pub last_error: Option<String>,
+    /// The same as a stable code (`sync.error.…`), which the window says in the officer's
+    /// language.
+    pub last_error_code: Option<String>,
     /// When the worker tries next (RFC 3339), while it waits.
     pub next_attempt_at: Option<String>,
     /// Headquarters' address, once set.
     pub hq_url: Option<String>,
+}
+
+/// Why sync could not even start (no thread, no runtime): the code the window shows for it.
+pub(crate) const START_FAILED: &str = "sync.error.start";
+
+impl SyncStatus {
+    /// Records why the last attempt failed, or that it did not (`None`).
+    pub(crate) fn set_error(&mut self, error: Option<&crate::SyncError>) {
+        self.last_error = error.map(ToString::to_string);
+        self.last_error_code = error.map(|e| e.code().to_owned());
+    }
 }

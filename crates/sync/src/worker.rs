@@ -16,7 +16,7 @@ use crate::client::{ClientSettings, HqClient};
 use crate::error::SyncError;
 use crate::round::{round, ProgressFn};
 use crate::slot::StoreSlot;
-use crate::status::{Progress, SyncStatus};
+use crate::status::{Progress, SyncStatus, START_FAILED};
 
 /// How the worker paces itself.
 #[derive(Debug, Clone)]
@@ -76,6 +76,7 @@ impl Worker {
                     Err(e) => {
                         status_tx.send_modify(|s| {
                             s.last_error = Some(format!("sync could not start: {e}"));
+                            s.last_error_code = Some(START_FAILED.to_owned());
                         });
                     }
                 }
@@ -86,6 +87,7 @@ impl Worker {
                 // No thread, no sync: say so in the status rather than fail the app.
                 let (tx, rx) = watch::channel(SyncStatus {
                     last_error: Some(format!("sync could not start: {e}")),
+                    last_error_code: Some(START_FAILED.to_owned()),
                     ..SyncStatus::default()
                 });
                 drop(tx);
@@ -195,7 +197,7 @@ async fn run<S: StoreSlot>(
                 continue;
             }
             Some(Err(e)) => {
-                status.send_modify(|s| s.last_error = Some(e.to_string()));
+                status.send_modify(|s| s.set_error(Some(&SyncError::from(e))));
                 next = wait(settings.seal_every, &status);
                 continue;
             }
@@ -205,7 +207,7 @@ async fn run<S: StoreSlot>(
                     s.online = None;
                     s.hq_url = None;
                     s.next_attempt_at = None;
-                    s.last_error = asked.then(|| SyncError::NoAddress.to_string());
+                    s.set_error(asked.then_some(&SyncError::NoAddress));
                 });
                 asked = false;
                 next = Instant::now() + settings.seal_every;
@@ -218,7 +220,7 @@ async fn run<S: StoreSlot>(
             match HqClient::new(&url, &settings.client) {
                 Ok(c) => client = Some(c),
                 Err(e) => {
-                    status.send_modify(|s| s.last_error = Some(e.to_string()));
+                    status.send_modify(|s| s.set_error(Some(&e)));
                     next = wait(settings.seal_every, &status);
                     continue;
                 }
@@ -253,7 +255,7 @@ async fn run<S: StoreSlot>(
             match &result {
                 Ok(report) => {
                     s.online = Some(true);
-                    s.last_error = None;
+                    s.set_error(None);
                     s.last_sync = Some(report.last_sync.clone());
                 }
                 Err(SyncError::Locked) => {}
@@ -261,7 +263,7 @@ async fn run<S: StoreSlot>(
                     if let Some(answered) = e.headquarters_answered() {
                         s.online = Some(answered);
                     }
-                    s.last_error = Some(e.to_string());
+                    s.set_error(Some(e));
                 }
             }
             s.sending = None;

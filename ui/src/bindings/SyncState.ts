@@ -32,9 +32,14 @@ unacknowledged_batches: bigint,
  */
 sending: Progress | null, 
 /**
- * Why the last round failed: one line, no personal data.
+ * Why the last round failed: one English line with the particulars, no personal data.
  */
 last_error: string | null, 
+/**
+ * The same as a stable code (`sync.error.…`), which the window says in the officer's
+ * language.
+ */
+last_error_code: string | null, 
 /**
  * When the worker tries next (RFC 3339), while it waits.
  */

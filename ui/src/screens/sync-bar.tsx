@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { SyncState } from "../bindings/SyncState";
 import { useT } from "../i18n";
-import { absolute, describeSync } from "../sync-status";
+import { absolute, describeSync, failureHint } from "../sync-status";
 
 const POLL_MS = 1500;
 
@@ -62,7 +62,7 @@ export function SyncBar() {
   if (!status) return <footer class="syncbar" id="syncbar" aria-label={t("sync.bar")} />;
   const view = describeSync(t, status, now);
   const p = status.sending;
-  const hint = view.state === "usb_only" ? t("sync.usb_only_hint") : (status.last_error ?? status.hq_url ?? "");
+  const hint = view.state === "usb_only" ? t("sync.usb_only_hint") : (failureHint(t, status) ?? status.hq_url ?? "");
   return (
     <footer class="syncbar" id="syncbar" aria-label={t("sync.bar")} data-state={view.state}>
       <span id="sync-state" class={`sync-state ${view.state}`} title={hint}>
