@@ -36,6 +36,18 @@ pub(crate) struct Answer {
     pub body: Vec<u8>,
 }
 
+impl Answer {
+    /// The body of a 200 answer to a GET, or the error any other answer stands for.
+    pub fn accepted(self, device_id: &str) -> Result<Vec<u8>, crate::SyncError> {
+        match self.status {
+            200 => Ok(self.body),
+            status => Err(crate::SyncError::from_answer(
+                status, &self.body, None, device_id,
+            )),
+        }
+    }
+}
+
 /// Told how many bytes of a body have been handed to the network.
 pub(crate) type Sent = Arc<dyn Fn(u64) + Send + Sync>;
 

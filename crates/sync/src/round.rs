@@ -110,19 +110,12 @@ pub async fn round<S: StoreSlot>(
     if plan.waiting.is_empty() || stale {
         let request = SignedRequest::new("GET", &receipt_path(device), device);
         let headers = step(slot, |s| s.sign_request(&request))?;
-        let answer = client
+        let receipt = client
             .get(&request.path_and_query, headers, MAX_RECEIPT_BYTES)
-            .await?;
-        if answer.status != 200 {
-            return Err(SyncError::from_answer(
-                answer.status,
-                &answer.body,
-                None,
-                device,
-            ));
-        }
+            .await?
+            .accepted(device)?;
         let (ack, acknowledged) = step(slot, |s| {
-            let ack = s.apply_receipt(&answer.body)?;
+            let ack = s.apply_receipt(&receipt)?;
             let acknowledged: Vec<u64> = s
                 .batches()?
                 .into_iter()
@@ -258,17 +251,10 @@ async fn fetch_index<S: StoreSlot>(
         })?;
         let answer = client
             .get(&request.path_and_query, headers, MAX_INDEX_BYTES)
-            .await?;
-        if answer.status != 200 {
-            return Err(SyncError::from_answer(
-                answer.status,
-                &answer.body,
-                None,
-                device,
-            ));
-        }
+            .await?
+            .accepted(device)?;
         let page = IndexPage::open(
-            &answer.body,
+            &answer,
             &identity,
             &plan.hq_sign,
             &plan.mission,
