@@ -369,15 +369,8 @@ fn a_malformed_manifest() {
 fn a_record_that_fails_validation() {
     let w = World::new();
     let mut e = w.unpack(&w.sealed(2));
-    edit_records(&mut e, |i, line| {
-        if i == 1 {
-            let text = line["record_text"]
-                .as_str()
-                .unwrap()
-                .replace("\"sex\": \"F\"", "\"sex\": \"X\"");
-            line["record_sha256"] = sha256_hex(text.as_bytes()).into();
-            line["record_text"] = text.into();
-        }
+    edit_record_text(&mut e, 1, |text| {
+        text.replace("\"sex\": \"F\"", "\"sex\": \"X\"")
     });
     w.refresh(&mut e);
     assert_eq!(w.open(&w.pack(&e)).unwrap_err(), BatchError::InvalidRecord);
@@ -414,13 +407,7 @@ fn a_record_whose_hash_does_not_match() {
 fn a_record_that_is_not_an_intake_record_or_belongs_elsewhere() {
     let w = World::new();
     let set_text = |e: &mut Vec<(String, Vec<u8>)>, new: &dyn Fn(&str) -> String| {
-        edit_records(e, |i, line| {
-            if i == 0 {
-                let text = new(line["record_text"].as_str().unwrap());
-                line["record_sha256"] = sha256_hex(text.as_bytes()).into();
-                line["record_text"] = text.into();
-            }
-        });
+        edit_record_text(e, 0, new);
         w.refresh(e);
     };
     let mut e = w.unpack(&w.sealed(1));

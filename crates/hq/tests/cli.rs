@@ -417,15 +417,8 @@ fn every_refusal_is_whole_with_its_reason_and_no_receipt(b: Backend) {
 
     // A record that fails validation (NIK district 00), consistently hashed and signed.
     let mut e = unpack(&good, &secret);
-    edit_records(&mut e, |i, line| {
-        if i == 1 {
-            let text = line["record_text"]
-                .as_str()
-                .unwrap()
-                .replace("3203415204990001", "3203005204990001");
-            line["record_sha256"] = loket_batch::sha256_hex(text.as_bytes()).into();
-            line["record_text"] = text.into();
-        }
+    edit_record_text(&mut e, 1, |text| {
+        text.replace("3203415204990001", "3203005204990001")
     });
     refresh(&mut e, &counter.key);
     assert_refused(

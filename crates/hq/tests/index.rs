@@ -209,20 +209,8 @@ fn seal_for_kul(counter: &Counter, site: &Site, cases: &[usize]) -> Vec<u8> {
             e
         })
         .collect();
-    let input = loket_batch::SealInput {
-        device_id: counter.device_id.clone(),
-        mission: "KUL".into(),
-        sequence: 1,
-        previous_manifest_sha256: None,
-        created_at: at("2026-01-19T18:00:00+07:00"),
-        audit_head: loket_batch::AuditHead {
-            seq: 1,
-            hash: "ab".repeat(32),
-        },
-        records,
-        attachments: cases.iter().map(|&i| photo(i)).collect(),
-    };
-    loket_batch::seal(&input, &counter.key, &site.public())
-        .unwrap()
+    let photos = cases.iter().map(|&i| photo(i)).collect();
+    counter
+        .seal_records(&site.public(), 1, None, records, photos)
         .bytes
 }

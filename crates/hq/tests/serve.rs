@@ -457,15 +457,8 @@ fn a_batch_body_is_checked_and_refused_whole(b: Backend) {
 
     // A record that fails validation, consistently hashed and signed: refused, with why.
     let mut e = unpack(&good.bytes, &site.secret());
-    edit_records(&mut e, |i, line| {
-        if i == 1 {
-            let text = line["record_text"]
-                .as_str()
-                .unwrap()
-                .replace("3203415204990001", "3203005204990001");
-            line["record_sha256"] = loket_batch::sha256_hex(text.as_bytes()).into();
-            line["record_text"] = text.into();
-        }
+    edit_record_text(&mut e, 1, |text| {
+        text.replace("3203415204990001", "3203005204990001")
     });
     refresh(&mut e, &counter.key);
     let tampered = pack(&e, &public);
@@ -663,24 +656,8 @@ fn headquarters_killed_mid_upload_holds_nothing_and_applies_the_batch_once_after
             e
         })
         .collect();
-    let sealed = loket_batch::seal(
-        &loket_batch::SealInput {
-            device_id: counter.device_id.clone(),
-            mission: counter.mission.clone(),
-            sequence: 1,
-            previous_manifest_sha256: None,
-            created_at: at("2026-01-19T18:00:00+07:00"),
-            audit_head: loket_batch::AuditHead {
-                seq: 1,
-                hash: "ab".repeat(32),
-            },
-            records,
-            attachments: (0..200).map(|i| photo_sized(i, 30_000)).collect(),
-        },
-        &counter.key,
-        &public,
-    )
-    .unwrap();
+    let photos = (0..200).map(|i| photo_sized(i, 30_000)).collect();
+    let sealed = counter.seal_records(&public, 1, None, records, photos);
     let bytes = sealed.bytes;
     assert!(bytes.len() > 5_000_000);
     let nothing = site.counts();

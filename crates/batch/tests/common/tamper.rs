@@ -84,3 +84,15 @@ pub fn edit_records(entries: &mut [(String, Vec<u8>)], mut f: impl FnMut(usize, 
     }
     *r = out.into_bytes();
 }
+
+/// Rewrites the record text on line `n` of records.jsonl with `f`, and its hash to match:
+/// a record changed consistently, as its own device could have sealed it.
+pub fn edit_record_text(entries: &mut [(String, Vec<u8>)], n: usize, f: impl Fn(&str) -> String) {
+    edit_records(entries, |i, line| {
+        if i == n {
+            let text = f(line["record_text"].as_str().unwrap());
+            line["record_sha256"] = sha256_hex(text.as_bytes()).into();
+            line["record_text"] = text.into();
+        }
+    });
+}

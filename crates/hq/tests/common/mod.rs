@@ -129,6 +129,19 @@ impl Counter {
         let mut cases: Vec<usize> = versions.iter().map(|&(i, _)| i).collect();
         cases.sort_unstable();
         cases.dedup();
+        let photos = cases.into_iter().map(photo).collect();
+        self.seal_records(hq, sequence, previous, records, photos)
+    }
+
+    /// Seals batch `sequence` after `previous` from these records and photos, as given.
+    pub fn seal_records(
+        &self,
+        hq: &HqPublic,
+        sequence: u64,
+        previous: Option<String>,
+        records: Vec<RecordEntry>,
+        attachments: Vec<Vec<u8>>,
+    ) -> Sealed {
         let input = SealInput {
             device_id: self.device_id.clone(),
             mission: self.mission.clone(),
@@ -140,7 +153,7 @@ impl Counter {
                 hash: "ab".repeat(32),
             },
             records,
-            attachments: cases.into_iter().map(photo).collect(),
+            attachments,
         };
         seal(&input, &self.key, hq).unwrap()
     }
