@@ -93,7 +93,7 @@ impl Store {
     pub fn seal_batch(&mut self) -> Result<Option<BatchInfo>> {
         let hq = self.hq_key()?.ok_or(StoreError::HqKeyMissing)?;
         let signing = self.signing_key()?;
-        let device_id = self.meta_text("device_id")?;
+        let device_id = self.device_id()?;
         let mission = self.mission()?;
         let created_at = chrono::Local::now().fixed_offset();
         let sealed_at = now();
@@ -276,7 +276,7 @@ impl Store {
     pub fn apply_receipt(&mut self, text: &[u8]) -> Result<Acknowledgement> {
         let hq = self.hq_key()?.ok_or(StoreError::HqKeyMissing)?;
         let receipt = Receipt::verify(text, &hq.sign).map_err(StoreError::Receipt)?;
-        let ours = self.meta_text("device_id")?;
+        let ours = self.device_id()?;
         if receipt.device_id != ours {
             return Err(StoreError::ReceiptForAnotherCounter {
                 device_id: receipt.device_id,

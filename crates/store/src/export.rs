@@ -61,7 +61,7 @@ impl Store {
     /// stick) the receipt for this counter.
     pub fn apply_receipt_file(&mut self, path: &Path) -> Result<crate::Acknowledgement> {
         let file = if path.is_dir() {
-            path.join(receipt_file_name(&self.meta_text("device_id")?))
+            path.join(receipt_file_name(&self.device_id()?))
         } else {
             path.to_path_buf()
         };
@@ -87,7 +87,7 @@ impl Store {
             });
         }
         let sealed = self.seal_batch()?;
-        let device_id = self.meta_text("device_id")?;
+        let device_id = self.device_id()?;
         let mut files = Vec::new();
         for batch in self.batches()? {
             if batch.acknowledged_at.is_some() {

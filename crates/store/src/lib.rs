@@ -286,10 +286,15 @@ impl Store {
         })
     }
 
+    /// This counter's device id (the name headquarters enrolled it under).
+    pub fn device_id(&self) -> Result<String> {
+        self.meta_text("device_id")
+    }
+
     /// The counter's public identity as the file `loket-hq device add` enrols.
     pub fn device_card(&self) -> Result<loket_batch::DeviceCard> {
         Ok(loket_batch::DeviceCard {
-            device_id: self.meta_text("device_id")?,
+            device_id: self.device_id()?,
             mission: self.mission()?,
             public_key: self.signing_key()?.verifying_key(),
         })

@@ -95,11 +95,6 @@ impl Store {
         Ok(request.headers(&self.signing_key()?))
     }
 
-    /// This counter's device id (the name headquarters enrolled it under).
-    pub fn device_id(&self) -> Result<String> {
-        self.meta_text("device_id")
-    }
-
     pub(crate) fn set_index_cursor(tx: &rusqlite::Transaction, cursor: u64) -> Result<()> {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)

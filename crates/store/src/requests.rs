@@ -135,7 +135,7 @@ impl Store {
         let (mission, case) = self.check_printable(id)?;
         let signing = self.signing_key()?;
         let series_counter = counter_code(&signing.verifying_key().to_bytes());
-        let device_id = self.meta_text("device_id")?;
+        let device_id = self.device_id()?;
         let at = now();
         let today = chrono::Local::now().date_naive();
         let photo = self.photo(id)?;
