@@ -4,7 +4,8 @@
 //! entry is decompressed; no entry is ever decompressed beyond its declared size + 1 byte.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use ed25519_dalek::{Signature, VerifyingKey};
 use loket_core::status::CaseStatus;
@@ -14,8 +15,8 @@ use zip::CompressionMethod;
 use crate::error::BatchError;
 use crate::keys::HqSecret;
 use crate::manifest::{
-    attachment_hash, is_allowed_name, is_sha256_hex, sha256_hex, Manifest, RecordEntry, RecordLine,
-    BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
+    attachment_hash, is_allowed_name, is_sha256_hex, sha256_hex, Entry, Manifest, RecordEntry,
+    RecordLine, BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
 };
 
 /// Bounds on what `open` will read, so a hostile file cannot exhaust memory or disk.
@@ -49,6 +50,9 @@ impl Default for Limits {
 /// The signature is 128 hex digits; a little slack, then refuse.
 const MAX_SIGNATURE_BYTES: u64 = 1024;
 
+/// A batch's photos by their SHA-256 hex.
+pub type Photos = BTreeMap<String, Vec<u8>>;
+
 /// A batch that passed every check.
 #[derive(Clone)]
 pub struct Opened {
@@ -58,7 +62,7 @@ pub struct Opened {
     /// In the order of `records.jsonl`.
     pub records: Vec<OpenedRecord>,
     /// Photos by their SHA-256 hex.
-    pub attachments: BTreeMap<String, Vec<u8>>,
+    pub attachments: Photos,
 }
 
 /// One case version from a batch: the line as sealed, its hash, and the parsed record.
@@ -107,13 +111,7 @@ pub fn open(
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(BatchError::FileTooLarge);
     }
-    let plain = age::decrypt(&hq.age, bytes).map_err(|e| match e {
-        age::DecryptError::NoMatchingKeys => BatchError::NotForThisKey,
-        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => {
-            BatchError::NotEncrypted
-        }
-        _ => BatchError::Damaged,
-    })?;
+    let plain = decrypt(bytes, hq)?;
 
     let mut zip =
         zip::ZipArchive::new(Cursor::new(plain.as_slice())).map_err(|_| BatchError::BadZip)?;
@@ -199,25 +197,10 @@ pub fn open(
         return Err(BatchError::UnlistedEntry);
     }
 
-    let mut records_bytes = None;
-    let mut attachments = BTreeMap::new();
-    for e in &manifest.entries {
-        let i = index[&e.name];
-        let data = read_capped(&mut zip, i, e.size)?.ok_or(BatchError::SizeMismatch)?;
-        if data.len() as u64 != e.size {
-            return Err(BatchError::SizeMismatch);
-        }
-        if sha256_hex(&data) != e.sha256 {
-            return Err(BatchError::HashMismatch);
-        }
-        if e.name == RECORDS {
-            records_bytes = Some(data);
-        } else if let Some(hash) = attachment_hash(&e.name) {
-            attachments.insert(hash.to_owned(), data);
-        }
+    if !listed.contains(RECORDS) {
+        return Err(BatchError::MissingEntry);
     }
-    let records_bytes = records_bytes.ok_or(BatchError::MissingEntry)?;
-    let records = parse_records(&records_bytes, &manifest, &attachments)?;
+    let (attachments, records) = read_entries(&zip, &index, &manifest)?;
     if records.len() as u64 != manifest.record_count {
         return Err(BatchError::RecordCountMismatch);
     }
@@ -243,12 +226,139 @@ pub fn unseal_raw(bytes: &[u8], hq: &HqSecret) -> Result<Vec<u8>, BatchError> {
     age::decrypt(&hq.age, bytes).map_err(|_| BatchError::Damaged)
 }
 
+/// Decrypts the age layer on two cores. age's STREAM chunks are independent (each is
+/// authenticated under its own index, the last one as the last), so a second reader seeks
+/// to the second half and decrypts it while the first reader does the first half.
+fn decrypt(bytes: &[u8], hq: &HqSecret) -> Result<Vec<u8>, BatchError> {
+    let map = |e: age::DecryptError| match e {
+        age::DecryptError::NoMatchingKeys => BatchError::NotForThisKey,
+        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => {
+            BatchError::NotEncrypted
+        }
+        _ => BatchError::Damaged,
+    };
+    let reader = || {
+        age::Decryptor::new_buffered(Cursor::new(bytes))
+            .and_then(|d| d.decrypt(std::iter::once(&hq.age as &dyn age::Identity)))
+            .map_err(map)
+    };
+    let damaged = |_| BatchError::Damaged;
+    let mut first = reader()?;
+    // Seeking to the end authenticates the last chunk as the last: a truncated file fails here.
+    let len = first.seek(SeekFrom::End(0)).map_err(damaged)?;
+    first.seek(SeekFrom::Start(0)).map_err(damaged)?;
+    let mut plain = vec![0u8; usize::try_from(len).map_err(|_| BatchError::FileTooLarge)?];
+    let half = plain.len() / 2 / AGE_CHUNK * AGE_CHUNK;
+    if half == 0 {
+        read_to_the_end(&mut first, &mut plain)?;
+        return Ok(plain);
+    }
+    let (head, tail) = plain.split_at_mut(half);
+    std::thread::scope(|s| {
+        let second = s.spawn(|| {
+            let mut r = reader()?;
+            r.seek(SeekFrom::Start(half as u64)).map_err(damaged)?;
+            read_to_the_end(&mut r, tail)
+        });
+        let first = first.read_exact(head).map_err(damaged);
+        let second = second
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        first.and(second)
+    })?;
+    Ok(plain)
+}
+
+/// age's plaintext chunk: 64 KiB.
+const AGE_CHUNK: usize = 64 << 10;
+
+/// Fills `out` and checks that nothing follows.
+fn read_to_the_end(r: &mut impl Read, out: &mut [u8]) -> Result<(), BatchError> {
+    r.read_exact(out).map_err(|_| BatchError::Damaged)?;
+    match r.read(&mut [0u8; 1]) {
+        Ok(0) => Ok(()),
+        _ => Err(BatchError::Damaged),
+    }
+}
+
+type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// Reads every entry the manifest lists and checks its size and hash, on two threads; the
+/// thread that reads `records.jsonl` parses and validates it while the other goes on with
+/// the photos. The verdict is the sequential one: the first faulty entry in the manifest's
+/// order, else the records' fault.
+fn read_entries(
+    zip: &Zip<'_>,
+    index: &HashMap<String, usize>,
+    manifest: &Manifest,
+) -> Result<(Photos, Vec<OpenedRecord>), BatchError> {
+    // Every listed photo is read and checked below before the records are used, so the
+    // records can be checked against the list.
+    let photos: BTreeSet<&str> = manifest
+        .entries
+        .iter()
+        .filter_map(|e| attachment_hash(&e.name))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let work = |mut zip: Zip<'_>| {
+        let mut read = Vec::new();
+        let mut records = None;
+        while !failed.load(Ordering::Relaxed) {
+            // Entries are taken in the manifest's order, so when one fails every earlier
+            // one has been taken and its verdict will be known.
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(e) = manifest.entries.get(k) else {
+                break;
+            };
+            let data = read_checked(&mut zip, index[&e.name], e);
+            match &data {
+                Err(_) => failed.store(true, Ordering::Relaxed),
+                Ok(bytes) if e.name == RECORDS => {
+                    records = Some(parse_records(bytes, manifest, &photos));
+                }
+                Ok(_) => {}
+            }
+            read.push((k, data));
+        }
+        (read, records)
+    };
+    let (mut read, records) = std::thread::scope(|s| {
+        let other = s.spawn(|| work(zip.clone()));
+        let (mut read, mut records) = work(zip.clone());
+        let (more, more_records) = other
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        read.extend(more);
+        records = records.or(more_records);
+        (read, records)
+    });
+    read.sort_unstable_by_key(|(k, _)| *k);
+    let mut attachments = BTreeMap::new();
+    for (k, data) in read {
+        let data = data?;
+        if let Some(hash) = attachment_hash(&manifest.entries[k].name) {
+            attachments.insert(hash.to_owned(), data);
+        }
+    }
+    let records = records.ok_or(BatchError::MissingEntry)??;
+    Ok((attachments, records))
+}
+
+/// One listed entry, read within its declared size and checked against its hash.
+fn read_checked(zip: &mut Zip<'_>, i: usize, e: &Entry) -> Result<Vec<u8>, BatchError> {
+    let data = read_capped(zip, i, e.size)?.ok_or(BatchError::SizeMismatch)?;
+    if data.len() as u64 != e.size {
+        return Err(BatchError::SizeMismatch);
+    }
+    if sha256_hex(&data) != e.sha256 {
+        return Err(BatchError::HashMismatch);
+    }
+    Ok(data)
+}
+
 /// Reads entry `i`, decompressing at most `cap + 1` bytes; `None` when it holds more than `cap`.
-fn read_capped(
-    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
-    i: usize,
-    cap: u64,
-) -> Result<Option<Vec<u8>>, BatchError> {
+fn read_capped(zip: &mut Zip<'_>, i: usize, cap: u64) -> Result<Option<Vec<u8>>, BatchError> {
     let file = zip.by_index(i).map_err(|_| BatchError::BadZip)?;
     let mut out = Vec::with_capacity(usize::try_from(cap.min(1 << 20)).unwrap_or(0));
     file.take(cap.saturating_add(1))
@@ -310,7 +420,7 @@ fn check_manifest(m: &Manifest) -> Result<(), BatchError> {
 fn parse_records(
     bytes: &[u8],
     manifest: &Manifest,
-    attachments: &BTreeMap<String, Vec<u8>>,
+    photos: &BTreeSet<&str>,
 ) -> Result<Vec<OpenedRecord>, BatchError> {
     let sealed_on = manifest.created_at.date_naive();
     let text = std::str::from_utf8(bytes).map_err(|_| BatchError::BadRecordLine)?;
@@ -331,7 +441,7 @@ fn parse_records(
             return Err(BatchError::RecordHashMismatch);
         }
         if let Some(photo) = &entry.photo_sha256 {
-            if !attachments.contains_key(photo) {
+            if !photos.contains(photo.as_str()) {
                 return Err(BatchError::MissingAttachment);
             }
         }

@@ -68,10 +68,13 @@ pub fn index_path(mission: &str, after: u64) -> String {
 
 /// RFC 9530 `Content-Digest` value of a body: `sha-256=:BASE64:`.
 pub fn content_digest(body: &[u8]) -> String {
-    let hash = Sha256::digest(body);
+    digest_value(&Sha256::digest(body))
+}
+
+fn digest_value(sha256: &[u8]) -> String {
     format!(
         "sha-256=:{}:",
-        base64::engine::general_purpose::STANDARD.encode(hash)
+        base64::engine::general_purpose::STANDARD.encode(sha256)
     )
 }
 
@@ -201,10 +204,12 @@ impl SignedRequest {
     }
 }
 
-/// Checks a body against the `Content-Digest` the signature covered.
-pub fn check_digest(body: &[u8], digest: Option<&str>) -> Result<(), AuthError> {
+/// Checks a body against the `Content-Digest` the signature covered; gives the body's
+/// SHA-256 hex, so that a batch body need not be hashed twice.
+pub fn check_digest(body: &[u8], digest: Option<&str>) -> Result<String, AuthError> {
+    let hash = Sha256::digest(body);
     match digest {
-        Some(d) if d == content_digest(body) => Ok(()),
+        Some(d) if d == digest_value(&hash) => Ok(hex::encode(hash)),
         _ => Err(AuthError::DigestMismatch),
     }
 }
@@ -404,7 +409,10 @@ mod tests {
             content_digest(b""),
             "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:"
         );
-        assert_eq!(check_digest(b"x", Some(&content_digest(b"x"))), Ok(()));
+        assert_eq!(
+            check_digest(b"x", Some(&content_digest(b"x"))),
+            Ok(crate::sha256_hex(b"x"))
+        );
         assert_eq!(
             check_digest(b"y", Some(&content_digest(b"x"))),
             Err(AuthError::DigestMismatch)

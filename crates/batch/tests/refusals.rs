@@ -26,6 +26,36 @@ fn truncated_file() {
     }
 }
 
+/// A batch of several 64 KiB age chunks is decrypted in two halves at once: damage in the
+/// second half, a chunk moved, or the last chunk cut off is still refused.
+#[test]
+fn damage_in_a_batch_decrypted_in_two_halves() {
+    let w = World::new();
+    let bytes = w.sealed(200);
+    let records = w.input(200).records.len();
+    assert_eq!(w.open(&bytes).unwrap().records.len(), records);
+    // Where the chunks lie: after the header, each 64 KiB of plaintext plus a 16-byte tag.
+    let (plain, sealed_chunk) = (unseal_raw(&bytes, &w.hq).unwrap().len(), 65_536 + 16);
+    let chunks = plain.div_ceil(65_536);
+    assert!(chunks >= 6, "only {chunks} chunks");
+    let header = bytes.len() - plain - 16 * chunks;
+    let chunk_at = |k: usize| header + k * sealed_chunk;
+
+    let mut flipped = bytes.clone();
+    flipped[chunk_at(chunks - 2) + 100] ^= 1;
+    assert_eq!(w.open(&flipped).unwrap_err(), BatchError::Damaged);
+
+    let mut swapped = bytes.clone();
+    let (a, b) = (chunk_at(chunks - 3), chunk_at(chunks - 2));
+    let second: Vec<u8> = swapped[b..b + sealed_chunk].to_vec();
+    swapped.copy_within(a..a + sealed_chunk, b);
+    swapped[a..a + sealed_chunk].copy_from_slice(&second);
+    assert_eq!(w.open(&swapped).unwrap_err(), BatchError::Damaged);
+
+    let cut = &bytes[..chunk_at(chunks - 1)];
+    assert_eq!(w.open(cut).unwrap_err(), BatchError::Damaged);
+}
+
 #[test]
 fn one_flipped_bit_anywhere() {
     let w = World::new();

@@ -343,25 +343,27 @@ impl Hq {
     /// happened and the device's signed cumulative receipt. The same batch again changes
     /// nothing and yields the same receipt, byte for byte.
     pub fn import(&mut self, bytes: &[u8]) -> Result<Imported> {
-        self.import_checked(bytes, |_| Ok(()))
+        self.import_checked(bytes, None, |_| Ok(()))
     }
 
     /// [`Hq::import`], with `check` run on the opened batch before anything is applied: the
     /// network endpoint checks that the batch is the one its path and Idempotency-Key name.
-    /// A batch `check` refuses is not applied.
+    /// A batch `check` refuses is not applied. `file_sha256` is the file's SHA-256 hex when
+    /// the caller has it already (the endpoint checked the body's Content-Digest).
     pub fn import_checked(
         &mut self,
         bytes: &[u8],
+        file_sha256: Option<String>,
         check: impl FnOnce(&Opened) -> Result<()>,
     ) -> Result<Imported> {
         if bytes.len() as u64 > self.limits.max_file_bytes {
             return Err(HqError::Refused(BatchError::FileTooLarge));
         }
         let lookup_error = RefCell::new(None);
-        // The file's own hash (recorded with the batch) on the second core, while the first
-        // decrypts and checks.
+        // The file's own hash (recorded with the batch) on a thread of its own, while the
+        // batch is decrypted and checked.
         let (opened, file_sha256) = std::thread::scope(|s| {
-            let file_sha256 = s.spawn(|| sha256_hex(bytes));
+            let hashing = file_sha256.is_none().then(|| s.spawn(|| sha256_hex(bytes)));
             let db = RefCell::new(&mut self.db);
             let opened = open(bytes, &self.unlocked.secret, &self.limits, |id| {
                 match db.borrow_mut().device(id) {
@@ -372,9 +374,12 @@ impl Hq {
                     }
                 }
             });
-            let file_sha256 = file_sha256
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let file_sha256 = match hashing {
+                Some(h) => h
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => file_sha256.unwrap_or_default(),
+            };
             (opened, file_sha256)
         });
         if let Some(e) = lookup_error.into_inner() {

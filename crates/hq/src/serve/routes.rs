@@ -81,11 +81,12 @@ async fn put_batch(
         })?
         .to_ascii_lowercase();
     let bytes = read_body(body, &parts.headers, state.limits.max_file_bytes).await?;
-    check_digest(&bytes, Some(&digest))?;
     let imported = state
         .pool
         .run(move |hq| {
-            Ok(hq.import_checked(&bytes, |opened| {
+            // Hashing a surge batch takes a while: here, off the async threads.
+            let file_sha256 = check_digest(&bytes, Some(&digest))?;
+            Ok(hq.import_checked(&bytes, Some(file_sha256), |opened| {
                 let m = &opened.manifest;
                 if m.device_id != device_id || m.sequence != sequence {
                     return Err(HqError::NotAtPath {
