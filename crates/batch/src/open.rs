@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ed25519_dalek::{Signature, VerifyingKey};
 use loket_core::status::CaseStatus;
@@ -108,13 +109,60 @@ pub fn open(
     limits: &Limits,
     device_key: impl Fn(&str) -> Option<VerifyingKey>,
 ) -> Result<Opened, BatchError> {
+    let unsealed = unseal(bytes, hq, limits, device_key)?;
+    let attachments = Mutex::new(Photos::new());
+    let records = unsealed.check_entries(&|hash, data| {
+        attachments
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(hash, data);
+    })?;
+    Ok(Opened {
+        manifest: unsealed.manifest,
+        manifest_sha256: unsealed.manifest_sha256,
+        records,
+        attachments: attachments
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+    })
+}
+
+/// A batch decrypted, its manifest authentic and its entries exactly the ones listed; the
+/// entries themselves not read yet. [`Unsealed::check_entries`] reads and checks them, so
+/// that headquarters can store photos as they are checked, in the transaction that will
+/// hold the batch (committed only if every check passes).
+pub struct Unsealed {
+    pub manifest: Manifest,
+    /// SHA-256 hex of `manifest.json`.
+    pub manifest_sha256: String,
+    zip: Zip,
+    index: HashMap<String, usize>,
+}
+
+impl std::fmt::Debug for Unsealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unsealed")
+            .field("device_id", &self.manifest.device_id)
+            .field("sequence", &self.manifest.sequence)
+            .field("manifest_sha256", &self.manifest_sha256)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The first half of [`open`]: size, decryption, the zip's structure, the manifest and its
+/// signature, and the manifest's list against the zip's entries.
+pub fn unseal(
+    bytes: &[u8],
+    hq: &HqSecret,
+    limits: &Limits,
+    device_key: impl Fn(&str) -> Option<VerifyingKey>,
+) -> Result<Unsealed, BatchError> {
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(BatchError::FileTooLarge);
     }
-    let plain = decrypt(bytes, hq)?;
+    let plain = Plain(Arc::new(decrypt(bytes, hq)?));
 
-    let mut zip =
-        zip::ZipArchive::new(Cursor::new(plain.as_slice())).map_err(|_| BatchError::BadZip)?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(plain)).map_err(|_| BatchError::BadZip)?;
     if zip.len() > limits.max_entries {
         return Err(BatchError::TooManyEntries);
     }
@@ -200,24 +248,46 @@ pub fn open(
     if !listed.contains(RECORDS) {
         return Err(BatchError::MissingEntry);
     }
-    let (attachments, records) = read_entries(&zip, &index, &manifest)?;
-    if records.len() as u64 != manifest.record_count {
-        return Err(BatchError::RecordCountMismatch);
-    }
-    let referenced: BTreeSet<&str> = records
-        .iter()
-        .filter_map(|r| r.entry.photo_sha256.as_deref())
-        .collect();
-    if attachments.keys().any(|k| !referenced.contains(k.as_str())) {
-        return Err(BatchError::UnreferencedAttachment);
-    }
-
-    Ok(Opened {
+    Ok(Unsealed {
         manifest_sha256: sha256_hex(&manifest_bytes),
         manifest,
-        records,
-        attachments,
+        zip,
+        index,
     })
+}
+
+impl Unsealed {
+    /// The SHA-256 hex of every photo the manifest lists.
+    pub fn photo_hashes(&self) -> impl Iterator<Item = &str> {
+        self.manifest
+            .entries
+            .iter()
+            .filter_map(|e| attachment_hash(&e.name))
+    }
+
+    /// The second half of [`open`]: reads every entry within its declared size, checks its
+    /// hash, parses and validates the records. Each photo goes to `photo` as soon as its
+    /// hash holds (from either of two threads, in no particular order); the records come
+    /// back once all of it holds. The verdict is the sequential one: the first faulty
+    /// entry in the manifest's order, else the records' fault.
+    pub fn check_entries(
+        &self,
+        photo: &(dyn Fn(String, Vec<u8>) + Sync),
+    ) -> Result<Vec<OpenedRecord>, BatchError> {
+        let manifest = &self.manifest;
+        let records = read_entries(&self.zip, &self.index, manifest, photo)?;
+        if records.len() as u64 != manifest.record_count {
+            return Err(BatchError::RecordCountMismatch);
+        }
+        let referenced: BTreeSet<&str> = records
+            .iter()
+            .filter_map(|r| r.entry.photo_sha256.as_deref())
+            .collect();
+        if self.photo_hashes().any(|h| !referenced.contains(h)) {
+            return Err(BatchError::UnreferencedAttachment);
+        }
+        Ok(records)
+    }
 }
 
 /// Decrypts the age layer alone: for tests that take a real batch apart to tamper with it.
@@ -281,18 +351,27 @@ fn read_to_the_end(r: &mut impl Read, out: &mut [u8]) -> Result<(), BatchError> 
     }
 }
 
-type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+/// The decrypted zip, shared by the threads that read it.
+#[derive(Clone)]
+struct Plain(Arc<Vec<u8>>);
 
-/// Reads every entry the manifest lists and checks its size and hash, on two threads; the
-/// thread that reads `records.jsonl` parses and validates it while the other goes on with
-/// the photos. The verdict is the sequential one: the first faulty entry in the manifest's
-/// order, else the records' fault.
+impl AsRef<[u8]> for Plain {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+type Zip = zip::ZipArchive<Cursor<Plain>>;
+
+/// Reads and checks every listed entry on two threads; the thread that reads
+/// `records.jsonl` parses and validates it while the other goes on with the photos.
 fn read_entries(
-    zip: &Zip<'_>,
+    zip: &Zip,
     index: &HashMap<String, usize>,
     manifest: &Manifest,
-) -> Result<(Photos, Vec<OpenedRecord>), BatchError> {
-    // Every listed photo is read and checked below before the records are used, so the
+    photo: &(dyn Fn(String, Vec<u8>) + Sync),
+) -> Result<Vec<OpenedRecord>, BatchError> {
+    // Every listed photo is read and checked here before the records are used, so the
     // records can be checked against the list.
     let photos: BTreeSet<&str> = manifest
         .entries
@@ -301,8 +380,8 @@ fn read_entries(
         .collect();
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
-    let work = |mut zip: Zip<'_>| {
-        let mut read = Vec::new();
+    let work = |mut zip: Zip| {
+        let mut faults = Vec::new();
         let mut records = None;
         while !failed.load(Ordering::Relaxed) {
             // Entries are taken in the manifest's order, so when one fails every earlier
@@ -311,42 +390,40 @@ fn read_entries(
             let Some(e) = manifest.entries.get(k) else {
                 break;
             };
-            let data = read_checked(&mut zip, index[&e.name], e);
-            match &data {
-                Err(_) => failed.store(true, Ordering::Relaxed),
-                Ok(bytes) if e.name == RECORDS => {
-                    records = Some(parse_records(bytes, manifest, &photos));
+            match read_checked(&mut zip, index[&e.name], e) {
+                Err(fault) => {
+                    failed.store(true, Ordering::Relaxed);
+                    faults.push((k, fault));
                 }
-                Ok(_) => {}
+                Ok(bytes) if e.name == RECORDS => {
+                    records = Some(parse_records(&bytes, manifest, &photos));
+                }
+                Ok(bytes) => {
+                    if let Some(hash) = attachment_hash(&e.name) {
+                        photo(hash.to_owned(), bytes);
+                    }
+                }
             }
-            read.push((k, data));
         }
-        (read, records)
+        (faults, records)
     };
-    let (mut read, records) = std::thread::scope(|s| {
+    let (faults, records) = std::thread::scope(|s| {
         let other = s.spawn(|| work(zip.clone()));
-        let (mut read, mut records) = work(zip.clone());
+        let (mut faults, records) = work(zip.clone());
         let (more, more_records) = other
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        read.extend(more);
-        records = records.or(more_records);
-        (read, records)
+        faults.extend(more);
+        (faults, records.or(more_records))
     });
-    read.sort_unstable_by_key(|(k, _)| *k);
-    let mut attachments = BTreeMap::new();
-    for (k, data) in read {
-        let data = data?;
-        if let Some(hash) = attachment_hash(&manifest.entries[k].name) {
-            attachments.insert(hash.to_owned(), data);
-        }
+    if let Some((_, fault)) = faults.into_iter().min_by_key(|(k, _)| *k) {
+        return Err(fault);
     }
-    let records = records.ok_or(BatchError::MissingEntry)??;
-    Ok((attachments, records))
+    records.ok_or(BatchError::MissingEntry)?
 }
 
 /// One listed entry, read within its declared size and checked against its hash.
-fn read_checked(zip: &mut Zip<'_>, i: usize, e: &Entry) -> Result<Vec<u8>, BatchError> {
+fn read_checked(zip: &mut Zip, i: usize, e: &Entry) -> Result<Vec<u8>, BatchError> {
     let data = read_capped(zip, i, e.size)?.ok_or(BatchError::SizeMismatch)?;
     if data.len() as u64 != e.size {
         return Err(BatchError::SizeMismatch);
@@ -358,7 +435,7 @@ fn read_checked(zip: &mut Zip<'_>, i: usize, e: &Entry) -> Result<Vec<u8>, Batch
 }
 
 /// Reads entry `i`, decompressing at most `cap + 1` bytes; `None` when it holds more than `cap`.
-fn read_capped(zip: &mut Zip<'_>, i: usize, cap: u64) -> Result<Option<Vec<u8>>, BatchError> {
+fn read_capped(zip: &mut Zip, i: usize, cap: u64) -> Result<Option<Vec<u8>>, BatchError> {
     let file = zip.by_index(i).map_err(|_| BatchError::BadZip)?;
     let mut out = Vec::with_capacity(usize::try_from(cap.min(1 << 20)).unwrap_or(0));
     file.take(cap.saturating_add(1))

@@ -1,13 +1,14 @@
-//! Applying one opened batch: the whole batch in one transaction, keyed by (device, batch
-//! number), or nothing of it.
+//! Applying one batch: the whole batch in one transaction, keyed by (device, batch number),
+//! or nothing of it.
 //!
 //! Idempotent and order-free: batch N is applied once (the same bytes again change nothing),
 //! a case version is stored once, and a case's current row is its highest version held, so
 //! any order of arrival and any number of repeats ends in the same state.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::mpsc::Receiver;
 
-use loket_batch::Opened;
+use loket_batch::{BatchError, OpenedRecord, Unsealed};
 use serde::Serialize;
 
 use crate::db::{BatchRow, CaseRow, Database, RecordRow, Transaction};
@@ -34,12 +35,91 @@ pub(crate) struct Applied {
     pub new_photos: u64,
 }
 
-/// Applies `batch` (already opened and checked by `loket_batch::open`) in one transaction.
+/// What the thread checking a batch's entries hands to the writer: each photo as soon as
+/// its hash holds, then the verdict on the whole batch (its records, parsed and validated).
+pub(crate) enum Checked {
+    Photo(String, Vec<u8>),
+    Verdict(std::result::Result<Vec<OpenedRecord>, BatchError>),
+}
+
+/// The writer's end of the checks running beside it.
+pub(crate) struct Checks {
+    from_checker: Receiver<Checked>,
+    verdict: Option<std::result::Result<Vec<OpenedRecord>, BatchError>>,
+}
+
+impl Checks {
+    pub(crate) fn new(from_checker: Receiver<Checked>) -> Self {
+        Checks {
+            from_checker,
+            verdict: None,
+        }
+    }
+
+    /// The next checked photo; `None` once the verdict is in.
+    fn next_photo(&mut self) -> Option<(String, Vec<u8>)> {
+        if self.verdict.is_some() {
+            return None;
+        }
+        match self.from_checker.recv() {
+            Ok(Checked::Photo(hash, bytes)) => Some((hash, bytes)),
+            Ok(Checked::Verdict(v)) => {
+                self.verdict = Some(v);
+                None
+            }
+            // The checker ended without a verdict (it panicked, and the panic is passed on
+            // when its thread is joined): nothing of this batch may commit.
+            Err(_) => {
+                self.verdict = Some(Err(BatchError::Damaged));
+                None
+            }
+        }
+    }
+
+    /// Waits for the verdict, dropping photos not taken.
+    fn verdict(&mut self) -> &mut std::result::Result<Vec<OpenedRecord>, BatchError> {
+        while self.next_photo().is_some() {}
+        self.verdict.get_or_insert(Err(BatchError::Damaged))
+    }
+
+    /// The batch's records once every check has passed.
+    fn records(&mut self) -> Result<Vec<OpenedRecord>> {
+        match self.verdict() {
+            Ok(records) => Ok(std::mem::take(records)),
+            Err(fault) => Err(HqError::Refused(fault.clone())),
+        }
+    }
+
+    /// The checks' fault, if any.
+    fn fault(&mut self) -> Option<BatchError> {
+        self.verdict().as_ref().err().cloned()
+    }
+}
+
+/// Applies a batch in one transaction while its entries are still being checked on other
+/// threads (`checks`): photos are written as their hashes hold, the records once all of
+/// the batch holds, and nothing commits otherwise. A batch that fails its checks is refused
+/// for that, whatever the writing met first, as if it had been checked before.
 pub(crate) fn apply(
     db: &mut dyn Database,
-    batch: &Opened,
+    batch: &Unsealed,
     file_sha256: &str,
     now: &str,
+    checks: &mut Checks,
+) -> Result<Applied> {
+    let written = write(db, batch, file_sha256, now, checks);
+    match checks.fault() {
+        Some(fault) => Err(HqError::Refused(fault)),
+        None => written,
+    }
+}
+
+fn write(
+    db: &mut dyn Database,
+    batch: &Unsealed,
+    file_sha256: &str,
+    now: &str,
+    checks: &mut Checks,
 ) -> Result<Applied> {
     let m = &batch.manifest;
     let device_id = m.device_id.as_str();
@@ -54,10 +134,11 @@ pub(crate) fn apply(
     // Batch N once: the same manifest again is a no-op, another manifest is refused.
     if let Some(held) = tx.batch(device_id, sequence)? {
         if held.manifest_sha256 == batch.manifest_sha256 {
+            let records = checks.records()?;
             return Ok(Applied {
                 outcome: Outcome::AlreadyHeld,
                 new_records: 0,
-                held_records: batch.records.len() as u64,
+                held_records: records.len() as u64,
                 new_photos: 0,
             });
         }
@@ -88,16 +169,23 @@ pub(crate) fn apply(
         }
     }
 
+    // Photos by hash, once, as they are checked; before the records that refer to them.
+    let listed: Vec<&str> = batch.photo_hashes().collect();
+    let held_photos: HashSet<String> = tx.held_photos(&listed)?;
+    let mut new_photos =
+        std::iter::from_fn(|| checks.next_photo()).filter(|(h, _)| !held_photos.contains(h));
+    let new_photos = tx.insert_photos(&mut new_photos)?;
+    let records = checks.records()?;
+
     // Each case version once; the same version with other content refuses the batch.
-    let keys: Vec<(&str, u64)> = batch
-        .records
+    let keys: Vec<(&str, u64)> = records
         .iter()
         .map(|r| (r.entry.case_id.as_str(), r.entry.version))
         .collect();
     let held = tx.held_versions(&keys)?;
-    let mut new = Vec::with_capacity(batch.records.len());
+    let mut new = Vec::with_capacity(records.len());
     let mut held_records = 0;
-    for r in &batch.records {
+    for r in &records {
         match held.get(&(r.entry.case_id.clone(), r.entry.version)) {
             Some(hash) if *hash == r.record_sha256 => held_records += 1,
             Some(_) => {
@@ -109,17 +197,6 @@ pub(crate) fn apply(
             None => new.push(r),
         }
     }
-
-    // Photos by hash, once; before the records that refer to them.
-    let hashes: Vec<&str> = batch.attachments.keys().map(String::as_str).collect();
-    let held_photos: HashSet<String> = tx.held_photos(&hashes)?;
-    let photos: Vec<(&str, &[u8])> = batch
-        .attachments
-        .iter()
-        .filter(|(h, _)| !held_photos.contains(h.as_str()))
-        .map(|(h, b)| (h.as_str(), b.as_slice()))
-        .collect();
-    tx.insert_photos(&photos)?;
 
     let rows: Vec<RecordRow<'_>> = new
         .iter()
@@ -192,7 +269,7 @@ pub(crate) fn apply(
         outcome: Outcome::Applied,
         new_records: rows.len() as u64,
         held_records,
-        new_photos: photos.len() as u64,
+        new_photos,
     })
 }
 

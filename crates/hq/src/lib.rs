@@ -21,12 +21,12 @@ pub mod serve;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use loket_batch::wire::{IndexError, IndexPage};
 use loket_batch::{
-    open, sha256_hex, BatchError, DeviceCard, HeldVersion, HqPublic, HqSecret, Limits, Opened,
-    Receipt,
+    sha256_hex, unseal, BatchError, DeviceCard, HeldVersion, HqPublic, HqSecret, Limits, Receipt,
+    Unsealed,
 };
 use serde::Serialize;
 
@@ -41,7 +41,12 @@ pub use import::Outcome;
 pub use index::HqStatus;
 pub use secret::WorkFactor;
 
+use import::{Checked, Checks};
 use secret::{DatabaseKey, Keys};
+
+/// Checked photos waiting for the writer during an import: enough to keep it busy, few
+/// enough (~2 MB of 30 KB photos) that a surge batch is never all in memory twice.
+const PHOTOS_IN_FLIGHT: usize = 64;
 
 /// The shortest passphrase `loket-hq init` accepts.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
@@ -354,25 +359,26 @@ impl Hq {
         &mut self,
         bytes: &[u8],
         file_sha256: Option<String>,
-        check: impl FnOnce(&Opened) -> Result<()>,
+        check: impl FnOnce(&Unsealed) -> Result<()>,
     ) -> Result<Imported> {
         if bytes.len() as u64 > self.limits.max_file_bytes {
             return Err(HqError::Refused(BatchError::FileTooLarge));
         }
-        let lookup_error = RefCell::new(None);
-        // The file's own hash (recorded with the batch) on a thread of its own, while the
-        // batch is decrypted and checked.
-        let (opened, file_sha256) = std::thread::scope(|s| {
+        std::thread::scope(|s| {
+            // The file's own hash (recorded with the batch) on a thread of its own.
             let hashing = file_sha256.is_none().then(|| s.spawn(|| sha256_hex(bytes)));
-            let db = RefCell::new(&mut self.db);
-            let opened = open(bytes, &self.unlocked.secret, &self.limits, |id| {
-                match db.borrow_mut().device(id) {
-                    Ok(row) => row.and_then(|d| loket_batch::verifying_key_from_hex(&d.public_key)),
-                    Err(e) => {
-                        *lookup_error.borrow_mut() = Some(e);
-                        None
-                    }
-                }
+            let batch = Arc::new(self.unseal(bytes)?);
+            check(&batch)?;
+            // The entries are checked on other threads while this one writes the photos
+            // that passed; the records follow once the whole batch has passed.
+            let (to_writer, from_checker) = mpsc::sync_channel(PHOTOS_IN_FLIGHT);
+            let checking = Arc::clone(&batch);
+            s.spawn(move || {
+                let verdict = checking.check_entries(&|hash, bytes| {
+                    // After a refusal the writer stops listening; checking goes on to the verdict.
+                    let _ = to_writer.send(Checked::Photo(hash, bytes));
+                });
+                let _ = to_writer.send(Checked::Verdict(verdict));
             });
             let file_sha256 = match hashing {
                 Some(h) => h
@@ -380,27 +386,42 @@ impl Hq {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 None => file_sha256.unwrap_or_default(),
             };
-            (opened, file_sha256)
+            let mut checks = Checks::new(from_checker);
+            let applied =
+                import::apply(self.db.as_mut(), &batch, &file_sha256, &now(), &mut checks)?;
+            let device_id = batch.manifest.device_id.clone();
+            let (receipt, batches) = self.receipt_for(&device_id)?;
+            Ok(Imported {
+                device_id,
+                sequence: batch.manifest.sequence,
+                outcome: applied.outcome,
+                records: batch.manifest.record_count,
+                new_records: applied.new_records,
+                held_records: applied.held_records,
+                new_photos: applied.new_photos,
+                batches,
+                receipt,
+            })
+        })
+    }
+
+    /// Decrypts a batch and checks its manifest against the enrolled device's key.
+    fn unseal(&mut self, bytes: &[u8]) -> Result<Unsealed> {
+        let lookup_error = RefCell::new(None);
+        let db = RefCell::new(&mut self.db);
+        let unsealed = unseal(bytes, &self.unlocked.secret, &self.limits, |id| {
+            match db.borrow_mut().device(id) {
+                Ok(row) => row.and_then(|d| loket_batch::verifying_key_from_hex(&d.public_key)),
+                Err(e) => {
+                    *lookup_error.borrow_mut() = Some(e);
+                    None
+                }
+            }
         });
         if let Some(e) = lookup_error.into_inner() {
             return Err(e);
         }
-        let opened = opened.map_err(HqError::Refused)?;
-        check(&opened)?;
-        let applied = import::apply(self.db.as_mut(), &opened, &file_sha256, &now())?;
-        let device_id = opened.manifest.device_id.clone();
-        let (receipt, batches) = self.receipt_for(&device_id)?;
-        Ok(Imported {
-            device_id,
-            sequence: opened.manifest.sequence,
-            outcome: applied.outcome,
-            records: opened.records.len() as u64,
-            new_records: applied.new_records,
-            held_records: applied.held_records,
-            new_photos: applied.new_photos,
-            batches,
-            receipt,
-        })
+        unsealed.map_err(HqError::Refused)
     }
 
     /// Imports the batch file at `path` (refusing it unread beyond the size limit) and

@@ -16,6 +16,7 @@ on_both_backends!(
     an_unknown_device_is_refused,
     a_fork_is_refused_either_side,
     a_version_held_with_different_content_refuses_the_whole_batch,
+    a_fault_found_while_photos_are_written_refuses_the_whole_batch,
     a_wrong_passphrase_is_refused_and_touches_nothing,
     the_receipt_verifies_and_lists_exactly_what_is_held,
     gaps_in_batch_numbers_are_reported,
@@ -307,6 +308,58 @@ fn a_version_held_with_different_content_refuses_the_whole_batch(b: Backend) {
         "{err}"
     );
     assert_eq!(hq.counts().unwrap(), before);
+}
+
+/// Photos are written while the rest of the batch is still being checked: a fault found
+/// after many photos went into the transaction still leaves nothing of the batch, and a
+/// damaged copy of a batch held already is refused as damaged.
+fn a_fault_found_while_photos_are_written_refuses_the_whole_batch(b: Backend) {
+    let site = Site::new(b);
+    let mut counter = Counter::new("PNH-01");
+    site.enrol(&counter);
+    let (public, secret) = (site.public(), site.secret());
+    let cases: Vec<(usize, u64)> = (0..300).map(|i| (i, 1)).collect();
+    let good = counter.seal_next(&public, &cases);
+    let mut hq = site.hq();
+    let empty = hq.counts().unwrap();
+
+    // The last photo in the zip differs from the hash the manifest names for it.
+    let mut e = unpack(&good, &secret);
+    let last = e
+        .iter()
+        .rposition(|(name, _)| name.starts_with("attachments/"))
+        .unwrap();
+    e[last].1[10] ^= 1;
+    let damaged = pack(&e, &public);
+    let err = hq.import(&damaged).unwrap_err();
+    assert!(
+        matches!(err, HqError::Refused(BatchError::HashMismatch)),
+        "{err}"
+    );
+    assert_eq!(hq.counts().unwrap(), empty);
+
+    // The last record fails validation (district 00), sealed consistently by its device.
+    let mut e = unpack(&good, &secret);
+    edit_record_text(&mut e, cases.len() - 1, |text| {
+        text.replace("3203415204990001", "3203005204990001")
+    });
+    refresh(&mut e, &counter.key);
+    let err = hq.import(&pack(&e, &public)).unwrap_err();
+    assert!(
+        matches!(err, HqError::Refused(BatchError::InvalidRecord)),
+        "{err}"
+    );
+    assert_eq!(hq.counts().unwrap(), empty);
+
+    let imported = hq.import(&good).unwrap();
+    assert_eq!((imported.new_records, imported.new_photos), (300, 300));
+    let held = hq.counts().unwrap();
+    let err = hq.import(&damaged).unwrap_err();
+    assert!(
+        matches!(err, HqError::Refused(BatchError::HashMismatch)),
+        "{err}"
+    );
+    assert_eq!(hq.counts().unwrap(), held);
 }
 
 fn a_wrong_passphrase_is_refused_and_touches_nothing(b: Backend) {

@@ -270,8 +270,10 @@ pub trait Transaction {
     /// Inserts new versions (the caller has left out those held).
     fn insert_records(&mut self, rows: &[RecordRow<'_>]) -> Result<()>;
 
-    /// Inserts new photos (the caller has left out those held).
-    fn insert_photos(&mut self, photos: &[(&str, &[u8])]) -> Result<()>;
+    /// Inserts new photos, by SHA-256 hex, as they come (the caller has left out those
+    /// held); returns how many.
+    fn insert_photos(&mut self, photos: &mut dyn Iterator<Item = (String, Vec<u8>)>)
+        -> Result<u64>;
 
     /// Inserts each case, or replaces its row when this version is higher than the one held:
     /// the end state is the same whatever order versions arrive in. The headquarters status

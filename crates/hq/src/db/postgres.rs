@@ -515,19 +515,22 @@ impl Transaction for PgTx<'_> {
         Ok(())
     }
 
-    fn insert_photos(&mut self, photos: &[(&str, &[u8])]) -> Result<()> {
-        if photos.is_empty() {
-            return Ok(());
+    fn insert_photos(
+        &mut self,
+        photos: &mut dyn Iterator<Item = (String, Vec<u8>)>,
+    ) -> Result<u64> {
+        let mut photos = photos.peekable();
+        if photos.peek().is_none() {
+            return Ok(0);
         }
         let sink = self
             .tx
             .copy_in("COPY photos (sha256, jpeg) FROM STDIN (FORMAT binary)")?;
         let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::BYTEA]);
         for (hash, bytes) in photos {
-            writer.write(&[hash, bytes])?;
+            writer.write(&[&hash, &bytes])?;
         }
-        writer.finish()?;
-        Ok(())
+        Ok(writer.finish()?)
     }
 
     fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()> {

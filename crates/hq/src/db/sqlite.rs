@@ -508,14 +508,19 @@ impl Transaction for SqliteTx<'_> {
         Ok(())
     }
 
-    fn insert_photos(&mut self, photos: &[(&str, &[u8])]) -> Result<()> {
+    fn insert_photos(
+        &mut self,
+        photos: &mut dyn Iterator<Item = (String, Vec<u8>)>,
+    ) -> Result<u64> {
         let mut stmt = self
             .tx
             .prepare_cached("INSERT INTO photos (sha256, jpeg) VALUES (?1, ?2)")?;
+        let mut n = 0;
         for (hash, bytes) in photos {
             stmt.execute(params![hash, bytes])?;
+            n += 1;
         }
-        Ok(())
+        Ok(n)
     }
 
     fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()> {
