@@ -503,6 +503,64 @@ fn malformed_records_lines_and_photo_references() {
     );
 }
 
+/// The records of a long batch are checked in two halves at once; the reason given is still
+/// the one of the first faulty line, a duplicate across the halves included.
+#[test]
+fn the_first_faulty_record_line_names_the_reason() {
+    let w = World::new();
+    // 100 cases, then case 0's version 2 on the last line (100).
+    let good = w.unpack(&w.sealed(100));
+    let line = |n: usize| {
+        let mut found = Value::Null;
+        edit_records(&mut good.clone(), |i, l| {
+            if i == n {
+                found = l.clone();
+            }
+        });
+        found
+    };
+    let invalid = |e: &mut Vec<(String, Vec<u8>)>, n: usize| {
+        edit_record_text(e, n, |text| {
+            text.replace("\"sex\": \"F\"", "\"sex\": \"X\"")
+        })
+    };
+    let copy = |e: &mut Vec<(String, Vec<u8>)>, from: usize, to: usize| {
+        let value = line(from);
+        edit_records(e, |i, l| {
+            if i == to {
+                *l = value.clone();
+            }
+        });
+    };
+    let reason = |mut e: Vec<(String, Vec<u8>)>| {
+        w.refresh(&mut e);
+        w.open(&w.pack(&e)).unwrap_err()
+    };
+
+    let mut e = good.clone();
+    edit_records(&mut e, |i, l| {
+        if i == 100 {
+            l["version"] = 1.into();
+        }
+    });
+    assert_eq!(reason(e), BatchError::DuplicateRecord, "across the halves");
+
+    let mut e = good.clone();
+    copy(&mut e, 10, 60);
+    invalid(&mut e, 70);
+    assert_eq!(reason(e), BatchError::DuplicateRecord, "line 60 before 70");
+
+    let mut e = good.clone();
+    copy(&mut e, 10, 80);
+    invalid(&mut e, 70);
+    assert_eq!(reason(e), BatchError::InvalidRecord, "line 70 before 80");
+
+    let mut e = good.clone();
+    invalid(&mut e, 20);
+    copy(&mut e, 10, 60);
+    assert_eq!(reason(e), BatchError::InvalidRecord, "line 20 before 60");
+}
+
 #[test]
 fn error_messages_are_one_english_line_without_data() {
     let all = [
