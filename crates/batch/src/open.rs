@@ -115,7 +115,7 @@ pub fn open(
         attachments
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(hash, data);
+            .insert(hash, data.to_vec());
     })?;
     Ok(Opened {
         manifest: unsealed.manifest,
@@ -135,6 +135,7 @@ pub struct Unsealed {
     pub manifest: Manifest,
     /// SHA-256 hex of `manifest.json`.
     pub manifest_sha256: String,
+    plain: Plain,
     zip: Zip,
     index: HashMap<String, usize>,
 }
@@ -162,7 +163,8 @@ pub fn unseal(
     }
     let plain = Plain(Arc::new(decrypt(bytes, hq)?));
 
-    let mut zip = zip::ZipArchive::new(Cursor::new(plain)).map_err(|_| BatchError::BadZip)?;
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(plain.clone())).map_err(|_| BatchError::BadZip)?;
     if zip.len() > limits.max_entries {
         return Err(BatchError::TooManyEntries);
     }
@@ -251,6 +253,7 @@ pub fn unseal(
     Ok(Unsealed {
         manifest_sha256: sha256_hex(&manifest_bytes),
         manifest,
+        plain,
         zip,
         index,
     })
@@ -272,10 +275,10 @@ impl Unsealed {
     /// entry in the manifest's order, else the records' fault.
     pub fn check_entries(
         &self,
-        photo: &(dyn Fn(String, Vec<u8>) + Sync),
+        photo: &(dyn Fn(String, EntryBytes) + Sync),
     ) -> Result<Vec<OpenedRecord>, BatchError> {
         let manifest = &self.manifest;
-        let records = read_entries(&self.zip, &self.index, manifest, photo)?;
+        let records = read_entries(&self.zip, &self.plain, &self.index, manifest, photo)?;
         if records.len() as u64 != manifest.record_count {
             return Err(BatchError::RecordCountMismatch);
         }
@@ -367,9 +370,10 @@ type Zip = zip::ZipArchive<Cursor<Plain>>;
 /// `records.jsonl` parses and validates it while the other goes on with the photos.
 fn read_entries(
     zip: &Zip,
+    plain: &Plain,
     index: &HashMap<String, usize>,
     manifest: &Manifest,
-    photo: &(dyn Fn(String, Vec<u8>) + Sync),
+    photo: &(dyn Fn(String, EntryBytes) + Sync),
 ) -> Result<Vec<OpenedRecord>, BatchError> {
     // Every listed photo is read and checked here before the records are used, so the
     // records can be checked against the list.
@@ -390,7 +394,7 @@ fn read_entries(
             let Some(e) = manifest.entries.get(k) else {
                 break;
             };
-            match read_checked(&mut zip, index[&e.name], e) {
+            match read_checked(&mut zip, plain, index[&e.name], e) {
                 Err(fault) => {
                     failed.store(true, Ordering::Relaxed);
                     faults.push((k, fault));
@@ -423,15 +427,86 @@ fn read_entries(
 }
 
 /// One listed entry, read within its declared size and checked against its hash.
-fn read_checked(zip: &mut Zip, i: usize, e: &Entry) -> Result<Vec<u8>, BatchError> {
-    let data = read_capped(zip, i, e.size)?.ok_or(BatchError::SizeMismatch)?;
-    if data.len() as u64 != e.size {
-        return Err(BatchError::SizeMismatch);
-    }
+fn read_checked(
+    zip: &mut Zip,
+    plain: &Plain,
+    i: usize,
+    e: &Entry,
+) -> Result<EntryBytes, BatchError> {
+    let data = match stored(zip, plain, i, e)? {
+        Some(in_place) => in_place,
+        None => {
+            let data = read_capped(zip, i, e.size)?.ok_or(BatchError::SizeMismatch)?;
+            if data.len() as u64 != e.size {
+                return Err(BatchError::SizeMismatch);
+            }
+            EntryBytes::from(data)
+        }
+    };
     if sha256_hex(&data) != e.sha256 {
         return Err(BatchError::HashMismatch);
     }
     Ok(data)
+}
+
+/// A stored (uncompressed) entry where it lies in the decrypted zip, not copied: a surge
+/// batch's 150 MB of photos are not moved once more. `None` for a compressed entry.
+fn stored(
+    zip: &mut Zip,
+    plain: &Plain,
+    i: usize,
+    e: &Entry,
+) -> Result<Option<EntryBytes>, BatchError> {
+    let file = zip.by_index_raw(i).map_err(|_| BatchError::BadZip)?;
+    if file.compression() != CompressionMethod::Stored {
+        return Ok(None);
+    }
+    if file.size() != e.size || file.compressed_size() != e.size {
+        return Err(BatchError::SizeMismatch);
+    }
+    let start = file
+        .data_start()
+        .and_then(|s| usize::try_from(s).ok())
+        .ok_or(BatchError::BadZip)?;
+    let end = usize::try_from(e.size)
+        .ok()
+        .and_then(|n| start.checked_add(n))
+        .filter(|&end| end <= plain.0.len())
+        .ok_or(BatchError::BadZip)?;
+    Ok(Some(EntryBytes {
+        plain: plain.clone(),
+        range: start..end,
+    }))
+}
+
+/// An entry's checked bytes: for a stored entry, a view into the decrypted batch (shared,
+/// not copied); for a compressed one, its own buffer. Debug shows the length only.
+#[derive(Clone)]
+pub struct EntryBytes {
+    plain: Plain,
+    range: std::ops::Range<usize>,
+}
+
+impl From<Vec<u8>> for EntryBytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        EntryBytes {
+            range: 0..bytes.len(),
+            plain: Plain(Arc::new(bytes)),
+        }
+    }
+}
+
+impl std::ops::Deref for EntryBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.plain.0[self.range.clone()]
+    }
+}
+
+impl std::fmt::Debug for EntryBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EntryBytes({} bytes)", self.range.len())
+    }
 }
 
 /// Reads entry `i`, decompressing at most `cap + 1` bytes; `None` when it holds more than `cap`.

@@ -307,6 +307,34 @@ fn zip_bomb_an_entry_far_larger_than_declared() {
     assert_eq!(w.open(&packed).unwrap_err(), BatchError::SizeMismatch);
 }
 
+/// Photos are stored uncompressed and checked where they lie in the decrypted zip: one
+/// longer or shorter than the manifest declares, or with other bytes, is refused.
+#[test]
+fn a_stored_photo_that_differs_from_its_declaration() {
+    let w = World::new();
+    let good = w.unpack(&w.sealed(2));
+    let photo = good
+        .iter()
+        .position(|(n, _)| n.starts_with("attachments/"))
+        .unwrap();
+    for (change, reason) in [
+        (
+            (|p: &mut Vec<u8>| p.extend([0u8; 100])) as fn(&mut Vec<u8>),
+            BatchError::SizeMismatch,
+        ),
+        (
+            |p: &mut Vec<u8>| p.truncate(p.len() - 1),
+            BatchError::SizeMismatch,
+        ),
+        (|p: &mut Vec<u8>| p[10] ^= 1, BatchError::HashMismatch),
+    ] {
+        let mut e = good.clone();
+        change(&mut e[photo].1);
+        assert_eq!(w.open(&w.pack(&e)).unwrap_err(), reason);
+    }
+    assert!(w.open(&w.pack(&good)).is_ok());
+}
+
 #[test]
 fn declared_sizes_beyond_the_caps() {
     let w = World::new();

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::mpsc::Receiver;
 
-use loket_batch::{BatchError, OpenedRecord, Unsealed};
+use loket_batch::{BatchError, EntryBytes, OpenedRecord, Unsealed};
 use serde::Serialize;
 
 use crate::db::{BatchRow, CaseRow, Database, RecordRow, Transaction};
@@ -38,7 +38,7 @@ pub(crate) struct Applied {
 /// What the thread checking a batch's entries hands to the writer: each photo as soon as
 /// its hash holds, then the verdict on the whole batch (its records, parsed and validated).
 pub(crate) enum Checked {
-    Photo(String, Vec<u8>),
+    Photo(String, EntryBytes),
     Verdict(std::result::Result<Vec<OpenedRecord>, BatchError>),
 }
 
@@ -57,7 +57,7 @@ impl Checks {
     }
 
     /// The next checked photo; `None` once the verdict is in.
-    fn next_photo(&mut self) -> Option<(String, Vec<u8>)> {
+    fn next_photo(&mut self) -> Option<(String, EntryBytes)> {
         if self.verdict.is_some() {
             return None;
         }

@@ -9,6 +9,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use loket_batch::{seal_raw, sha256_hex, unseal_raw, HqPublic, HqSecret};
 use serde_json::Value;
 use zip::write::SimpleFileOptions;
+use zip::CompressionMethod;
 
 /// The zip entries of a batch, in order.
 pub fn unpack(bytes: &[u8], hq: &HqSecret) -> Vec<(String, Vec<u8>)> {
@@ -24,7 +25,7 @@ pub fn unpack(bytes: &[u8], hq: &HqSecret) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// Zips (deflate) and encrypts the entries as they are.
+/// Zips (as the sealer does) and encrypts the entries as they are.
 pub fn pack(entries: &[(String, Vec<u8>)], hq: &HqPublic) -> Vec<u8> {
     seal_raw(&zip_of(entries), hq).unwrap()
 }
@@ -46,11 +47,20 @@ pub fn refresh(entries: &mut [(String, Vec<u8>)], key: &SigningKey) {
     resign(entries, key);
 }
 
+/// Zips the entries as the sealer does: photos stored, everything else deflated.
 pub fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data) in entries {
-        zip.start_file(name.as_str(), SimpleFileOptions::default())
-            .unwrap();
+        let method = if name.starts_with("attachments/") {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        zip.start_file(
+            name.as_str(),
+            SimpleFileOptions::default().compression_method(method),
+        )
+        .unwrap();
         zip.write_all(data).unwrap();
     }
     zip.finish().unwrap().into_inner()

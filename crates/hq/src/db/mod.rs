@@ -8,6 +8,7 @@ pub mod sqlite;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use loket_batch::EntryBytes;
 use serde::Serialize;
 
 use crate::error::{HqError, Result};
@@ -272,8 +273,10 @@ pub trait Transaction {
 
     /// Inserts new photos, by SHA-256 hex, as they come (the caller has left out those
     /// held); returns how many.
-    fn insert_photos(&mut self, photos: &mut dyn Iterator<Item = (String, Vec<u8>)>)
-        -> Result<u64>;
+    fn insert_photos(
+        &mut self,
+        photos: &mut dyn Iterator<Item = (String, EntryBytes)>,
+    ) -> Result<u64>;
 
     /// Inserts each case, or replaces its row when this version is higher than the one held:
     /// the end state is the same whatever order versions arrive in. The headquarters status

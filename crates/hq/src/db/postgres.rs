@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use loket_batch::EntryBytes;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
@@ -517,7 +518,7 @@ impl Transaction for PgTx<'_> {
 
     fn insert_photos(
         &mut self,
-        photos: &mut dyn Iterator<Item = (String, Vec<u8>)>,
+        photos: &mut dyn Iterator<Item = (String, EntryBytes)>,
     ) -> Result<u64> {
         let mut photos = photos.peekable();
         if photos.peek().is_none() {
@@ -528,7 +529,7 @@ impl Transaction for PgTx<'_> {
             .copy_in("COPY photos (sha256, jpeg) FROM STDIN (FORMAT binary)")?;
         let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::BYTEA]);
         for (hash, bytes) in photos {
-            writer.write(&[&hash, &bytes])?;
+            writer.write(&[&hash, &&*bytes])?;
         }
         Ok(writer.finish()?)
     }

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use loket_batch::EntryBytes;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::{
@@ -510,14 +511,14 @@ impl Transaction for SqliteTx<'_> {
 
     fn insert_photos(
         &mut self,
-        photos: &mut dyn Iterator<Item = (String, Vec<u8>)>,
+        photos: &mut dyn Iterator<Item = (String, EntryBytes)>,
     ) -> Result<u64> {
         let mut stmt = self
             .tx
             .prepare_cached("INSERT INTO photos (sha256, jpeg) VALUES (?1, ?2)")?;
         let mut n = 0;
         for (hash, bytes) in photos {
-            stmt.execute(params![hash, bytes])?;
+            stmt.execute(params![hash, &*bytes])?;
             n += 1;
         }
         Ok(n)
