@@ -14,7 +14,13 @@ export function TodayScreen(props: { go: Go }) {
   const [today, setToday] = useState<Today | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.today().then(setToday, (e) => setError(describe(t, e)));
+    api.today().then(
+      (today) => {
+        mark("today-data");
+        setToday(today);
+      },
+      (e) => setError(describe(t, e)),
+    );
   }, []);
   useEffect(() => {
     if (today) mark("today-shown");
