@@ -102,7 +102,14 @@ pub fn run() -> ExitCode {
                 }
             },
         ));
-        let app = with_commands(builder, session).build(tauri::generate_context!())?;
+        let app = with_commands(builder, session)
+            .setup(|app| {
+                if let Some(window) = app.get_webview_window("main") {
+                    window.with_webview(lean_webview)?;
+                }
+                Ok(())
+            })
+            .build(tauri::generate_context!())?;
         // Requests handed to a viewer live in memory until the window closes; a crash's
         // leftovers go at the next start.
         loket_pdf::viewer::clear();
@@ -122,6 +129,28 @@ pub fn run() -> ExitCode {
         Err(_) => ExitCode::FAILURE,
     }
 }
+
+/// WebKitGTK's settings for a few screens of forms and lists, not a web browser: drawn by the
+/// CPU (accelerated compositing, through Mesa's software GL where there is no GPU, took
+/// ~75 MiB of the web process, and its frames came a keystroke's worth of time later), and
+/// the memory caches of a document viewer (one page, never navigated away from).
+#[cfg(target_os = "linux")]
+fn lean_webview(webview: tauri::webview::PlatformWebview) {
+    use webkit2gtk::{
+        CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+    };
+    let view = webview.inner();
+    if let Some(settings) = WebViewExt::settings(&view) {
+        settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        settings.set_enable_page_cache(false);
+    }
+    if let Some(context) = view.context() {
+        context.set_cache_model(CacheModel::DocumentViewer);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lean_webview(_webview: tauri::webview::PlatformWebview) {}
 
 fn report_panic(info: &PanicHookInfo<'_>) {
     let payload = info.payload();
