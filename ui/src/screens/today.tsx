@@ -37,6 +37,11 @@ export function TodayScreen(props: { go: Go }) {
         <Count label={t("today.printed")} n={today.printed} id="count-printed" />
       </div>
       <h2>{t("today.queue")}</h2>
+      {today.cases.length < today.intakes && (
+        <p class="note" id="today-latest">
+          {t("today.latest", { shown: today.cases.length, n: today.intakes })}
+        </p>
+      )}
       {today.cases.length === 0 ? (
         <p class="empty">{t("today.empty")}</p>
       ) : (
