@@ -76,6 +76,7 @@ pub fn with_commands<R: Runtime>(
 /// standard error (`loket-app: cannot start: …`), never as a panic with a backtrace.
 pub fn run() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
+    webkit_defaults();
     let Some(dir) = data_dir() else {
         eprintln!("loket-app: cannot start: no data directory (set HOME or LOKET_DATA_DIR)");
         return ExitCode::FAILURE;
@@ -146,6 +147,25 @@ fn lean_webview(webview: tauri::webview::PlatformWebview) {
     }
     if let Some(context) = view.context() {
         context.set_cache_model(CacheModel::DocumentViewer);
+    }
+}
+
+/// WebKitGTK's knobs that exist only as environment variables, read by the processes it
+/// starts (so set before the window opens, while this is the only thread); whatever the
+/// officer's environment already says wins. Measured with 100,000 cases (docs/benchmarks.md).
+fn webkit_defaults() {
+    for (name, value) in [
+        // No DMA-BUF renderer: drawing with the CPU (`lean_webview`) has no use for it, and it
+        // took ~15 MiB between the app and the web process.
+        ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+        // JavaScriptCore without its JIT compilers: the page's scripts are small (the work is
+        // in Rust) and the interpreter keeps a keystroke's results well inside a frame, while
+        // the JIT's code and its compilers' pages took ~28 MiB of the web process.
+        ("JSC_useJIT", "0"),
+    ] {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, value);
+        }
     }
 }
 
