@@ -106,7 +106,7 @@ pub fn run() -> ExitCode {
         let app = with_commands(builder, session)
             .setup(|app| {
                 if let Some(window) = app.get_webview_window("main") {
-                    window.with_webview(lean_webview)?;
+                    window.with_webview(draw_with_cpu)?;
                 }
                 Ok(())
             })
@@ -131,31 +131,24 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// WebKitGTK's settings for a few screens of forms and lists, not a web browser: drawn by the
-/// CPU (accelerated compositing, through Mesa's software GL where there is no GPU, took
-/// ~75 MiB of the web process, and its frames came a keystroke's worth of time later), and
-/// the memory caches of a document viewer (one page, never navigated away from).
+/// WebKitGTK draws this window's few screens of forms and lists with the CPU: accelerated
+/// compositing, through Mesa's software GL where there is no GPU, took ~75 MiB of the web
+/// process, and its frames came ~20 ms after the page had changed (docs/benchmarks.md).
 #[cfg(target_os = "linux")]
-fn lean_webview(webview: tauri::webview::PlatformWebview) {
-    use webkit2gtk::{
-        CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
-    };
+fn draw_with_cpu(webview: tauri::webview::PlatformWebview) {
+    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
     let view = webview.inner();
     if let Some(settings) = WebViewExt::settings(&view) {
         settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-        settings.set_enable_page_cache(false);
-    }
-    if let Some(context) = view.context() {
-        context.set_cache_model(CacheModel::DocumentViewer);
     }
 }
 
 /// WebKitGTK's knobs that exist only as environment variables, read by the processes it
 /// starts (so set before the window opens, while this is the only thread); whatever the
-/// officer's environment already says wins. Measured with 100,000 cases (docs/benchmarks.md).
+/// officer's environment already says wins. Measured in docs/benchmarks.md.
 fn webkit_defaults() {
     for (name, value) in [
-        // No DMA-BUF renderer: drawing with the CPU (`lean_webview`) has no use for it, and it
+        // No DMA-BUF renderer: drawing with the CPU (`draw_with_cpu`) has no use for it, and it
         // took ~15 MiB between the app and the web process.
         ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
         // JavaScriptCore without its JIT compilers: the page's scripts are small (the work is
@@ -170,7 +163,7 @@ fn webkit_defaults() {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn lean_webview(_webview: tauri::webview::PlatformWebview) {}
+fn draw_with_cpu(_webview: tauri::webview::PlatformWebview) {}
 
 fn report_panic(info: &PanicHookInfo<'_>) {
     let payload = info.payload();
