@@ -76,6 +76,7 @@ pub fn with_commands<R: Runtime>(
 /// standard error (`loket-app: cannot start: …`), never as a panic with a backtrace.
 pub fn run() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
+    webkit_defaults();
     let Some(dir) = data_dir() else {
         eprintln!("loket-app: cannot start: no data directory (set HOME or LOKET_DATA_DIR)");
         return ExitCode::FAILURE;
@@ -102,7 +103,14 @@ pub fn run() -> ExitCode {
                 }
             },
         ));
-        let app = with_commands(builder, session).build(tauri::generate_context!())?;
+        let app = with_commands(builder, session)
+            .setup(|app| {
+                if let Some(window) = app.get_webview_window("main") {
+                    window.with_webview(draw_with_cpu)?;
+                }
+                Ok(())
+            })
+            .build(tauri::generate_context!())?;
         // Requests handed to a viewer live in memory until the window closes; a crash's
         // leftovers go at the next start.
         loket_pdf::viewer::clear();
@@ -122,6 +130,40 @@ pub fn run() -> ExitCode {
         Err(_) => ExitCode::FAILURE,
     }
 }
+
+/// WebKitGTK draws this window's few screens of forms and lists with the CPU: accelerated
+/// compositing, through Mesa's software GL where there is no GPU, took ~75 MiB of the web
+/// process, and its frames came ~20 ms after the page had changed (docs/benchmarks.md).
+#[cfg(target_os = "linux")]
+fn draw_with_cpu(webview: tauri::webview::PlatformWebview) {
+    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+    let view = webview.inner();
+    if let Some(settings) = WebViewExt::settings(&view) {
+        settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+    }
+}
+
+/// WebKitGTK's knobs that exist only as environment variables, read by the processes it
+/// starts (so set before the window opens, while this is the only thread); whatever the
+/// officer's environment already says wins. Measured in docs/benchmarks.md.
+fn webkit_defaults() {
+    for (name, value) in [
+        // No DMA-BUF renderer: drawing with the CPU (`draw_with_cpu`) has no use for it, and it
+        // took ~15 MiB between the app and the web process.
+        ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+        // JavaScriptCore without its JIT compilers: the page's scripts are small (the work is
+        // in Rust) and the interpreter keeps a keystroke's results well inside a frame, while
+        // the JIT's code and its compilers' pages took ~28 MiB of the web process.
+        ("JSC_useJIT", "0"),
+    ] {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, value);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn draw_with_cpu(_webview: tauri::webview::PlatformWebview) {}
 
 fn report_panic(info: &PanicHookInfo<'_>) {
     let payload = info.payload();

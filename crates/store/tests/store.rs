@@ -352,7 +352,7 @@ fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
     // Back to schema 1 as the first release wrote it.
     store
         .tamper(
-            "DROP TABLE mission_tokens; DROP TABLE mission_cases;
+            "DROP INDEX cases_created; DROP TABLE mission_tokens; DROP TABLE mission_cases;
              DROP TABLE acknowledged; DROP TABLE batches; DROP INDEX outbox_unsent;
              DROP TABLE photos; DROP TABLE request_events; DROP TABLE requests;
              ALTER TABLE audit DROP COLUMN detail; PRAGMA user_version = 1;",
@@ -395,7 +395,7 @@ fn a_store_written_by_a_newer_loket_is_refused_naming_both_versions() {
         "{text}"
     );
     assert!(
-        text.contains(loket_store::APP_VERSION) && text.contains("store version 4"),
+        text.contains(loket_store::APP_VERSION) && text.contains("store version 5"),
         "{text}"
     );
 }

@@ -14,7 +14,13 @@ export function TodayScreen(props: { go: Go }) {
   const [today, setToday] = useState<Today | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.today().then(setToday, (e) => setError(describe(t, e)));
+    api.today().then(
+      (today) => {
+        mark("today-data");
+        setToday(today);
+      },
+      (e) => setError(describe(t, e)),
+    );
   }, []);
   useEffect(() => {
     if (today) mark("today-shown");
@@ -31,6 +37,11 @@ export function TodayScreen(props: { go: Go }) {
         <Count label={t("today.printed")} n={today.printed} id="count-printed" />
       </div>
       <h2>{t("today.queue")}</h2>
+      {today.cases.length < today.intakes && (
+        <p class="note" id="today-latest">
+          {t("today.latest", { shown: today.cases.length, n: today.intakes })}
+        </p>
+      )}
       {today.cases.length === 0 ? (
         <p class="empty">{t("today.empty")}</p>
       ) : (

@@ -85,6 +85,7 @@ export function UnlockScreen(props: { done: () => void; dataDir: string }) {
   const send = async () => {
     mark("unlock-submit");
     await api.unlock(passphrase, officer);
+    mark("store-open");
     setPassphrase("");
   };
   return (
