@@ -351,8 +351,9 @@ impl Hq {
         self.import_checked(bytes, None, |_| Ok(()))
     }
 
-    /// [`Hq::import`], with `check` run on the opened batch before anything is applied: the
-    /// network endpoint checks that the batch is the one its path and Idempotency-Key name.
+    /// [`Hq::import`], with `check` run on the batch once its manifest is verified and before
+    /// anything is applied: the network endpoint checks that the batch is the one its path
+    /// and Idempotency-Key name.
     /// A batch `check` refuses is not applied. `file_sha256` is the file's SHA-256 hex when
     /// the caller has it already (the endpoint checked the body's Content-Digest).
     pub fn import_checked(
