@@ -16,8 +16,7 @@ mod net;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Backend, Site};
-use loket_batch::HqPublic;
+use common::{counter_store, Backend, Site, COUNTER_PASSPHRASE};
 use loket_store::Store;
 use loket_sync::Progress;
 use net::{Desk, Server};
@@ -30,13 +29,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// A counter store of `cases` finalised cases, made once and copied for each backend.
 fn template(cases: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = Store::init_with(
-        dir.path(),
-        net::COUNTER_PASSPHRASE,
-        "PNH",
-        loket_store::KdfParams::insecure_for_tests(),
-    )
-    .unwrap();
+    let store = counter_store(dir.path());
     let mut desk = Desk {
         tmp: tempfile::tempdir().unwrap(),
         slot: Arc::new(Mutex::new(store)),
@@ -60,11 +53,8 @@ fn one_counter(backend: Backend, template: &std::path::Path, cases: usize) {
     let site = Site::new(backend);
     let server = Server::start(&site);
     let dir = copy_dir(template);
-    let mut store = Store::open(dir.path(), net::COUNTER_PASSPHRASE).unwrap();
-    let key = std::fs::read_to_string(site.dir.join("hq-key.json")).unwrap();
-    store
-        .pin_hq_key(&HqPublic::from_json(&key).unwrap(), false)
-        .unwrap();
+    let mut store = Store::open(dir.path(), COUNTER_PASSPHRASE).unwrap();
+    site.pin(&mut store);
     site.hq().enrol(&store.device_card().unwrap()).unwrap();
     let slot = Mutex::new(store);
     let sent_at: Arc<Mutex<Option<Instant>>> = Arc::default();

@@ -5,13 +5,11 @@
 mod common;
 
 use common::{Backend, Site};
-use loket_batch::{DeviceCard, HqPublic};
+use loket_batch::DeviceCard;
 use loket_core::IntakeRecord;
-use loket_store::{KdfParams, Store};
+use loket_store::Store;
 use serde_json::{json, Value};
 use std::path::Path;
-
-const COUNTER_PASSPHRASE: &str = "counter passphrase";
 
 fn out(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -91,17 +89,8 @@ fn round_trip(backend: Backend) {
 
     // The counter: its store, headquarters' key pinned from the file `loket-hq init` names.
     let counter_dir = site.tmp.path().join("counter");
-    let (mut store, _) = Store::init_with(
-        &counter_dir,
-        COUNTER_PASSPHRASE,
-        "PNH",
-        KdfParams::insecure_for_tests(),
-    )
-    .unwrap();
-    let key = std::fs::read_to_string(site.dir.join("hq-key.json")).unwrap();
-    store
-        .pin_hq_key(&HqPublic::from_json(&key).unwrap(), false)
-        .unwrap();
+    let mut store = common::counter_store(&counter_dir);
+    site.pin(&mut store);
     let card = store.device_card().unwrap();
     // Enrolment travels on the stick too: `loket device > FILE`, `loket-hq device add FILE`.
     let card_file = stick.join("counter.loket-device");

@@ -227,6 +227,11 @@ impl Site {
             .unwrap()
     }
 
+    /// Pins this headquarters' key on a counter, from the file `loket-hq init` names.
+    pub fn pin(&self, counter: &mut loket_store::Store) {
+        counter.pin_hq_key(&self.public(), false).unwrap();
+    }
+
     /// Headquarters' secret keys, read from the secret file as loket-hq does.
     pub fn secret(&self) -> HqSecret {
         let sealed = std::fs::read(self.dir.join("hq-secret.age")).unwrap();
@@ -271,6 +276,21 @@ impl Site {
     pub fn enrol(&self, counter: &Counter) {
         self.hq().enrol(&counter.card()).unwrap();
     }
+}
+
+/// The passphrase of the counters' stores in these tests.
+pub const COUNTER_PASSPHRASE: &str = "counter passphrase";
+
+/// A new counter store of mission PNH in `dir` (with a trivial key-derivation cost).
+pub fn counter_store(dir: &Path) -> loket_store::Store {
+    loket_store::Store::init_with(
+        dir,
+        COUNTER_PASSPHRASE,
+        "PNH",
+        loket_store::KdfParams::insecure_for_tests(),
+    )
+    .unwrap()
+    .0
 }
 
 pub fn stdout(o: &Output) -> String {

@@ -13,15 +13,12 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use loket_batch::HqPublic;
 use loket_core::IntakeRecord;
-use loket_store::{KdfParams, Store, SyncCounts};
+use loket_store::{Store, SyncCounts};
 use loket_sync::{ClientSettings, HqClient, RoundReport, SyncError};
 use serde_json::{json, Value};
 
-use crate::common::Site;
-
-pub const COUNTER_PASSPHRASE: &str = "counter passphrase";
+use crate::common::{counter_store, Site};
 
 /// `loket-hq serve --listen 127.0.0.1:0` on a site's data; killed (SIGKILL) when dropped.
 pub struct Server {
@@ -109,17 +106,8 @@ impl Desk {
     /// A new counter of mission PNH with headquarters' key pinned; enrolled when asked.
     pub fn new(site: &Site, enrol: bool) -> Desk {
         let tmp = tempfile::tempdir().unwrap();
-        let (mut store, _) = Store::init_with(
-            tmp.path(),
-            COUNTER_PASSPHRASE,
-            "PNH",
-            KdfParams::insecure_for_tests(),
-        )
-        .unwrap();
-        let key = std::fs::read_to_string(site.dir.join("hq-key.json")).unwrap();
-        store
-            .pin_hq_key(&HqPublic::from_json(&key).unwrap(), false)
-            .unwrap();
+        let mut store = counter_store(tmp.path());
+        site.pin(&mut store);
         let card = store.device_card().unwrap();
         if enrol {
             site.hq().enrol(&card).unwrap();
