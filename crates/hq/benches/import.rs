@@ -58,9 +58,10 @@ fn run(backend: Backend, cases: usize, runs: usize) {
     let mut hashed = Vec::with_capacity(cases);
     for i in 0..cases {
         let photo = photo_sized(i, PHOTO_BYTES);
+        let hash = sha256_hex(&photo);
         let mut e = entry(i, 1);
-        e.photo_sha256 = Some(sha256_hex(&photo));
-        hashed.push((sha256_hex(&photo), photo.clone()));
+        e.photo_sha256 = Some(hash.clone());
+        hashed.push((hash, photo.clone()));
         records.push(e);
         photos.push(photo);
     }
