@@ -163,9 +163,11 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
     let mut rng = StdRng::seed_from_u64(20_260_119);
-    let dir =
-        tempfile::tempdir_in(std::env::var("LOKET_BENCH_DIR").unwrap_or_else(|_| "target".into()))
-            .unwrap();
+    // Cargo runs a bench in its package's folder; its temp dir is under the workspace's target.
+    let dir = tempfile::tempdir_in(
+        std::env::var("LOKET_BENCH_DIR").unwrap_or_else(|_| env!("CARGO_TARGET_TMPDIR").into()),
+    )
+    .unwrap();
     println!(
         "# store benchmark, {n} cases, {} samples per figure\n",
         SAMPLES
