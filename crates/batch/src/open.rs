@@ -641,14 +641,14 @@ fn parse_line(
     sealed_on: chrono::NaiveDate,
     photos: &BTreeSet<&str>,
 ) -> Result<OpenedRecord, BatchError> {
-    let line: RecordLine<RecordEntry> =
+    let line: RecordLine<String> =
         serde_json::from_str(line).map_err(|_| BatchError::BadRecordLine)?;
-    let entry = line.entry;
+    let (entry, stated_sha256) = line.into_entry();
     if entry.status == CaseStatus::Draft {
         return Err(BatchError::DraftRecord);
     }
     let record_sha256 = sha256_hex(entry.record_text.as_bytes());
-    if line.record_sha256 != record_sha256 {
+    if stated_sha256 != record_sha256 {
         return Err(BatchError::RecordHashMismatch);
     }
     if let Some(photo) = &entry.photo_sha256 {

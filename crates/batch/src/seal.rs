@@ -89,7 +89,6 @@ pub fn seal(
     }
     let mut seen = BTreeSet::new();
     let mut referenced = BTreeSet::new();
-    let mut records = Vec::new();
     for r in &input.records {
         if r.status == CaseStatus::Draft {
             return Err(SealError::Draft);
@@ -103,16 +102,21 @@ pub fn seal(
             }
             referenced.insert(photo.as_str());
         }
-        let line = RecordLine {
-            entry: r,
-            record_sha256: r.record_sha256(),
-        };
-        serde_json::to_writer(&mut records, &line).map_err(|_| SealError::Zip)?;
-        records.push(b'\n');
     }
     if photos.keys().any(|k| !referenced.contains(k.as_str())) {
         return Err(SealError::UnreferencedAttachment);
     }
+    // The lines (escaping and hashing 17 MB for 10,000 records) in two halves at once.
+    let (earlier, later) = input.records.split_at(input.records.len() / 2);
+    let (mut records, rest) = std::thread::scope(|s| {
+        let second = s.spawn(|| lines(later));
+        let first = lines(earlier);
+        let second = second
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (first, second)
+    });
+    records.extend_from_slice(&rest);
 
     let mut entries = vec![Entry {
         name: RECORDS.into(),
@@ -164,6 +168,18 @@ pub fn seal(
         bytes: seal_raw(&zip_bytes, hq)?,
         manifest_sha256: sha256_hex(&manifest_bytes),
     })
+}
+
+/// `records.jsonl`'s lines for `records`.
+fn lines(records: &[RecordEntry]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(records.iter().map(|r| r.record_text.len() + 512).sum());
+    for r in records {
+        let hash = r.record_sha256();
+        // Strings, numbers and a timestamp into a Vec: serialisation cannot fail.
+        let _ = serde_json::to_writer(&mut out, &RecordLine::of(r, &hash));
+        out.push(b'\n');
+    }
+    out
 }
 
 /// Encrypts arbitrary bytes to headquarters: the age layer alone. For tests that need to

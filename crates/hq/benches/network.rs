@@ -4,7 +4,8 @@
 //! 2. 100 counters (10 cases each) syncing at once: the time until each has its receipt
 //!    applied, median and 99th percentile.
 //!
-//! `cargo bench -p loket-hq --bench network` (`-- sqlite` or `-- postgres` for one backend).
+//! `cargo bench -p loket-hq --bench network` (`-- sqlite` or `-- postgres` for one backend,
+//! `-- one` or `-- many` for one part).
 //! Without `--bench` (`cargo test --benches`) a small smoke run.
 
 #[path = "../tests/common/mod.rs"]
@@ -141,13 +142,20 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
+    let chosen = |names: &[&str], name: &str| {
+        !only.iter().any(|a| names.contains(&a.as_str())) || only.iter().any(|a| a == name)
+    };
     let template = template(cases);
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let name = format!("{backend:?}").to_lowercase();
-        if !only.is_empty() && !only.contains(&name) {
+        if !chosen(&["sqlite", "postgres"], &name) {
             continue;
         }
-        one_counter(backend, template.path(), cases);
-        many_counters(backend, counters, 10);
+        if chosen(&["one", "many"], "one") {
+            one_counter(backend, template.path(), cases);
+        }
+        if chosen(&["one", "many"], "many") {
+            many_counters(backend, counters, 10);
+        }
     }
 }

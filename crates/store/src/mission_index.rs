@@ -165,19 +165,20 @@ impl Store {
         {
             let mut old_words =
                 tx.prepare_cached("SELECT words, seq FROM mission_cases WHERE case_id = ?1")?;
-            let mut upsert = tx.prepare_cached(
+            // Not one `INSERT … ON CONFLICT DO UPDATE`: SQLite gives that a statement journal
+            // (a copy of every page it touches) on a table with foreign keys.
+            let mut insert = tx.prepare_cached(
                 "INSERT INTO mission_cases (case_id, device_id, version, status, ticket,
                      full_name, aliases, date_of_birth, nik, passport_number, hq_status,
                      hq_status_at, seq, words)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                 ON CONFLICT (case_id) DO UPDATE SET
-                     device_id = excluded.device_id, version = excluded.version,
-                     status = excluded.status, ticket = excluded.ticket,
-                     full_name = excluded.full_name, aliases = excluded.aliases,
-                     date_of_birth = excluded.date_of_birth, nik = excluded.nik,
-                     passport_number = excluded.passport_number,
-                     hq_status = excluded.hq_status, hq_status_at = excluded.hq_status_at,
-                     seq = excluded.seq, words = excluded.words",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE mission_cases SET device_id = ?2, version = ?3, status = ?4, ticket = ?5,
+                     full_name = ?6, aliases = ?7, date_of_birth = ?8, nik = ?9,
+                     passport_number = ?10, hq_status = ?11, hq_status_at = ?12, seq = ?13,
+                     words = ?14
+                 WHERE case_id = ?1",
             )?;
             let mut forget =
                 tx.prepare_cached("DELETE FROM mission_tokens WHERE token = ?1 AND case_id = ?2")?;
@@ -205,7 +206,12 @@ impl Store {
                     }
                     None => new += 1,
                 }
-                upsert.execute(rusqlite::params![
+                let store = if old.is_some() {
+                    &mut update
+                } else {
+                    &mut insert
+                };
+                store.execute(rusqlite::params![
                     e.case_id,
                     e.device_id,
                     e.version as i64,
