@@ -165,8 +165,8 @@ impl Store {
         {
             let mut old_words =
                 tx.prepare_cached("SELECT words, seq FROM mission_cases WHERE case_id = ?1")?;
-            // Not one `INSERT … ON CONFLICT DO UPDATE`: SQLite gives that a statement journal
-            // (a copy of every page it touches) on a table with foreign keys.
+            // Not one `INSERT … ON CONFLICT DO UPDATE`, which SQLite runs several times slower
+            // than a plain INSERT on a table with foreign keys (docs/benchmarks.md).
             let mut insert = tx.prepare_cached(
                 "INSERT INTO mission_cases (case_id, device_id, version, status, ticket,
                      full_name, aliases, date_of_birth, nik, passport_number, hq_status,
@@ -206,12 +206,12 @@ impl Store {
                     }
                     None => new += 1,
                 }
-                let store = if old.is_some() {
+                let write = if old.is_some() {
                     &mut update
                 } else {
                     &mut insert
                 };
-                store.execute(rusqlite::params![
+                write.execute(rusqlite::params![
                     e.case_id,
                     e.device_id,
                     e.version as i64,

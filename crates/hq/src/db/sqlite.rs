@@ -525,9 +525,9 @@ impl Transaction for SqliteTx<'_> {
     }
 
     fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()> {
-        // Not one `INSERT … ON CONFLICT DO UPDATE`: with foreign keys on, SQLite gives such a
-        // statement a statement journal, a copy of every page it touches (16 KiB each), which
-        // made this several times slower than a plain INSERT of a new case.
+        // Not one `INSERT … ON CONFLICT DO UPDATE`: on this table, with foreign keys on, SQLite
+        // ran that several times slower than a plain INSERT of a new case (with them off, the
+        // two were alike); docs/benchmarks.md, network sync.
         let mut held = self
             .tx
             .prepare_cached("SELECT version FROM cases WHERE case_id = ?1")?;
