@@ -143,6 +143,9 @@ fn draw_with_cpu(webview: tauri::webview::PlatformWebview) {
     }
 }
 
+#[cfg(not(target_os = "linux"))]
+fn draw_with_cpu(_webview: tauri::webview::PlatformWebview) {}
+
 /// WebKitGTK's knobs that exist only as environment variables, read by the processes it
 /// starts (so set before the window opens, while this is the only thread); whatever the
 /// officer's environment already says wins. Measured in docs/benchmarks.md.
@@ -161,9 +164,6 @@ fn webkit_defaults() {
         }
     }
 }
-
-#[cfg(not(target_os = "linux"))]
-fn draw_with_cpu(_webview: tauri::webview::PlatformWebview) {}
 
 fn report_panic(info: &PanicHookInfo<'_>) {
     let payload = info.payload();

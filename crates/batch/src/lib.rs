@@ -3,6 +3,7 @@
 //! The format is written up in `docs/batch-format.md`.
 #![forbid(unsafe_code)]
 
+mod cores;
 pub mod device;
 pub mod error;
 pub mod keys;

@@ -13,6 +13,7 @@ use loket_core::status::CaseStatus;
 use loket_core::IntakeRecord;
 use zip::CompressionMethod;
 
+use crate::cores::both;
 use crate::error::BatchError;
 use crate::keys::HqSecret;
 use crate::manifest::{
@@ -327,18 +328,15 @@ fn decrypt(bytes: &[u8], hq: &HqSecret) -> Result<Vec<u8>, BatchError> {
         return Ok(plain);
     }
     let (head, tail) = plain.split_at_mut(half);
-    std::thread::scope(|s| {
-        let second = s.spawn(|| {
+    let (first, second) = both(
+        || first.read_exact(head).map_err(damaged),
+        || {
             let mut r = reader()?;
             r.seek(SeekFrom::Start(half as u64)).map_err(damaged)?;
             read_to_the_end(&mut r, tail)
-        });
-        let first = first.read_exact(head).map_err(damaged);
-        let second = second
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        first.and(second)
-    })?;
+        },
+    );
+    first.and(second)?;
     Ok(plain)
 }
 
@@ -411,15 +409,10 @@ fn read_entries(
         }
         (faults, records)
     };
-    let (faults, records) = std::thread::scope(|s| {
-        let other = s.spawn(|| work(zip.clone()));
-        let (mut faults, records) = work(zip.clone());
-        let (more, more_records) = other
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        faults.extend(more);
-        (faults, records.or(more_records))
-    });
+    let ((mut faults, records), (more, more_records)) =
+        both(|| work(zip.clone()), || work(zip.clone()));
+    faults.extend(more);
+    let records = records.or(more_records);
     if let Some((_, fault)) = faults.into_iter().min_by_key(|(k, _)| *k) {
         return Err(fault);
     }
@@ -588,14 +581,10 @@ fn parse_records(
         0
     };
     let (earlier, later) = lines.split_at(half);
-    let ((mut out, fault), (rest, rest_fault)) = std::thread::scope(|s| {
-        let second = s.spawn(|| parse_lines(later, manifest, photos));
-        let first = parse_lines(earlier, manifest, photos);
-        let second = second
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (first, second)
-    });
+    let ((mut out, fault), (rest, rest_fault)) = both(
+        || parse_lines(earlier, manifest, photos),
+        || parse_lines(later, manifest, photos),
+    );
     if let Some(fault) = fault {
         return Err(fault);
     }

@@ -9,6 +9,7 @@ use loket_core::status::CaseStatus;
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
+use crate::cores::both;
 use crate::error::SealError;
 use crate::keys::HqPublic;
 use crate::manifest::{
@@ -108,14 +109,7 @@ pub fn seal(
     }
     // The lines (escaping and hashing 17 MB for 10,000 records) in two halves at once.
     let (earlier, later) = input.records.split_at(input.records.len() / 2);
-    let (mut records, rest) = std::thread::scope(|s| {
-        let second = s.spawn(|| lines(later));
-        let first = lines(earlier);
-        let second = second
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (first, second)
-    });
+    let (mut records, rest) = both(|| lines(earlier), || lines(later));
     records.extend_from_slice(&rest);
 
     let mut entries = vec![Entry {

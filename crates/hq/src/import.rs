@@ -287,19 +287,23 @@ fn upsert_numbered(tx: &mut dyn Transaction, cases: Vec<CaseRow>) -> Result<()> 
     let mut last = tx.lock_missions(&missions)?;
     let ids: Vec<&str> = cases.iter().map(|c| c.case_id.as_str()).collect();
     let held = tx.current_versions(&ids)?;
-    let changing: Vec<CaseRow> = cases
-        .into_iter()
-        .filter(|c| held.get(&c.case_id).is_none_or(|(v, _)| c.version > *v))
-        .map(|mut c| {
-            let n = last.entry(c.mission.clone()).or_insert(0);
-            *n += 1;
-            c.seq = *n;
-            c
-        })
-        .collect();
-    if changing.is_empty() {
+    let (mut new, mut replacing) = (Vec::new(), Vec::new());
+    for mut c in cases {
+        let held_version = held.get(&c.case_id).map(|(v, _)| *v);
+        if held_version.is_some_and(|v| c.version <= v) {
+            continue;
+        }
+        let n = last.entry(c.mission.clone()).or_insert(0);
+        *n += 1;
+        c.seq = *n;
+        match held_version {
+            None => new.push(c),
+            Some(_) => replacing.push(c),
+        }
+    }
+    if new.is_empty() && replacing.is_empty() {
         return Ok(());
     }
-    tx.upsert_cases(&changing)?;
+    tx.upsert_cases(&new, &replacing)?;
     tx.set_mission_seqs(&last)
 }

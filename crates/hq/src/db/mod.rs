@@ -278,10 +278,11 @@ pub trait Transaction {
         photos: &mut dyn Iterator<Item = (String, EntryBytes)>,
     ) -> Result<u64>;
 
-    /// Inserts each case, or replaces its row when this version is higher than the one held:
-    /// the end state is the same whatever order versions arrive in. The headquarters status
-    /// of a case held is kept.
-    fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()>;
+    /// Inserts the `new` cases and replaces the rows of `replacing`, each only where the
+    /// version held is lower, as [`Transaction::current_versions`] found them under the
+    /// missions' lock: the end state is the same whatever order versions arrive in. The
+    /// headquarters status of a case held is kept.
+    fn upsert_cases(&mut self, new: &[CaseRow], replacing: &[CaseRow]) -> Result<()>;
 
     /// The version and mission of each of these cases that is held.
     fn current_versions(&mut self, case_ids: &[&str]) -> Result<HashMap<String, (u64, String)>>;

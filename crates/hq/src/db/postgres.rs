@@ -534,12 +534,14 @@ impl Transaction for PgTx<'_> {
         Ok(writer.finish()?)
     }
 
-    fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()> {
+    fn upsert_cases(&mut self, new: &[CaseRow], replacing: &[CaseRow]) -> Result<()> {
+        // One statement for both: the upsert also settles a case another import stored since.
+        let rows: Vec<&CaseRow> = new.iter().chain(replacing).collect();
         if rows.is_empty() {
             return Ok(());
         }
-        let col = |f: fn(&CaseRow) -> &str| rows.iter().map(f).collect::<Vec<&str>>();
-        let opt = |f: fn(&CaseRow) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
+        let col = |f: fn(&CaseRow) -> &str| rows.iter().map(|c| f(c)).collect::<Vec<&str>>();
+        let opt = |f: fn(&CaseRow) -> Option<&str>| rows.iter().map(|c| f(c)).collect::<Vec<_>>();
         let ids = col(|c| &c.case_id);
         let versions: Vec<i64> = rows.iter().map(|c| i(c.version)).collect();
         let missions = col(|c| &c.mission);

@@ -245,6 +245,23 @@ fn case_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CaseRow> {
     })
 }
 
+/// A case row as the parameters of `upsert_cases`' two statements.
+fn case_values(c: &CaseRow) -> impl rusqlite::Params + '_ {
+    (
+        c.case_id.as_str(),
+        i(c.version),
+        c.mission.as_str(),
+        c.device_id.as_str(),
+        c.status.as_str(),
+        c.full_name.as_deref(),
+        c.date_of_birth.as_deref(),
+        c.nik.as_deref(),
+        c.passport_number.as_deref(),
+        c.updated_at.as_str(),
+        i(c.seq),
+    )
+}
+
 fn u(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -524,13 +541,10 @@ impl Transaction for SqliteTx<'_> {
         Ok(n)
     }
 
-    fn upsert_cases(&mut self, rows: &[CaseRow]) -> Result<()> {
+    fn upsert_cases(&mut self, new: &[CaseRow], replacing: &[CaseRow]) -> Result<()> {
         // Not one `INSERT … ON CONFLICT DO UPDATE`: on this table, with foreign keys on, SQLite
         // ran that several times slower than a plain INSERT of a new case (with them off, the
         // two were alike); docs/benchmarks.md, network sync.
-        let mut held = self
-            .tx
-            .prepare_cached("SELECT version FROM cases WHERE case_id = ?1")?;
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO cases (case_id, version, mission, device_id, status, full_name,
                 date_of_birth, nik, passport_number, updated_at, seq)
@@ -540,30 +554,13 @@ impl Transaction for SqliteTx<'_> {
             "UPDATE cases SET version = ?2, mission = ?3, device_id = ?4, status = ?5,
                 full_name = ?6, date_of_birth = ?7, nik = ?8, passport_number = ?9,
                 updated_at = ?10, seq = ?11
-             WHERE case_id = ?1",
+             WHERE case_id = ?1 AND version < ?2",
         )?;
-        for c in rows {
-            let values = params![
-                c.case_id,
-                i(c.version),
-                c.mission,
-                c.device_id,
-                c.status,
-                c.full_name,
-                c.date_of_birth,
-                c.nik,
-                c.passport_number,
-                c.updated_at,
-                i(c.seq)
-            ];
-            match held
-                .query_row([&c.case_id], |r| r.get::<_, i64>(0))
-                .optional()?
-            {
-                None => insert.execute(values)?,
-                Some(v) if u(v) < c.version => update.execute(values)?,
-                Some(_) => 0,
-            };
+        for c in new {
+            insert.execute(case_values(c))?;
+        }
+        for c in replacing {
+            update.execute(case_values(c))?;
         }
         Ok(())
     }
