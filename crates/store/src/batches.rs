@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
-use loket_batch::{AuditHead, Receipt, RecordEntry, SealInput};
+use loket_batch::{AuditHead, HeldVersion, Receipt, RecordEntry, SealInput};
 use loket_core::status::CaseStatus;
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -292,38 +292,71 @@ impl Store {
             mismatched: 0,
         };
         {
-            let mut hash_of = tx.prepare_cached(
-                "SELECT v.record_sha256 FROM cases c
-                 JOIN case_versions v ON v.vid = (c.no << 32) + ?2
-                 WHERE c.id = ?1",
+            // Versions acknowledged before (a receipt names every version held) are passed
+            // over. A case's current version is checked against the hash on its row; an
+            // older one against its version row, read in key order.
+            let mut acknowledged = tx.prepare_cached(
+                "SELECT 1 FROM acknowledged
+                 WHERE case_id = ?1 AND version = ?2 AND record_sha256 = ?3",
             )?;
+            let mut current =
+                tx.prepare_cached("SELECT no, version, record_sha256 FROM cases WHERE id = ?1")?;
+            let mut matched: Vec<&HeldVersion> = Vec::new();
+            let mut older: Vec<(i64, &HeldVersion)> = Vec::new();
+            for held in &receipt.records {
+                // A version this counter cannot have written is not looked up.
+                let Ok(version) = u32::try_from(held.version) else {
+                    continue;
+                };
+                let params = rusqlite::params![held.case_id, version, held.record_sha256];
+                if acknowledged.exists(params)? {
+                    continue;
+                }
+                let case: Option<(i64, u32, String)> = current
+                    .query_row([&held.case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()?;
+                match case {
+                    Some((_, v, hash)) if v == version => {
+                        if hash == held.record_sha256 {
+                            matched.push(held);
+                        } else {
+                            ack.mismatched += 1;
+                        }
+                    }
+                    Some((no, _, _)) => older.push((crate::cases::vid(no, version), held)),
+                    // A case this counter no longer has (or never had): nothing to mark.
+                    None => {}
+                }
+            }
+            older.sort_unstable_by_key(|&(vid, _)| vid);
+            let mut version_hash =
+                tx.prepare_cached("SELECT record_sha256 FROM case_versions WHERE vid = ?1")?;
+            for (vid, held) in older {
+                let ours: Option<String> =
+                    version_hash.query_row([vid], |r| r.get(0)).optional()?;
+                match ours {
+                    Some(hash) if hash == held.record_sha256 => matched.push(held),
+                    Some(_) => ack.mismatched += 1,
+                    None => {}
+                }
+            }
+            // In the table's key order: each insert lands beside the previous one.
+            matched.sort_unstable_by(|a, b| (&a.case_id, a.version).cmp(&(&b.case_id, b.version)));
             let mut insert = tx.prepare_cached(
                 "INSERT INTO acknowledged (case_id, version, record_sha256, acknowledged_at)
                  VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             )?;
             let mut cases = std::collections::BTreeSet::new();
-            for held in &receipt.records {
-                let ours: Option<String> = hash_of
-                    .query_row(rusqlite::params![held.case_id, held.version as i64], |r| {
-                        r.get(0)
-                    })
-                    .optional()?;
-                match ours {
-                    Some(hash) if hash == held.record_sha256 => {
-                        let added = insert.execute(rusqlite::params![
-                            held.case_id,
-                            held.version as i64,
-                            held.record_sha256,
-                            at
-                        ])?;
-                        if added > 0 {
-                            ack.new_versions += 1;
-                            cases.insert(held.case_id.as_str());
-                        }
-                    }
-                    Some(_) => ack.mismatched += 1,
-                    // A version this counter no longer has (or never had): nothing to mark.
-                    None => {}
+            for held in matched {
+                let added = insert.execute(rusqlite::params![
+                    held.case_id,
+                    held.version as i64,
+                    held.record_sha256,
+                    at
+                ])?;
+                if added > 0 {
+                    ack.new_versions += 1;
+                    cases.insert(held.case_id.as_str());
                 }
             }
             ack.new_cases = cases.len() as u64;

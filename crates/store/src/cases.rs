@@ -202,14 +202,15 @@ impl Store {
             seq,
             hash,
             case_id,
+            sha,
         ];
         let (no, old_words) = match &current {
             None => {
                 tx.prepare_cached(
                     "INSERT INTO cases (status, version, mission, ticket, full_name, date_of_birth,
                                         nik, passport_number, created_at, updated_at, words,
-                                        changed, changed_hash, id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)",
+                                        changed, changed_hash, id, record_sha256)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )?
                 .execute(columns)?;
                 (tx.last_insert_rowid(), None)
@@ -218,7 +219,8 @@ impl Store {
                 tx.prepare_cached(
                     "UPDATE cases SET status = ?1, version = ?2, mission = ?3, ticket = ?4,
                          full_name = ?5, date_of_birth = ?6, nik = ?7, passport_number = ?8,
-                         updated_at = ?9, words = ?10, changed = ?11, changed_hash = ?12
+                         updated_at = ?9, words = ?10, changed = ?11, changed_hash = ?12,
+                         record_sha256 = ?14
                      WHERE id = ?13",
                 )?
                 .execute(columns)?;
@@ -270,12 +272,9 @@ impl Store {
         }
         let at = now();
         let tx = self.conn.transaction()?;
-        let (no, words): (i64, String) = tx
-            .prepare_cached("SELECT no, words FROM cases WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let sha: String = tx
-            .prepare_cached("SELECT record_sha256 FROM case_versions WHERE vid = ?1")?
-            .query_row([vid(no, case.version)], |r| r.get(0))?;
+        let (no, words, sha): (i64, String, String) = tx
+            .prepare_cached("SELECT no, words, record_sha256 FROM cases WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let (seq, hash) = audit::append(
             &tx,
             &Entry {

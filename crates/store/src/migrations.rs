@@ -216,6 +216,14 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX cases_created ON cases (created_at, status);
     "#,
+    // 6: the current version's record hash on the case's row, so a receipt from headquarters
+    // is checked against these compact rows instead of reading (and decrypting) every
+    // version's page again: 10,000 versions took ~60 ms that way.
+    r#"
+    ALTER TABLE cases ADD COLUMN record_sha256 TEXT NOT NULL DEFAULT '';
+    UPDATE cases SET record_sha256 =
+        (SELECT v.record_sha256 FROM case_versions v WHERE v.vid = (cases.no << 32) + cases.version);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -264,6 +264,46 @@ fn a_receipt_marks_exactly_what_headquarters_holds_and_only_when_it_verifies() {
 }
 
 #[test]
+fn a_receipt_checks_an_older_version_against_that_version_not_the_current_one() {
+    let (_dir, mut store, hq) = counter();
+    let a = finalised(&mut store, "SITI AMINAH", "A-1");
+    store.seal_batch().unwrap();
+    let batch_1 = receipt_for(&store, &hq, &[1]);
+    // The officer changes the case before headquarters' receipt for version 1 comes back.
+    let mut changed = person("SITI AMINAH BINTI ALI", None, None, "A-1");
+    changed.id = Some(a.clone());
+    let v2 = store
+        .save(changed, "o1", Some("name as in the passport"))
+        .unwrap();
+    assert_eq!((v2.case_id.as_str(), v2.version), (a.as_str(), 2));
+
+    // Version 1 under another hash, and a case this counter never had: nothing marked.
+    let device = store.device_card().unwrap().device_id;
+    let held = |case_id: &str, record_sha256: String| HeldVersion {
+        case_id: case_id.to_owned(),
+        version: 1,
+        record_sha256,
+    };
+    let wrong = Receipt::new(
+        device,
+        vec![],
+        vec![
+            held(&a, "0".repeat(64)),
+            held("0190f3c2-0000-7000-8000-000000000000", "1".repeat(64)),
+        ],
+        chrono::Utc::now().fixed_offset(),
+    )
+    .sign(&hq.sign);
+    let ack = store.apply_receipt(wrong.as_bytes()).unwrap();
+    assert_eq!((ack.new_versions, ack.mismatched), (0, 1));
+
+    let ack = store.apply_receipt(batch_1.as_bytes()).unwrap();
+    assert_eq!((ack.new_versions, ack.mismatched), (1, 0));
+    assert!(store.is_acknowledged(&a, 1).unwrap());
+    assert!(!store.is_acknowledged(&a, 2).unwrap());
+}
+
+#[test]
 fn export_writes_every_unacknowledged_batch_whole_and_the_same_bytes_each_time() {
     let (_dir, mut store, hq) = counter();
     let stick = tempfile::tempdir().unwrap();

@@ -352,7 +352,8 @@ fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
     // Back to schema 1 as the first release wrote it.
     store
         .tamper(
-            "DROP INDEX cases_created; DROP TABLE mission_tokens; DROP TABLE mission_cases;
+            "ALTER TABLE cases DROP COLUMN record_sha256;
+             DROP INDEX cases_created; DROP TABLE mission_tokens; DROP TABLE mission_cases;
              DROP TABLE acknowledged; DROP TABLE batches; DROP INDEX outbox_unsent;
              DROP TABLE photos; DROP TABLE request_events; DROP TABLE requests;
              ALTER TABLE audit DROP COLUMN detail; PRAGMA user_version = 1;",
@@ -368,6 +369,13 @@ fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
         store.verify_audit().unwrap(),
         AuditCheck::Intact { entries: 2 }
     );
+    // The finalising entry names the saved version's hash, taken from the case's row, which
+    // the upgrade filled in.
+    let entries = store.audit_of(&saved.case_id).unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1].action, "finalize");
+    assert_eq!(entries[1].record_sha256, entries[0].record_sha256);
+    assert_eq!(entries[0].record_sha256.len(), 64);
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 
@@ -395,7 +403,7 @@ fn a_store_written_by_a_newer_loket_is_refused_naming_both_versions() {
         "{text}"
     );
     assert!(
-        text.contains(loket_store::APP_VERSION) && text.contains("store version 5"),
+        text.contains(loket_store::APP_VERSION) && text.contains("store version 6"),
         "{text}"
     );
 }
