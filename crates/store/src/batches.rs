@@ -7,7 +7,8 @@
 //! number with different content"). Sending never marks anything: only a receipt that
 //! verifies against headquarters' pinned key does.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 use loket_batch::{AuditHead, HeldVersion, Receipt, RecordEntry, SealInput};
@@ -87,6 +88,46 @@ fn timestamp(text: &str) -> Result<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(text).map_err(|_| StoreError::Corrupt)
 }
 
+/// From this many versions on, a batch is read on two connections at once (opening the
+/// second costs a few milliseconds).
+const TWO_READERS_FROM: usize = 2_000;
+
+/// The finalised versions not yet in a batch with outbox numbers in `(after, upto]`, in
+/// outbox order, each with its case's current photo (its row in `photos`), if any.
+fn unsealed(
+    conn: &rusqlite::Connection,
+    after: i64,
+    upto: i64,
+) -> Result<Vec<(RecordEntry, Option<i64>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.case_id, o.version, o.status, v.saved_at, v.officer, v.reason, v.record,
+                (SELECT max(p.seq) FROM photos p WHERE p.case_id = o.case_id)
+         FROM outbox o
+         JOIN cases c ON c.id = o.case_id
+         JOIN case_versions v ON v.vid = (c.no << 32) + o.version
+         WHERE o.batch IS NULL AND o.status <> 'draft' AND o.seq > ?1 AND o.seq <= ?2
+         ORDER BY o.seq",
+    )?;
+    let mut rows = stmt.query([after, upto])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let status: String = r.get(2)?;
+        let saved_at: String = r.get(3)?;
+        let entry = RecordEntry {
+            case_id: r.get(0)?,
+            version: u64_at(r, 1)?,
+            status: CaseStatus::parse(&status).ok_or(StoreError::Corrupt)?,
+            saved_at: timestamp(&saved_at)?,
+            officer: r.get(4)?,
+            reason: r.get(5)?,
+            photo_sha256: None,
+            record_text: r.get(6)?,
+        };
+        out.push((entry, r.get(7)?));
+    }
+    Ok(out)
+}
+
 impl Store {
     /// Seals every finalised version not yet in a batch into the next batch, in one
     /// transaction with marking them; `None` when there is nothing to seal.
@@ -101,62 +142,74 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut records: Vec<RecordEntry> = Vec::new();
+        // A large batch is read on two connections at once, each half of the outbox. The
+        // second sees what this transaction sees: it has written nothing yet, and holds the
+        // write lock, so no other commit comes in between.
+        let seqs: Vec<i64> = tx
+            .prepare(
+                "SELECT seq FROM outbox WHERE batch IS NULL AND status <> 'draft' ORDER BY seq",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let Some(&last_seq) = seqs.last() else {
+            return Ok(None);
+        };
+        let rows = if seqs.len() < TWO_READERS_FROM {
+            unsealed(&tx, i64::MIN, last_seq)?
+        } else {
+            let middle = seqs[seqs.len() / 2];
+            let other = crate::open_db(&self.dir, &self.key, false)?;
+            let (first, second) = std::thread::scope(|s| {
+                let second = s.spawn(move || {
+                    let read = other.unchecked_transaction()?;
+                    unsealed(&read, middle, last_seq)
+                });
+                let first = unsealed(&tx, i64::MIN, middle);
+                let second = second
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (first, second)
+            });
+            let mut rows = first?;
+            rows.extend(second?);
+            rows
+        };
         // The latest row wins when a version was queued twice (finalised, then closed).
-        let mut position: BTreeMap<(String, u64), usize> = BTreeMap::new();
-        let mut last_seq = 0i64;
-        {
-            let mut stmt = tx.prepare(
-                "SELECT o.seq, o.case_id, o.version, o.status, v.saved_at, v.officer, v.reason,
-                        v.record
-                 FROM outbox o
-                 JOIN cases c ON c.id = o.case_id
-                 JOIN case_versions v ON v.vid = (c.no << 32) + o.version
-                 WHERE o.batch IS NULL AND o.status <> 'draft'
-                 ORDER BY o.seq",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                last_seq = r.get(0)?;
-                let status: String = r.get(3)?;
-                let saved_at: String = r.get(4)?;
-                let entry = RecordEntry {
-                    case_id: r.get(1)?,
-                    version: u64_at(r, 2)?,
-                    status: CaseStatus::parse(&status).ok_or(StoreError::Corrupt)?,
-                    saved_at: timestamp(&saved_at)?,
-                    officer: r.get(5)?,
-                    reason: r.get(6)?,
-                    photo_sha256: None,
-                    record_text: r.get(7)?,
-                };
-                match position.get(&(entry.case_id.clone(), entry.version)) {
-                    Some(&i) => records[i] = entry,
-                    None => {
-                        position.insert((entry.case_id.clone(), entry.version), records.len());
-                        records.push(entry);
-                    }
+        let mut queued: Vec<(RecordEntry, Option<i64>)> = Vec::with_capacity(rows.len());
+        let mut position: HashMap<(String, u64), usize> = HashMap::with_capacity(rows.len());
+        for row in rows {
+            match position.entry((row.0.case_id.clone(), row.0.version)) {
+                Entry::Occupied(at) => queued[*at.get()] = row,
+                Entry::Vacant(slot) => {
+                    slot.insert(queued.len());
+                    queued.push(row);
                 }
             }
         }
-        if records.is_empty() {
+        if queued.is_empty() {
             return Ok(None);
         }
 
         // Each case's current photo travels with it, once per batch.
         let mut attachments: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut hash_of: HashMap<i64, String> = HashMap::new();
+        let mut records: Vec<RecordEntry> = Vec::with_capacity(queued.len());
         {
-            let mut photo = tx.prepare_cached(
-                "SELECT sha256, jpeg FROM photos WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1",
-            )?;
-            for entry in &mut records {
-                let found: Option<(String, Vec<u8>)> = photo
-                    .query_row([&entry.case_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
-                if let Some((sha, jpeg)) = found {
-                    attachments.entry(sha.clone()).or_insert(jpeg);
+            let mut photo = tx.prepare_cached("SELECT sha256, jpeg FROM photos WHERE seq = ?1")?;
+            for (mut entry, seq) in queued {
+                if let Some(seq) = seq {
+                    let sha = match hash_of.entry(seq) {
+                        Entry::Occupied(known) => known.get().clone(),
+                        Entry::Vacant(slot) => {
+                            let (sha, jpeg): (String, Vec<u8>) =
+                                photo.query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                            attachments.entry(sha.clone()).or_insert(jpeg);
+                            slot.insert(sha).clone()
+                        }
+                    };
                     entry.photo_sha256 = Some(sha);
                 }
+                records.push(entry);
             }
         }
         let audit_head = tx

@@ -92,6 +92,8 @@ pub struct Store {
     checkpointer: checkpoint::Checkpointer,
     conn: Connection,
     dir: PathBuf,
+    /// The database key, for a second connection reading beside this one (sealing a batch).
+    key: keyring::DataKey,
     /// The mission, read once at open (and kept in step by `set_mission`).
     mission: String,
 }
@@ -220,6 +222,7 @@ impl Store {
             checkpointer,
             conn,
             dir: dir.to_path_buf(),
+            key: key.clone(),
             mission,
         })
     }

@@ -123,6 +123,47 @@ fn a_batch_holds_exactly_the_finalised_versions_with_their_photos() {
 }
 
 #[test]
+fn a_large_batch_read_on_two_connections_holds_every_version_in_order_once() {
+    let (_dir, mut store, hq) = counter();
+    store.tamper("PRAGMA synchronous = OFF").unwrap();
+    let jpeg = photo_bytes();
+    let mut other = photo_bytes();
+    other[10] ^= 1;
+    let mut expected = Vec::new();
+    for i in 0..2_100 {
+        let id = finalised(&mut store, "SITI AMINAH", &format!("A-{i}"));
+        // A photo on a few cases, one of them shared by two cases; one case's photo replaced.
+        let photo = match i {
+            7 | 1_500 => Some(store.attach_photo(&id, "o1", &jpeg).unwrap()),
+            2_000 => {
+                store.attach_photo(&id, "o1", &jpeg).unwrap();
+                Some(store.attach_photo(&id, "o1", &other).unwrap())
+            }
+            _ => None,
+        };
+        expected.push((id, photo));
+    }
+    store.tamper("PRAGMA synchronous = FULL").unwrap();
+    let info = store.seal_batch().unwrap().unwrap();
+    assert_eq!(info.record_count, 2_100);
+    let batch = opened(&store, &hq, 1);
+    let got: Vec<(String, Option<String>)> = batch
+        .records
+        .iter()
+        .map(|r| (r.entry.case_id.clone(), r.entry.photo_sha256.clone()))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(batch.attachments.len(), 2);
+    assert_eq!(batch.attachments[&expected[7].1.clone().unwrap()], jpeg);
+    assert_eq!(
+        batch.attachments[&expected[2_000].1.clone().unwrap()],
+        other
+    );
+    assert_eq!(store.seal_batch().unwrap(), None);
+    assert_eq!(store.sync_counts().unwrap().unsealed_versions, 0);
+}
+
+#[test]
 fn the_next_batch_names_the_previous_manifest_and_carries_only_new_versions() {
     let (dir, mut store, hq) = counter();
     let a = finalised(&mut store, "SITI AMINAH", "A-1");
