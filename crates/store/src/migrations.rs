@@ -221,8 +221,9 @@ pub const MIGRATIONS: &[&str] = &[
     // version's page again: 10,000 versions took ~60 ms that way.
     r#"
     ALTER TABLE cases ADD COLUMN record_sha256 TEXT NOT NULL DEFAULT '';
-    UPDATE cases SET record_sha256 =
-        (SELECT v.record_sha256 FROM case_versions v WHERE v.vid = (cases.no << 32) + cases.version);
+    UPDATE cases SET record_sha256 = coalesce(
+        (SELECT v.record_sha256 FROM case_versions v WHERE v.vid = (cases.no << 32) + cases.version),
+        '');
     "#,
 ];
 
