@@ -17,7 +17,9 @@ pub use device::DeviceCard;
 pub use error::{BatchError, KeyError, ReceiptError, SealError};
 pub use keys::{verifying_key_from_hex, HqPublic, HqSecret};
 pub use manifest::{sha256_hex, AuditHead, Entry, Manifest, RecordEntry};
-pub use open::{open, unseal, EntryBytes, Limits, Opened, OpenedRecord, Photos, Unsealed};
+pub use open::{
+    open, read_attachment, unseal, EntryBytes, Limits, Opened, OpenedRecord, Photos, Unsealed,
+};
 pub use receipt::{HeldVersion, Receipt};
 pub use seal::{seal, SealInput, Sealed};
 

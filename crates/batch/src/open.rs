@@ -17,8 +17,8 @@ use crate::cores::both;
 use crate::error::BatchError;
 use crate::keys::HqSecret;
 use crate::manifest::{
-    attachment_hash, is_allowed_name, is_sha256_hex, sha256_hex, Entry, Manifest, RecordEntry,
-    RecordLine, BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
+    attachment_hash, attachment_name, is_allowed_name, is_sha256_hex, sha256_hex, Entry, Manifest,
+    RecordEntry, RecordLine, BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
 };
 
 /// Bounds on what `open` will read, so a hostile file cannot exhaust memory or disk.
@@ -660,4 +660,38 @@ fn parse_line(
         record_sha256,
         record,
     })
+}
+
+/// One photo out of a batch kept as it arrived (headquarters keeps every batch it applies
+/// and the photos stay there): only the age chunks that hold the zip's directory and the
+/// photo are decrypted, the photo is read within `max_bytes` and checked against `sha256`.
+/// `None` when the batch lists no such photo.
+pub fn read_attachment(
+    file: impl Read + Seek,
+    hq: &HqSecret,
+    sha256: &str,
+    max_bytes: u64,
+) -> Result<Option<Vec<u8>>, BatchError> {
+    if !is_sha256_hex(sha256) {
+        return Ok(None);
+    }
+    let plain = age::Decryptor::new_buffered(std::io::BufReader::new(file))
+        .and_then(|d| d.decrypt(std::iter::once(&hq.age as &dyn age::Identity)))
+        .map_err(|_| BatchError::Damaged)?;
+    let mut zip = zip::ZipArchive::new(plain).map_err(|_| BatchError::BadZip)?;
+    let Some(i) = zip.index_for_name(&attachment_name(sha256)) else {
+        return Ok(None);
+    };
+    let file = zip.by_index(i).map_err(|_| BatchError::BadZip)?;
+    let mut out = Vec::new();
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|_| BatchError::Damaged)?;
+    if out.len() as u64 > max_bytes {
+        return Err(BatchError::EntryTooLarge);
+    }
+    if sha256_hex(&out) != sha256 {
+        return Err(BatchError::HashMismatch);
+    }
+    Ok(Some(out))
 }

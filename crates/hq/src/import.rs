@@ -6,9 +6,8 @@
 //! any order of arrival and any number of repeats ends in the same state.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::mpsc::Receiver;
 
-use loket_batch::{BatchError, EntryBytes, OpenedRecord, Unsealed};
+use loket_batch::{OpenedRecord, Unsealed};
 use serde::Serialize;
 
 use crate::db::{BatchRow, CaseRow, Database, RecordRow, Transaction};
@@ -35,91 +34,17 @@ pub(crate) struct Applied {
     pub new_photos: u64,
 }
 
-/// What the thread checking a batch's entries hands to the writer: each photo as soon as
-/// its hash holds, then the verdict on the whole batch (its records, parsed and validated).
-pub(crate) enum Checked {
-    Photo(String, EntryBytes),
-    Verdict(std::result::Result<Vec<OpenedRecord>, BatchError>),
-}
-
-/// The writer's end of the checks running beside it.
-pub(crate) struct Checks {
-    from_checker: Receiver<Checked>,
-    verdict: Option<std::result::Result<Vec<OpenedRecord>, BatchError>>,
-}
-
-impl Checks {
-    pub(crate) fn new(from_checker: Receiver<Checked>) -> Self {
-        Checks {
-            from_checker,
-            verdict: None,
-        }
-    }
-
-    /// The next checked photo; `None` once the verdict is in.
-    fn next_photo(&mut self) -> Option<(String, EntryBytes)> {
-        if self.verdict.is_some() {
-            return None;
-        }
-        match self.from_checker.recv() {
-            Ok(Checked::Photo(hash, bytes)) => Some((hash, bytes)),
-            Ok(Checked::Verdict(v)) => {
-                self.verdict = Some(v);
-                None
-            }
-            // The checker ended without a verdict (it panicked, and the panic is passed on
-            // when its thread is joined): nothing of this batch may commit.
-            Err(_) => {
-                self.verdict = Some(Err(BatchError::Damaged));
-                None
-            }
-        }
-    }
-
-    /// Waits for the verdict, dropping photos not taken.
-    fn verdict(&mut self) -> &mut std::result::Result<Vec<OpenedRecord>, BatchError> {
-        while self.next_photo().is_some() {}
-        self.verdict.get_or_insert(Err(BatchError::Damaged))
-    }
-
-    /// The batch's records once every check has passed.
-    fn records(&mut self) -> Result<Vec<OpenedRecord>> {
-        match self.verdict() {
-            Ok(records) => Ok(std::mem::take(records)),
-            Err(fault) => Err(HqError::Refused(fault.clone())),
-        }
-    }
-
-    /// The checks' fault, if any.
-    fn fault(&mut self) -> Option<BatchError> {
-        self.verdict().as_ref().err().cloned()
-    }
-}
-
-/// Applies a batch in one transaction while its entries are still being checked on other
-/// threads (`checks`): photos are written as their hashes hold, the records once all of
-/// the batch holds, and nothing commits otherwise. A batch that fails its checks is refused
-/// for that, whatever the writing met first, as if it had been checked before.
+/// Applies a checked batch (`records` are its records, parsed and validated) in one
+/// transaction: nothing of it, or all of it. `keep` moves the batch file into the data
+/// directory; it runs just before the commit, so a committed batch's photos are always on
+/// disk (a crash in between leaves a kept file no row names, which a retry reuses).
 pub(crate) fn apply(
     db: &mut dyn Database,
     batch: &Unsealed,
+    records: Vec<OpenedRecord>,
     file_sha256: &str,
     now: &str,
-    checks: &mut Checks,
-) -> Result<Applied> {
-    let written = write(db, batch, file_sha256, now, checks);
-    match checks.fault() {
-        Some(fault) => Err(HqError::Refused(fault)),
-        None => written,
-    }
-}
-
-fn write(
-    db: &mut dyn Database,
-    batch: &Unsealed,
-    file_sha256: &str,
-    now: &str,
-    checks: &mut Checks,
+    keep: &mut dyn FnMut() -> Result<()>,
 ) -> Result<Applied> {
     let m = &batch.manifest;
     let device_id = m.device_id.as_str();
@@ -134,7 +59,6 @@ fn write(
     // Batch N once: the same manifest again is a no-op, another manifest is refused.
     if let Some(held) = tx.batch(device_id, sequence)? {
         if held.manifest_sha256 == batch.manifest_sha256 {
-            let records = checks.records()?;
             return Ok(Applied {
                 outcome: Outcome::AlreadyHeld,
                 new_records: 0,
@@ -169,13 +93,26 @@ fn write(
         }
     }
 
-    // Photos by hash, once, as they are checked; before the records that refer to them.
+    // The batch's row first: the photos' rows name it.
+    tx.insert_batch(&BatchRow {
+        device_id: device_id.to_owned(),
+        sequence,
+        mission: m.mission.clone(),
+        manifest_sha256: batch.manifest_sha256.clone(),
+        file_sha256: file_sha256.to_owned(),
+        previous_manifest_sha256: m.previous_manifest_sha256.clone(),
+        record_count: m.record_count,
+        created_at: m.created_at.to_rfc3339(),
+        imported_at: now.to_owned(),
+    })?;
+    // Each photo once, held where it first came: before the records that refer to it.
     let listed: Vec<&str> = batch.photo_hashes().collect();
     let held_photos: HashSet<String> = tx.held_photos(&listed)?;
-    let mut new_photos =
-        std::iter::from_fn(|| checks.next_photo()).filter(|(h, _)| !held_photos.contains(h));
-    let new_photos = tx.insert_photos(&mut new_photos)?;
-    let records = checks.records()?;
+    let new_photos: Vec<&str> = listed
+        .into_iter()
+        .filter(|h| !held_photos.contains(*h))
+        .collect();
+    tx.insert_photos(&new_photos, device_id, sequence)?;
 
     // Each case version once; the same version with other content refuses the batch.
     let keys: Vec<(&str, u64)> = records
@@ -253,17 +190,7 @@ fn write(
         .collect();
     upsert_numbered(tx.as_mut(), cases)?;
 
-    tx.insert_batch(&BatchRow {
-        device_id: device_id.to_owned(),
-        sequence,
-        mission: m.mission.clone(),
-        manifest_sha256: batch.manifest_sha256.clone(),
-        file_sha256: file_sha256.to_owned(),
-        previous_manifest_sha256: m.previous_manifest_sha256.clone(),
-        record_count: m.record_count,
-        created_at: m.created_at.to_rfc3339(),
-        imported_at: now.to_owned(),
-    })?;
+    keep()?;
     tx.commit()?;
     let new_records = rows.len() as u64;
     drop((rows, new));
@@ -274,7 +201,7 @@ fn write(
         outcome: Outcome::Applied,
         new_records,
         held_records,
-        new_photos,
+        new_photos: new_photos.len() as u64,
     })
 }
 

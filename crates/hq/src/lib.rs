@@ -5,6 +5,9 @@
 //! DIR/hq-secret.age   headquarters' keys + the database key, age-encrypted to the passphrase
 //! DIR/hq-key.json     the public key counters pin (`loket hq-key FILE`)
 //! DIR/hq.db           the default database: SQLCipher (+ -wal, -shm)
+//! DIR/batches/DEVICE/N-SHA256.loket-batch
+//!                     every batch applied, as it arrived (encrypted to headquarters' key):
+//!                     the photos are read from here, the database says which batch holds each
 //! ```
 //! The import path is a library function ([`Hq::import`]) so that the USB command and the
 //! network endpoint apply batches the same way. docs/hq.md describes the whole.
@@ -21,7 +24,7 @@ pub mod serve;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 
 use loket_batch::wire::{IndexError, IndexPage};
 use loket_batch::{
@@ -30,23 +33,18 @@ use loket_batch::{
 };
 use serde::Serialize;
 
-pub use db::{CaseRow, Counts, Database, DatabaseUrl, DeviceRow, StatusUpdate};
+pub use db::{CaseRow, Counts, Database, DatabaseUrl, DeviceRow, PhotoAt, StatusUpdate};
 pub use error::{HqError, Result};
 pub use files::{
-    default_dir, receipt_path, BATCH_EXTENSION, DB_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX,
-    SECRET_FILE,
+    default_dir, kept_batch_path, receipt_path, write_atomically, BATCHES_DIR, BATCH_EXTENSION,
+    DB_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX, SECRET_FILE,
 };
 pub use held::{ranges, BatchNumbers};
 pub use import::Outcome;
 pub use index::HqStatus;
 pub use secret::WorkFactor;
 
-use import::{Checked, Checks};
 use secret::{DatabaseKey, Keys};
-
-/// Checked photos waiting for the writer during an import: enough to keep it busy, few
-/// enough (~2 MB of 30 KB photos) that a surge batch is never all in memory twice.
-const PHOTOS_IN_FLIGHT: usize = 64;
 
 /// The shortest passphrase `loket-hq init` accepts.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
@@ -338,6 +336,49 @@ impl Hq {
         self.db.counts()
     }
 
+    /// A photo held, by its SHA-256 hex, read from the batch that brought it (photos stored
+    /// by a loket-hq before schema 3 from the database) and checked against that hash.
+    pub fn photo(&mut self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        let (device_id, sequence, file_sha256) = match self.db.photo(sha256)? {
+            None => return Ok(None),
+            Some(PhotoAt::Stored(bytes)) if sha256_hex(&bytes) == sha256 => return Ok(Some(bytes)),
+            Some(PhotoAt::Stored(_)) => {
+                return Err(HqError::Sqlite(
+                    "a photo stored in the database no longer matches its hash".to_owned(),
+                ))
+            }
+            Some(PhotoAt::Kept {
+                device_id,
+                sequence,
+                file_sha256,
+            }) => (device_id, sequence, file_sha256),
+        };
+        let path = files::kept_batch_path(self.dir(), &device_id, sequence, &file_sha256);
+        let damaged = |why: String| HqError::KeptBatch {
+            path: path.clone(),
+            why,
+        };
+        let file = std::fs::File::open(&path).map_err(|e| damaged(e.to_string()))?;
+        let max = self.limits.max_entry_bytes;
+        match loket_batch::read_attachment(file, &self.unlocked.secret, sha256, max) {
+            Ok(Some(photo)) => Ok(Some(photo)),
+            Ok(None) => Err(damaged("the photo is not in it".to_owned())),
+            Err(e) => Err(damaged(e.to_string())),
+        }
+    }
+
+    /// The photo of a case's current version; `None` when that version has none.
+    pub fn case_photo(&mut self, case_id: &str) -> Result<Option<Vec<u8>>> {
+        match self.db.case_photo(case_id)? {
+            None => Err(HqError::UnknownCase {
+                case_id: case_id.to_owned(),
+            }),
+            Some(None) => Ok(None),
+            // A record's photo is held by its foreign key.
+            Some(Some(sha256)) => self.photo(&sha256),
+        }
+    }
+
     /// The database, for tests that play a newer loket-hq.
     #[doc(hidden)]
     pub fn database(&mut self) -> &mut dyn Database {
@@ -370,26 +411,28 @@ impl Hq {
             let hashing = file_sha256.is_none().then(|| s.spawn(|| sha256_hex(bytes)));
             let batch = Arc::new(self.unseal(bytes)?);
             check(&batch)?;
-            // The entries are checked on other threads while this one writes the photos
-            // that passed; the records follow once the whole batch has passed.
-            let (to_writer, from_checker) = mpsc::sync_channel(PHOTOS_IN_FLIGHT);
-            let checking = Arc::clone(&batch);
-            s.spawn(move || {
-                let verdict = checking.check_entries(&|hash, bytes| {
-                    // After a refusal the writer stops listening; checking goes on to the verdict.
-                    let _ = to_writer.send(Checked::Photo(hash, bytes));
-                });
-                let _ = to_writer.send(Checked::Verdict(verdict));
-            });
+            // The entries are checked on other threads while this one keeps the file.
+            let checked = Arc::clone(&batch);
+            let checking = s.spawn(move || checked.check_entries(&|_, _| {}));
             let file_sha256 = match hashing {
-                Some(h) => h
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
                 None => file_sha256.unwrap_or_default(),
             };
-            let mut checks = Checks::new(from_checker);
-            let applied =
-                import::apply(self.db.as_mut(), &batch, &file_sha256, &now(), &mut checks)?;
+            let m = &batch.manifest;
+            let path = files::kept_batch_path(self.dir(), &m.device_id, m.sequence, &file_sha256);
+            let mut kept = files::Keeper::start(s, path, bytes);
+            let records = checking
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                .map_err(HqError::Refused)?;
+            let applied = import::apply(
+                self.db.as_mut(),
+                &batch,
+                records,
+                &file_sha256,
+                &now(),
+                &mut || kept.keep(),
+            )?;
             let device_id = batch.manifest.device_id.clone();
             let (receipt, batches) = self.receipt_for(&device_id)?;
             Ok(Imported {

@@ -16,7 +16,10 @@ on_both_backends!(
     an_unknown_device_is_refused,
     a_fork_is_refused_either_side,
     a_version_held_with_different_content_refuses_the_whole_batch,
-    a_fault_found_while_photos_are_written_refuses_the_whole_batch,
+    a_fault_found_late_refuses_the_whole_batch_and_keeps_no_file,
+    photos_are_read_back_from_the_kept_batch_byte_for_byte,
+    a_missing_or_damaged_kept_batch_is_named,
+    migration_3_keeps_the_photos_stored_before_it_readable,
     a_wrong_passphrase_is_refused_and_touches_nothing,
     the_receipt_verifies_and_lists_exactly_what_is_held,
     gaps_in_batch_numbers_are_reported,
@@ -310,10 +313,32 @@ fn a_version_held_with_different_content_refuses_the_whole_batch(b: Backend) {
     assert_eq!(hq.counts().unwrap(), before);
 }
 
-/// Photos are written while the rest of the batch is still being checked: a fault found
-/// after many photos went into the transaction still leaves nothing of the batch, and a
-/// damaged copy of a batch held already is refused as damaged.
-fn a_fault_found_while_photos_are_written_refuses_the_whole_batch(b: Backend) {
+/// Every file under the data directory's `batches/`, by name relative to it.
+fn kept_files(site: &Site) -> Vec<String> {
+    fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, base, out);
+            } else {
+                out.push(p.strip_prefix(base).unwrap().display().to_string());
+            }
+        }
+    }
+    let base = site.dir.join(loket_hq::BATCHES_DIR);
+    let mut out = Vec::new();
+    walk(&base, &base, &mut out);
+    out.sort();
+    out
+}
+
+/// The batch file is kept while the batch is still being checked: a fault found late (in
+/// the last photo, in the last record) leaves nothing of the batch, in the database or in
+/// the data directory; a damaged copy of a batch held already is refused as damaged.
+fn a_fault_found_late_refuses_the_whole_batch_and_keeps_no_file(b: Backend) {
     let site = Site::new(b);
     let mut counter = Counter::new("PNH-01");
     site.enrol(&counter);
@@ -337,6 +362,7 @@ fn a_fault_found_while_photos_are_written_refuses_the_whole_batch(b: Backend) {
         "{err}"
     );
     assert_eq!(hq.counts().unwrap(), empty);
+    assert_eq!(kept_files(&site), Vec::<String>::new());
 
     // The last record fails validation (district 00), sealed consistently by its device.
     let mut e = unpack(&good, &secret);
@@ -350,9 +376,12 @@ fn a_fault_found_while_photos_are_written_refuses_the_whole_batch(b: Backend) {
         "{err}"
     );
     assert_eq!(hq.counts().unwrap(), empty);
+    assert_eq!(kept_files(&site), Vec::<String>::new());
 
     let imported = hq.import(&good).unwrap();
     assert_eq!((imported.new_records, imported.new_photos), (300, 300));
+    let kept = format!("PNH-01/1-{}.loket-batch", loket_batch::sha256_hex(&good));
+    assert_eq!(kept_files(&site), vec![kept.clone()]);
     let held = hq.counts().unwrap();
     let err = hq.import(&damaged).unwrap_err();
     assert!(
@@ -360,6 +389,140 @@ fn a_fault_found_while_photos_are_written_refuses_the_whole_batch(b: Backend) {
         "{err}"
     );
     assert_eq!(hq.counts().unwrap(), held);
+    assert_eq!(kept_files(&site), vec![kept]);
+}
+
+/// Photos stay in the batch that brought them, kept as it arrived; each is read back
+/// exactly, also when a later batch refers to it again.
+fn photos_are_read_back_from_the_kept_batch_byte_for_byte(b: Backend) {
+    let site = Site::new(b);
+    let mut counter = Counter::new("PNH-01");
+    site.enrol(&counter);
+    let first = counter.seal_next(&site.public(), &[(0, 1), (1, 1)]);
+    let second = counter.seal_next(&site.public(), &[(0, 2), (2, 1)]);
+    let mut hq = site.hq();
+    assert_eq!(hq.import(&first).unwrap().new_photos, 2);
+    // Case 0's photo came with batch 1 already.
+    assert_eq!(hq.import(&second).unwrap().new_photos, 1);
+
+    let kept = |n: u64, bytes: &[u8]| {
+        loket_hq::kept_batch_path(&site.dir, "PNH-01", n, &loket_batch::sha256_hex(bytes))
+    };
+    assert_eq!(std::fs::read(kept(1, &first)).unwrap(), first);
+    assert_eq!(std::fs::read(kept(2, &second)).unwrap(), second);
+    for i in 0..3 {
+        let hash = loket_batch::sha256_hex(&photo(i));
+        assert_eq!(hq.photo(&hash).unwrap(), Some(photo(i)), "photo {i}");
+        assert_eq!(hq.case_photo(&case_id(i)).unwrap(), Some(photo(i)));
+    }
+    assert_eq!(hq.photo(&"0".repeat(64)).unwrap(), None);
+    let err = hq.case_photo(&case_id(9)).unwrap_err();
+    assert!(matches!(err, HqError::UnknownCase { .. }), "{err}");
+
+    // The same through the command line.
+    let out = site.tmp.path().join("case-2.jpg");
+    let run = site.cli(&["photo", &case_id(2), "--out", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    assert_eq!(std::fs::read(&out).unwrap(), photo(2));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+fn a_missing_or_damaged_kept_batch_is_named(b: Backend) {
+    let site = Site::new(b);
+    let mut counter = Counter::new("PNH-01");
+    site.enrol(&counter);
+    let bytes = counter.seal_next(&site.public(), &[(0, 1)]);
+    let mut hq = site.hq();
+    hq.import(&bytes).unwrap();
+    let path = loket_hq::kept_batch_path(&site.dir, "PNH-01", 1, &loket_batch::sha256_hex(&bytes));
+
+    // A bit flipped in the middle of the file (inside the photo's age chunk).
+    let mut damaged = bytes.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 1;
+    std::fs::write(&path, &damaged).unwrap();
+    let err = hq.case_photo(&case_id(0)).unwrap_err();
+    assert!(matches!(err, HqError::KeptBatch { .. }), "{err}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+
+    std::fs::remove_file(&path).unwrap();
+    let err = hq.case_photo(&case_id(0)).unwrap_err();
+    assert!(matches!(err, HqError::KeptBatch { .. }), "{err}");
+
+    // Importing the batch again (held already) does not bring the file back, but a copy
+    // of it restored from a backup serves again.
+    std::fs::write(&path, &bytes).unwrap();
+    assert_eq!(hq.case_photo(&case_id(0)).unwrap(), Some(photo(0)));
+}
+
+/// A headquarters of schema 2 stored photos in its database: after migration 3 they are
+/// still read from there, while new ones stay in their batch.
+fn migration_3_keeps_the_photos_stored_before_it_readable(b: Backend) {
+    let site = Site::uninitialised(b);
+    let mut counter = Counter::new("PNH-01");
+    let mut hq = Hq::init_at_schema(
+        &site.dir,
+        &site.url(),
+        PASSPHRASE,
+        loket_hq::WorkFactor::insecure_for_tests(),
+        Some(2),
+    )
+    .unwrap();
+    hq.enrol(&counter.card()).unwrap();
+    // Batch 1 as loket-hq of schema 2 stored it: case 0 with its photo in the database.
+    let previous = "ab".repeat(32);
+    let hash = loket_batch::sha256_hex(&photo(0));
+    let jpeg = match b {
+        Backend::Sqlite => format!("x'{}'", hex::encode(photo(0))),
+        Backend::Postgres => format!("decode('{}', 'hex')", hex::encode(photo(0))),
+    };
+    let text = record_text(0, 1).replace('\'', "''");
+    let id = case_id(0);
+    hq.database()
+        .tamper(&format!(
+            "INSERT INTO batches VALUES ('PNH-01', 1, 'PNH', '{previous}', 'ff', NULL, 1,
+                '2026-01-19T18:00:00+07:00', '2026-01-19T19:00:00.000Z');
+             INSERT INTO photos VALUES ('{hash}', {jpeg});
+             INSERT INTO records VALUES ('{id}', 1, 'PNH-01', 'PNH', 'finalised',
+                '2026-01-19T09:31:00+07:00', 'officer1', NULL, 'ff', '{text}', '{hash}', 1);
+             INSERT INTO cases (case_id, version, mission, device_id, status, full_name,
+                date_of_birth, nik, passport_number, updated_at, seq)
+             VALUES ('{id}', 1, 'PNH', 'PNH-01', 'finalised', 'SITI AMINAH', '1999-04-12',
+                NULL, NULL, '2026-01-19T09:31:00+07:00', 1);
+             UPDATE mission_seq SET last_seq = 1;
+             INSERT INTO mission_seq SELECT 'PNH', 1 WHERE NOT EXISTS (SELECT 1 FROM mission_seq);"
+        ))
+        .unwrap();
+    drop(hq);
+
+    let mut hq = site.hq();
+    assert_eq!(hq.database().schema_version().unwrap(), 3);
+    assert_eq!(hq.case_photo(&id).unwrap(), Some(photo(0)));
+    // Batch 2 brings case 0 again (its photo held already) and case 1 with a new one.
+    let sealed = counter.seal_as(&site.public(), 2, Some(previous), &[(0, 2), (1, 1)]);
+    counter.chain.push(sealed.manifest_sha256.clone());
+    let imported = hq.import(&sealed.bytes).unwrap();
+    assert_eq!((imported.new_records, imported.new_photos), (2, 1));
+    assert_eq!(hq.case_photo(&id).unwrap(), Some(photo(0)));
+    assert_eq!(hq.case_photo(&case_id(1)).unwrap(), Some(photo(1)));
+    assert_eq!(
+        hq.counts().unwrap(),
+        Counts {
+            devices: 1,
+            batches: 2,
+            records: 3,
+            photos: 2,
+            cases: 2
+        }
+    );
 }
 
 fn a_wrong_passphrase_is_refused_and_touches_nothing(b: Backend) {
@@ -510,6 +673,6 @@ fn a_newer_schema_is_refused_naming_both_versions(b: Backend) {
     let e = Hq::open(&site.dir, &site.url(), PASSPHRASE).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "the database has schema version 7, newer than this loket-hq knows (2): update loket-hq"
+        "the database has schema version 7, newer than this loket-hq knows (3): update loket-hq"
     );
 }

@@ -175,9 +175,9 @@ fn migration_2_numbers_the_cases_held_under_schema_1(b: Backend) {
     hq.database().tamper(&sql).unwrap();
     drop(hq);
 
-    // Opening with this build runs migration 2 over them.
+    // Opening with this build runs migration 2 (and those after it) over them.
     let mut hq = site.hq();
-    assert_eq!(hq.database().schema_version().unwrap(), 2);
+    assert!(hq.database().schema_version().unwrap() >= 2);
     let pnh: Vec<(String, u64)> = hq
         .index_page("PNH", 0, 10)
         .unwrap()

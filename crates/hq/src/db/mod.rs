@@ -8,7 +8,6 @@ pub mod sqlite;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use loket_batch::EntryBytes;
 use serde::Serialize;
 
 use crate::error::{HqError, Result};
@@ -171,6 +170,32 @@ impl std::fmt::Debug for CaseRow {
     }
 }
 
+/// Where a photo's bytes are.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PhotoAt {
+    /// In the batch that brought it, kept in the data directory.
+    Kept {
+        device_id: String,
+        sequence: u64,
+        file_sha256: String,
+    },
+    /// In the database itself: photos stored before schema 3.
+    Stored(Vec<u8>),
+}
+
+impl std::fmt::Debug for PhotoAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PhotoAt::Kept {
+                device_id,
+                sequence,
+                ..
+            } => write!(f, "Kept({device_id}, {sequence})"),
+            PhotoAt::Stored(bytes) => write!(f, "Stored({} bytes)", bytes.len()),
+        }
+    }
+}
+
 /// Row counts of every table: what tests compare before and after a refusal.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
@@ -241,6 +266,13 @@ pub trait Database: Send {
 
     fn counts(&mut self) -> Result<Counts>;
 
+    /// Where a photo is held, by its SHA-256 hex.
+    fn photo(&mut self, sha256: &str) -> Result<Option<PhotoAt>>;
+
+    /// The photo hash of a case's current version: `None` when the case is not held,
+    /// `Some(None)` when that version has no photo.
+    fn case_photo(&mut self, case_id: &str) -> Result<Option<Option<String>>>;
+
     /// The schema version recorded in the database.
     fn schema_version(&mut self) -> Result<i64>;
 
@@ -271,12 +303,10 @@ pub trait Transaction {
     /// Inserts new versions (the caller has left out those held).
     fn insert_records(&mut self, rows: &[RecordRow<'_>]) -> Result<()>;
 
-    /// Inserts new photos, by SHA-256 hex, as they come (the caller has left out those
-    /// held); returns how many.
-    fn insert_photos(
-        &mut self,
-        photos: &mut dyn Iterator<Item = (String, EntryBytes)>,
-    ) -> Result<u64>;
+    /// Records new photos, by SHA-256 hex, as held in batch `sequence` of `device_id` (kept
+    /// in the data directory; that batch's row is inserted first). The caller has left out
+    /// those held.
+    fn insert_photos(&mut self, hashes: &[&str], device_id: &str, sequence: u64) -> Result<()>;
 
     /// Inserts the `new` cases and replaces the rows of `replacing`, each only where the
     /// version held is lower, as [`Transaction::current_versions`] found them under the

@@ -7,14 +7,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use loket_batch::EntryBytes;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
 
 use super::{
-    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, IndexRow, RecordRow,
-    StatusUpdate, Transaction,
+    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, IndexRow, PhotoAt,
+    RecordRow, StatusUpdate, Transaction,
 };
 use crate::error::{HqError, Result};
 
@@ -118,6 +117,16 @@ const MIGRATIONS: &[&str] = &[
     BEGIN RAISE EXCEPTION 'case_status is append-only'; END $$;
     CREATE TRIGGER case_status_append_only BEFORE UPDATE OR DELETE ON case_status
     FOR EACH ROW EXECUTE FUNCTION case_status_append_only();
+    "#,
+    // 3: a photo stays in the batch that brought it, kept whole in the data directory
+    // (`batches/`); its row names that batch. Photos stored before keep their bytes here.
+    r#"
+    ALTER TABLE photos ALTER COLUMN jpeg DROP NOT NULL,
+        ADD COLUMN device_id text,
+        ADD COLUMN batch_sequence bigint,
+        ADD FOREIGN KEY (device_id, batch_sequence) REFERENCES batches (device_id, sequence),
+        ADD CHECK ((jpeg IS NULL) = (batch_sequence IS NOT NULL)
+                   AND (device_id IS NULL) = (batch_sequence IS NULL));
     "#,
 ];
 
@@ -360,6 +369,39 @@ impl Database for Postgres {
         })
     }
 
+    fn photo(&mut self, sha256: &str) -> Result<Option<PhotoAt>> {
+        let Some(r) = self.client.query_opt(
+            "SELECT p.jpeg, b.device_id, b.sequence, b.file_sha256
+                 FROM photos p
+                 LEFT JOIN batches b ON b.device_id = p.device_id AND b.sequence = p.batch_sequence
+                 WHERE p.sha256 = $1",
+            &[&sha256],
+        )?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(match r.try_get::<_, Option<Vec<u8>>>(0)? {
+            Some(jpeg) => PhotoAt::Stored(jpeg),
+            None => PhotoAt::Kept {
+                device_id: r.try_get(1)?,
+                sequence: u(r.try_get(2)?),
+                file_sha256: r.try_get(3)?,
+            },
+        }))
+    }
+
+    fn case_photo(&mut self, case_id: &str) -> Result<Option<Option<String>>> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT r.photo_sha256
+                 FROM cases c JOIN records r ON r.case_id = c.case_id AND r.version = c.version
+                 WHERE c.case_id = $1",
+                &[&case_id],
+            )?
+            .map(|r| r.get(0)))
+    }
+
     fn schema_version(&mut self) -> Result<i64> {
         Ok(self
             .client
@@ -516,22 +558,16 @@ impl Transaction for PgTx<'_> {
         Ok(())
     }
 
-    fn insert_photos(
-        &mut self,
-        photos: &mut dyn Iterator<Item = (String, EntryBytes)>,
-    ) -> Result<u64> {
-        let mut photos = photos.peekable();
-        if photos.peek().is_none() {
-            return Ok(0);
+    fn insert_photos(&mut self, hashes: &[&str], device_id: &str, sequence: u64) -> Result<()> {
+        if hashes.is_empty() {
+            return Ok(());
         }
-        let sink = self
-            .tx
-            .copy_in("COPY photos (sha256, jpeg) FROM STDIN (FORMAT binary)")?;
-        let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::BYTEA]);
-        for (hash, bytes) in photos {
-            writer.write(&[&hash, &&*bytes])?;
-        }
-        Ok(writer.finish()?)
+        self.tx.execute(
+            "INSERT INTO photos (sha256, device_id, batch_sequence)
+             SELECT unnest($1::text[]), $2, $3",
+            &[&hashes, &device_id, &i(sequence)],
+        )?;
+        Ok(())
     }
 
     fn upsert_cases(&mut self, new: &[CaseRow], replacing: &[CaseRow]) -> Result<()> {

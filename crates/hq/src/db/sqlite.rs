@@ -7,12 +7,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use loket_batch::EntryBytes;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::{
-    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, IndexRow, RecordRow,
-    StatusUpdate, Transaction,
+    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, IndexRow, PhotoAt,
+    RecordRow, StatusUpdate, Transaction,
 };
 use crate::error::{io, HqError, Result};
 use crate::secret::DatabaseKey;
@@ -113,6 +112,24 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER case_status_no_delete BEFORE DELETE ON case_status
     BEGIN SELECT RAISE(ABORT, 'case_status is append-only'); END;
     "#,
+    // 3: a photo stays in the batch that brought it, kept whole in the data directory
+    // (`batches/`); its row names that batch. Photos stored before keep their bytes here.
+    // (Rebuilt rather than altered: SQLite cannot drop a NOT NULL. Run with foreign keys
+    // off, as SQLite's rebuild procedure asks; `migrate` checks them before committing.)
+    r#"
+    CREATE TABLE photos_3 (
+        sha256         TEXT PRIMARY KEY,
+        jpeg           BLOB,
+        device_id      TEXT,
+        batch_sequence INTEGER,
+        FOREIGN KEY (device_id, batch_sequence) REFERENCES batches (device_id, sequence),
+        CHECK ((jpeg IS NULL) = (batch_sequence IS NOT NULL)
+               AND (device_id IS NULL) = (batch_sequence IS NULL))
+    ) STRICT;
+    INSERT INTO photos_3 (sha256, jpeg) SELECT sha256, jpeg FROM photos;
+    DROP TABLE photos;
+    ALTER TABLE photos_3 RENAME TO photos;
+    "#,
 ];
 
 /// The database's page size (SQLCipher's `cipher_page_size`, which sets SQLite's too).
@@ -165,18 +182,26 @@ impl Sqlite {
         .map_err(|_| HqError::WrongDatabaseKey)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.pragma_update(None, "cache_size", -32_768)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         let mut db = Sqlite { conn };
+        // Foreign keys are on from here: `migrate` turns them on after its own work.
         db.migrate(upto.unwrap_or_else(latest))?;
         Ok(db)
     }
 
     /// Runs the migrations not yet recorded up to `upto`, in one transaction; refuses a
-    /// newer schema.
+    /// newer schema. Foreign keys are off while they run (a migration may rebuild a table
+    /// others refer to) and checked whole before the commit.
     fn migrate(&mut self, upto: i64) -> Result<()> {
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let migrated = self.migrate_unchecked(upto);
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrated
+    }
+
+    fn migrate_unchecked(&mut self, upto: i64) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -208,6 +233,11 @@ impl Sqlite {
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                 params![i as i64 + 1, crate::now()],
             )?;
+        }
+        if tx.prepare("PRAGMA foreign_key_check")?.exists([])? {
+            return Err(HqError::Sqlite(
+                "a migration left a reference to a missing row; nothing was changed".to_owned(),
+            ));
         }
         tx.commit()?;
         Ok(())
@@ -390,6 +420,40 @@ impl Database for Sqlite {
         })
     }
 
+    fn photo(&mut self, sha256: &str) -> Result<Option<PhotoAt>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT p.jpeg, b.device_id, b.sequence, b.file_sha256
+                 FROM photos p
+                 LEFT JOIN batches b ON b.device_id = p.device_id AND b.sequence = p.batch_sequence
+                 WHERE p.sha256 = ?1",
+            )?
+            .query_row([sha256], |r| {
+                Ok(match r.get::<_, Option<Vec<u8>>>(0)? {
+                    Some(jpeg) => PhotoAt::Stored(jpeg),
+                    None => PhotoAt::Kept {
+                        device_id: r.get(1)?,
+                        sequence: u(r.get(2)?),
+                        file_sha256: r.get(3)?,
+                    },
+                })
+            })
+            .optional()?)
+    }
+
+    fn case_photo(&mut self, case_id: &str) -> Result<Option<Option<String>>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT r.photo_sha256
+                 FROM cases c JOIN records r ON r.case_id = c.case_id AND r.version = c.version
+                 WHERE c.case_id = ?1",
+            )?
+            .query_row([case_id], |r| r.get(0))
+            .optional()?)
+    }
+
     fn schema_version(&mut self) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT coalesce(max(version), 0) FROM schema_migrations",
@@ -526,19 +590,14 @@ impl Transaction for SqliteTx<'_> {
         Ok(())
     }
 
-    fn insert_photos(
-        &mut self,
-        photos: &mut dyn Iterator<Item = (String, EntryBytes)>,
-    ) -> Result<u64> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("INSERT INTO photos (sha256, jpeg) VALUES (?1, ?2)")?;
-        let mut n = 0;
-        for (hash, bytes) in photos {
-            stmt.execute(params![hash, &*bytes])?;
-            n += 1;
+    fn insert_photos(&mut self, hashes: &[&str], device_id: &str, sequence: u64) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO photos (sha256, device_id, batch_sequence) VALUES (?1, ?2, ?3)",
+        )?;
+        for &hash in hashes {
+            stmt.execute(params![hash, device_id, i(sequence)])?;
         }
-        Ok(n)
+        Ok(())
     }
 
     fn upsert_cases(&mut self, new: &[CaseRow], replacing: &[CaseRow]) -> Result<()> {

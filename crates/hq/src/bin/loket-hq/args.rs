@@ -55,6 +55,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the photo of a case (its highest version held) to a file, owner-readable only:
+    /// exit 1 when that version has no photo.
+    Photo {
+        /// The case id.
+        case_id: String,
+        /// The JPEG file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Check the QR code printed on an SPLP request against what headquarters holds:
     /// exit 0 when the counter's signature and the record hash hold, 1 when not.
     VerifyQr { payload: String },

@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Import { file } => import(common, &file),
         Command::VerifyQr { payload } => verify_qr(common, &payload),
         Command::Cases { json } => cases(common, json),
+        Command::Photo { case_id, out } => photo(common, &case_id, &out),
         Command::Status { case_id, status } => set_status(common, &case_id, &status),
         Command::Serve {
             listen,
@@ -291,6 +292,15 @@ fn set_status(common: &Common, case_id: &str, status: &str) -> Result<u8, Failur
         "case {}: {} (recorded {}, change {})",
         update.case_id, update.status, update.recorded_at, update.seq
     ))?;
+    Ok(0)
+}
+
+fn photo(common: &Common, case_id: &str, out: &Path) -> Result<u8, Failure> {
+    let Some(jpeg) = open(common)?.case_photo(case_id)? else {
+        return Err(Failure::new(1, format!("case {case_id} has no photo")));
+    };
+    loket_hq::write_atomically(out, &jpeg, 0o600)?;
+    line(&format!("{} ({} bytes)", out.display(), jpeg.len()))?;
     Ok(0)
 }
 
