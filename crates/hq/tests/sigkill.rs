@@ -1,6 +1,7 @@
 //! `loket-hq import` killed with SIGKILL at random moments, on SQLite and on PostgreSQL:
-//! afterwards the database always opens and holds the batch whole or not at all, and a
-//! retry completes it with exact counts.
+//! afterwards the database always opens and holds the batch whole or not at all (and when
+//! whole, the batch file is kept and its photos read back), and a retry completes it with
+//! exact counts.
 
 mod common;
 
@@ -74,6 +75,8 @@ fn an_import_killed_at_any_moment_is_all_or_nothing(b: Backend) {
             "round {round} (killed after {delay} µs): {counts:?}"
         );
         if counts == ALL {
+            // Committed means kept: the file was in place before the commit.
+            assert_photos_held(&site, &file, &[CASES - 1]);
             applied += 1;
             // Applied: start again on a new headquarters, so every round can interrupt.
             (site, file) = prepared(b);
@@ -96,4 +99,21 @@ fn an_import_killed_at_any_moment_is_all_or_nothing(b: Backend) {
     let receipt = verify_receipt(&std::fs::read(receipt).unwrap(), &site.public());
     assert_eq!(receipt.batches, vec![1]);
     assert_eq!(receipt.records.len(), CASES);
+    let every: Vec<usize> = (0..CASES).collect();
+    assert_photos_held(&site, &file, &every);
+}
+
+/// The batch on the stick is kept byte for byte, and these cases' photos read back.
+fn assert_photos_held(site: &Site, file: &std::path::Path, cases: &[usize]) {
+    let bytes = std::fs::read(file).unwrap();
+    let kept = loket_hq::kept_batch_path(&site.dir, "PNH-01", 1, &loket_batch::sha256_hex(&bytes));
+    assert_eq!(std::fs::read(kept).unwrap(), bytes);
+    let mut hq = site.hq();
+    for &i in cases {
+        assert_eq!(
+            hq.case_photo(&case_id(i)).unwrap(),
+            Some(photo(i)),
+            "case {i}"
+        );
+    }
 }
