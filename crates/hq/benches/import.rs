@@ -84,6 +84,7 @@ fn run(backend: Backend, cases: usize, runs: usize) {
     let mut opens = Vec::new();
     let mut imports = Vec::new();
     let mut floors = Vec::new();
+    let mut reads = Vec::new();
     for _ in 0..runs {
         floors.push(floor(backend, &bytes, &texts));
         // An empty database with the template's keys: a copy of its data directory, and for
@@ -113,18 +114,29 @@ fn run(backend: Backend, cases: usize, runs: usize) {
         imports.push(t.elapsed());
         assert_eq!(imported.new_records, cases as u64);
         assert_eq!(hq.counts().unwrap().photos, cases as u64);
+
+        // Photos read back out of the kept batch, spread over it.
+        for i in (0..cases).step_by(cases.div_ceil(50)) {
+            let t = Instant::now();
+            let photo = hq.case_photo(&common::case_id(i)).unwrap();
+            reads.push(t.elapsed());
+            assert_eq!(photo.map(|p| p.len()), Some(PHOTO_BYTES + 14));
+        }
     }
     let (open, import, floor) = (median(opens), median(imports), median(floors));
     println!(
         "{backend:?}: {cases} cases, {:.0} MB batch: import {:.2} s = {:.0} records/s \
          (open and check alone {:.2} s); the floor, the file kept and the records' text into \
-         a bare table {:.2} s = {:.0} records/s; median of {runs}",
+         a bare table {:.2} s = {:.0} records/s; median of {runs}. One photo read back \
+         (`Hq::case_photo`): median {:.1} ms over {}",
         bytes.len() as f64 / 1e6,
         import.as_secs_f64(),
         rate(cases, import),
         open.as_secs_f64(),
         floor.as_secs_f64(),
         rate(cases, floor),
+        median(reads.clone()).as_secs_f64() * 1e3,
+        reads.len(),
     );
 }
 
