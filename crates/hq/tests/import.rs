@@ -424,6 +424,14 @@ fn photos_are_read_back_from_the_kept_batch_byte_for_byte(b: Backend) {
     let run = site.cli(&["photo", &case_id(2), "--out", out.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(0), "{run:?}");
     assert_eq!(std::fs::read(&out).unwrap(), photo(2));
+    let missing = site.tmp.path().join("case-9.jpg");
+    let run = site.cli(&["photo", &case_id(9), "--out", missing.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&run.stderr),
+        format!("loket-hq: no case {} is held\n", case_id(9))
+    );
+    assert!(!missing.exists());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
