@@ -1,4 +1,5 @@
-//! `open` never panics, whatever the bytes: outside (encrypted) and inside (the zip).
+//! `open` never panics, whatever the bytes: outside (encrypted) and inside (the zip); nor
+//! does `read_attachment`, which gives out a photo only when its hash holds.
 mod common;
 
 use std::sync::OnceLock;
@@ -52,4 +53,64 @@ proptest! {
         z.truncate(cut % (z.len() + 1) + 1);
         let _ = w.open(&seal_raw(&z, &w.hq.public()).unwrap());
     }
+
+    #[test]
+    fn reading_a_photo_from_a_damaged_batch_never_panics_nor_gives_other_bytes(
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+        cut in any::<usize>(),
+    ) {
+        let (w, sealed, _) = world();
+        let mut b = sealed.clone();
+        for (i, v) in edits {
+            let i = i % b.len();
+            b[i] ^= v | 1;
+        }
+        b.truncate(cut % (b.len() + 1));
+        let hash = sha256_hex(&photo(0));
+        let read = read_attachment(std::io::Cursor::new(b), &w.hq, &hash, 1 << 20);
+        if let Ok(Some(bytes)) = read {
+            prop_assert_eq!(bytes, photo(0));
+        }
+    }
+
+    #[test]
+    fn reading_a_photo_behind_a_garbled_zip_never_panics_nor_gives_other_bytes(
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+        cut in any::<usize>(),
+    ) {
+        let (w, _, zip) = world();
+        let mut z = zip.clone();
+        for (i, v) in edits {
+            let i = i % z.len();
+            z[i] ^= v;
+        }
+        z.truncate(cut % (z.len() + 1) + 1);
+        let b = seal_raw(&z, &w.hq.public()).unwrap();
+        let hash = sha256_hex(&photo(0));
+        if let Ok(Some(bytes)) = read_attachment(std::io::Cursor::new(b), &w.hq, &hash, 1 << 20) {
+            prop_assert_eq!(bytes, photo(0));
+        }
+    }
+}
+
+#[test]
+fn a_photo_reads_back_from_an_intact_batch_and_an_unlisted_one_is_none() {
+    let (w, sealed, _) = world();
+    let hash = sha256_hex(&photo(0));
+    let read = read_attachment(std::io::Cursor::new(sealed), &w.hq, &hash, 1 << 20);
+    assert_eq!(read.unwrap(), Some(photo(0)));
+    let none = read_attachment(
+        std::io::Cursor::new(sealed),
+        &w.hq,
+        &"0".repeat(64),
+        1 << 20,
+    );
+    assert_eq!(none.unwrap(), None);
+    let small = read_attachment(
+        std::io::Cursor::new(sealed),
+        &w.hq,
+        &sha256_hex(&photo(0)),
+        10,
+    );
+    assert_eq!(small.unwrap_err(), BatchError::EntryTooLarge);
 }
