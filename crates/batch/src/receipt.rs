@@ -25,8 +25,14 @@ pub struct Receipt {
     pub device_id: String,
     /// Batch sequence numbers held (ascending).
     pub batches: Vec<u64>,
-    /// Record versions held.
+    /// Record versions held: every one, or with `records_from_batch` those of that batch and
+    /// later ones.
     pub records: Vec<HeldVersion>,
+    /// Set when the counter asked for no more: `records` lists only the versions that batches
+    /// numbered this or higher brought (the counter holds the acknowledgement of the
+    /// earlier ones). `batches` still lists every batch held. Absent: every version held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records_from_batch: Option<u64>,
     pub issued_at: DateTime<FixedOffset>,
 }
 
@@ -58,8 +64,21 @@ impl Receipt {
             device_id: device_id.into(),
             batches,
             records,
+            records_from_batch: None,
             issued_at,
         }
+    }
+
+    /// The same receipt, stating that `records` starts at batch `first` (see
+    /// [`Receipt::records_from_batch`]); batch 1 or lower is every version.
+    pub fn records_from(mut self, first: u64) -> Self {
+        self.records_from_batch = (first > 1).then_some(first);
+        self
+    }
+
+    /// The lowest batch whose versions `records` lists in full.
+    pub fn first_listed_batch(&self) -> u64 {
+        self.records_from_batch.unwrap_or(1)
     }
 
     /// The receipt file's text, signed with headquarters' key.

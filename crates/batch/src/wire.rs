@@ -61,6 +61,17 @@ pub fn receipt_path(device_id: &str) -> String {
     format!("/v1/devices/{device_id}/receipt")
 }
 
+/// The query a device adds to a batch's PUT or to its receipt's GET so that the receipt
+/// lists only the versions of batch `first` and later ones (`receipt_from=N`): it holds the
+/// acknowledgement of every earlier one, and a counter of years need not download every
+/// version it ever sent on each round. Without it, the receipt lists every version held.
+pub const RECEIPT_FROM: &str = "receipt_from";
+
+/// `path` asking for a receipt whose versions start at batch `first`.
+pub fn with_receipt_from(path: &str, first: u64) -> String {
+    format!("{path}?{RECEIPT_FROM}={first}")
+}
+
 /// Where a device GETs the mission's case index, the entries changed after cursor `after`.
 pub fn index_path(mission: &str, after: u64) -> String {
     format!("/v1/missions/{mission}/index?after={after}")

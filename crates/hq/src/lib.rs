@@ -389,18 +389,20 @@ impl Hq {
     /// happened and the device's signed cumulative receipt. The same batch again changes
     /// nothing and yields the same receipt, byte for byte.
     pub fn import(&mut self, bytes: &[u8]) -> Result<Imported> {
-        self.import_checked(bytes, None, |_| Ok(()))
+        self.import_checked(bytes, None, 1, |_| Ok(()))
     }
 
     /// [`Hq::import`], with `check` run on the batch once its manifest is verified and before
     /// anything is applied: the network endpoint checks that the batch is the one its path
     /// and Idempotency-Key name.
     /// A batch `check` refuses is not applied. `file_sha256` is the file's SHA-256 hex when
-    /// the caller has it already (the endpoint checked the body's Content-Digest).
+    /// the caller has it already (the endpoint checked the body's Content-Digest). The receipt
+    /// lists the versions of batch `receipt_from` and later ones (1: every version).
     pub fn import_checked(
         &mut self,
         bytes: &[u8],
         file_sha256: Option<String>,
+        receipt_from: u64,
         check: impl FnOnce(&Unsealed) -> Result<()>,
     ) -> Result<Imported> {
         if bytes.len() as u64 > self.limits.max_file_bytes {
@@ -434,7 +436,7 @@ impl Hq {
                 &mut || kept.keep(),
             )?;
             let device_id = batch.manifest.device_id.clone();
-            let (receipt, batches) = self.receipt_for(&device_id)?;
+            let (receipt, batches) = self.receipt_for(&device_id, receipt_from)?;
             Ok(Imported {
                 device_id,
                 sequence: batch.manifest.sequence,
@@ -537,21 +539,26 @@ impl Hq {
                 device_id: device_id.to_owned(),
             });
         }
-        Ok(self.receipt_for(device_id)?.0)
+        Ok(self.receipt_for(device_id, 1)?.0)
     }
 
-    /// [`Hq::receipt`] with the batch numbers it states (for the high-water mark).
-    pub fn receipt_and_batches(&mut self, device_id: &str) -> Result<(String, BatchNumbers)> {
+    /// [`Hq::receipt`] listing the versions of batch `first` and later ones, with the batch
+    /// numbers it states (for the high-water mark).
+    pub fn receipt_and_batches(
+        &mut self,
+        device_id: &str,
+        first: u64,
+    ) -> Result<(String, BatchNumbers)> {
         if self.db.device(device_id)?.is_none() {
             return Err(HqError::UnknownDevice {
                 device_id: device_id.to_owned(),
             });
         }
-        self.receipt_for(device_id)
+        self.receipt_for(device_id, first)
     }
 
-    fn receipt_for(&mut self, device_id: &str) -> Result<(String, BatchNumbers)> {
-        let held = self.db.held_from(device_id)?;
+    fn receipt_for(&mut self, device_id: &str, first: u64) -> Result<(String, BatchNumbers)> {
+        let held = self.db.held_from(device_id, first)?;
         let issued_at = held
             .last_change
             .as_deref()
@@ -568,6 +575,7 @@ impl Hq {
             .collect();
         let numbers = BatchNumbers::new(held.batches.clone());
         let text = Receipt::new(device_id, held.batches, records, issued_at)
+            .records_from(first)
             .sign(&self.unlocked.secret.sign);
         Ok((text, numbers))
     }

@@ -20,6 +20,7 @@ on_both_backends!(
     a_counter_syncs_its_cases_and_another_counter_learns_of_them,
     an_unenrolled_counter_is_refused_and_a_replayed_request_too,
     three_counters_with_a_thousand_cases_each_sync_at_once,
+    a_round_downloads_the_receipt_of_what_it_sent_not_of_everything_before,
     the_worker_syncs_in_the_background_and_says_how_it_goes,
 );
 
@@ -202,6 +203,59 @@ fn three_counters_with_a_thousand_cases_each_sync_at_once(b: Backend) {
 type Slot = Arc<Mutex<Option<Store>>>;
 
 /// The desk's store, moved out of it (into the app's slot).
+/// The answer sizes the server logged for `device`'s requests of `method` on paths holding
+/// `path_part`, in order.
+fn answer_bytes(server: &Server, device: &str, method: &str, path_part: &str) -> Vec<u64> {
+    server
+        .log()
+        .lines()
+        .filter(|l| l.starts_with(&format!("loket-hq: {method} ")) && l.contains(path_part))
+        .filter(|l| l.contains(&format!("device={device} 200")))
+        .map(|l| {
+            l.rsplit(", ")
+                .next()
+                .unwrap()
+                .trim_end_matches(" bytes")
+                .parse()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// A counter of years must not download every version it ever sent on each round: it asks
+/// for the receipt of its unacknowledged batches only (`receipt_from`), and still ends with
+/// every case acknowledged.
+fn a_round_downloads_the_receipt_of_what_it_sent_not_of_everything_before(b: Backend) {
+    let site = Site::new(b);
+    let server = Server::start(&site);
+    let url = server.url();
+    let mut desk = Desk::new(&site, true);
+    desk.save_many(0, 200);
+    assert_eq!(desk.sync(&url).unwrap().acknowledged_versions, 200);
+    desk.save("SITI AMINAH", "A-1");
+    let report = desk.sync(&url).unwrap();
+    assert_eq!(
+        (report.sent.as_slice(), report.acknowledged_versions),
+        (&[2][..], 1)
+    );
+    // A round with nothing to send asks for the receipt (for batches carried by USB).
+    let idle = desk.sync(&url).unwrap();
+    assert!(idle.sent.is_empty());
+    assert!(desk.all_acknowledged());
+    assert_eq!(site.counts().records, 201);
+
+    let device = desk.device_id.as_str();
+    let puts = answer_bytes(&server, device, "PUT", "/batches/");
+    assert_eq!(puts.len(), 2, "{}", server.log());
+    // 200 versions (~120 bytes each) against one.
+    assert!(puts[0] > 20_000 && puts[1] < 2_000, "{puts:?}");
+    let gets = answer_bytes(&server, device, "GET", "/receipt");
+    assert!(
+        !gets.is_empty() && gets.iter().all(|&n| n < 2_000),
+        "{gets:?}"
+    );
+}
+
 fn take(desk: Desk) -> (tempfile::TempDir, Store) {
     let Desk { tmp, slot, .. } = desk;
     let store = Arc::try_unwrap(slot).ok().unwrap().into_inner().unwrap();

@@ -16,6 +16,7 @@ use loket_hq::Counts;
 on_both_backends!(
     health_answers_without_authentication,
     a_batch_is_imported_once_and_answered_with_the_cumulative_receipt,
+    a_receipt_from_a_batch_lists_the_versions_of_that_batch_and_later_ones,
     requests_that_do_not_authenticate_are_refused_with_their_reason,
     a_device_acts_only_on_its_own_path_and_mission,
     a_batch_body_is_checked_and_refused_whole,
@@ -345,6 +346,81 @@ fn a_batch_is_imported_once_and_answered_with_the_cumulative_receipt(b: Backend)
         !log.contains("SITI") && !log.contains("3203415204990001"),
         "{log}"
     );
+}
+
+/// The versions a receipt lists, in order.
+fn listed(receipt: &loket_batch::Receipt) -> Vec<(String, u64)> {
+    receipt
+        .records
+        .iter()
+        .map(|r| (r.case_id.clone(), r.version))
+        .collect()
+}
+
+/// A counter asks for the versions of its unacknowledged batches only (`receipt_from`); every
+/// batch number is still listed, and the receipt says where its versions start.
+fn a_receipt_from_a_batch_lists_the_versions_of_that_batch_and_later_ones(b: Backend) {
+    let site = Site::new(b);
+    let mut counter = Counter::new("PNH-01");
+    site.enrol(&counter);
+    let server = Server::start(&site, &[]);
+    let first = counter.seal_next(&site.public(), &[(0, 1), (1, 1)]);
+    assert_eq!(
+        put(&server, &counter, 1, &first, &counter.chain[0].clone()).status,
+        200
+    );
+    let second = counter.seal_next(&site.public(), &[(2, 1), (0, 2)]);
+    assert_eq!(
+        put(&server, &counter, 2, &second, &counter.chain[1].clone()).status,
+        200
+    );
+
+    let from = |n: u64| {
+        let path = wire::with_receipt_from(&wire::receipt_path(&counter.device_id), n);
+        send(
+            &server,
+            &SignedRequest::new("GET", &path, &counter.device_id),
+            &counter.key,
+            None,
+        )
+    };
+    let reply = from(2);
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.high_water.as_deref(), Some("2"));
+    let receipt = verify_receipt(&reply.body, &site.public());
+    assert_eq!(receipt.batches, vec![1, 2]);
+    assert_eq!(receipt.records_from_batch, Some(2));
+    assert_eq!(listed(&receipt), vec![(case_id(0), 2), (case_id(2), 1)]);
+
+    // From batch 1 is every version: the plain receipt, byte for byte.
+    let whole = from(1);
+    assert_eq!(whole.body, get_receipt(&server, &counter).body);
+    let receipt = verify_receipt(&whole.body, &site.public());
+    assert_eq!(receipt.records_from_batch, None);
+    assert_eq!(receipt.records.len(), 4);
+
+    // A PUT asks the same way.
+    let third = counter.seal_next(&site.public(), &[(3, 1)]);
+    let mut req = put_request(&counter, 3, &third, &counter.chain[2].clone());
+    req.path_and_query = wire::with_receipt_from(&req.path_and_query, 3);
+    let reply = send(&server, &req, &counter.key, Some(&third));
+    assert_eq!(
+        reply.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let receipt = verify_receipt(&reply.body, &site.public());
+    assert_eq!(receipt.batches, vec![1, 2, 3]);
+    assert_eq!(listed(&receipt), vec![(case_id(3), 1)]);
+
+    let path = format!(
+        "{}?receipt_from=two",
+        wire::receipt_path(&counter.device_id)
+    );
+    let req = SignedRequest::new("GET", &path, &counter.device_id);
+    let reply = send(&server, &req, &counter.key, None);
+    assert_eq!(reply.refusal(), (400, "request.malformed".into()));
 }
 
 fn requests_that_do_not_authenticate_are_refused_with_their_reason(b: Backend) {

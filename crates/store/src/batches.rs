@@ -417,7 +417,11 @@ impl Store {
                 "UPDATE batches SET acknowledged_at = ?2
                  WHERE sequence = ?1 AND acknowledged_at IS NULL",
             )?;
-            for &sequence in &receipt.batches {
+            // A batch before the first whose versions the receipt lists is not confirmed by
+            // it: this counter asked from its first unacknowledged batch, so a receipt that
+            // starts later leaves those batches to a later receipt.
+            let first = receipt.first_listed_batch();
+            for &sequence in receipt.batches.iter().filter(|&&n| n >= first) {
                 if confirm.execute(rusqlite::params![sequence as i64, at])? > 0 {
                     ack.new_batches.push(sequence);
                 }
@@ -428,6 +432,19 @@ impl Store {
         tx.commit()?;
         self.committed();
         Ok(ack)
+    }
+
+    /// The first batch whose versions a receipt from headquarters must list (the query
+    /// `receipt_from`): the lowest batch not acknowledged yet, else the one after the last
+    /// (1 before any). Every version of the batches before it is acknowledged here already.
+    pub fn receipt_from(&self) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(min(sequence) FILTER (WHERE acknowledged_at IS NULL),
+                             max(sequence) + 1, 1)
+             FROM batches",
+            [],
+            |r| u64_at(r, 0),
+        )?)
     }
 
     /// Whether headquarters acknowledged version `version` of case `id`.

@@ -344,6 +344,39 @@ fn a_receipt_checks_an_older_version_against_that_version_not_the_current_one() 
     assert!(!store.is_acknowledged(&a, 2).unwrap());
 }
 
+/// A receipt whose versions start at batch N (`receipt_from`) confirms batches N and later
+/// only: an earlier batch whose versions it does not list stays unacknowledged, whatever
+/// its batch list says. The query names the first unacknowledged batch.
+#[test]
+fn a_receipt_from_a_later_batch_confirms_only_the_batches_whose_versions_it_lists() {
+    let (_dir, mut store, hq) = counter();
+    assert_eq!(store.receipt_from().unwrap(), 1);
+    let a = finalised(&mut store, "SITI AMINAH", "A-1");
+    store.seal_batch().unwrap();
+    let b = finalised(&mut store, "DEWI LESTARI", "A-2");
+    store.seal_batch().unwrap();
+    assert_eq!(store.receipt_from().unwrap(), 1);
+
+    // Batches 1 and 2 held, versions listed from batch 2 (more than the counter asked for).
+    let full = receipt_for(&store, &hq, &[1, 2]);
+    let only_2: Receipt = {
+        let mut r = Receipt::verify(full.as_bytes(), &hq.public().sign).unwrap();
+        r.records.retain(|h| h.case_id == b);
+        r.records_from(2)
+    };
+    let ack = store
+        .apply_receipt(only_2.sign(&hq.sign).as_bytes())
+        .unwrap();
+    assert_eq!((ack.new_versions, ack.new_batches), (1, vec![2]));
+    assert!(store.is_acknowledged(&b, 1).unwrap());
+    assert!(!store.is_acknowledged(&a, 1).unwrap());
+    assert_eq!(store.receipt_from().unwrap(), 1);
+
+    let ack = store.apply_receipt(full.as_bytes()).unwrap();
+    assert_eq!((ack.new_versions, ack.new_batches), (1, vec![1]));
+    assert_eq!(store.receipt_from().unwrap(), 3);
+}
+
 #[test]
 fn export_writes_every_unacknowledged_batch_whole_and_the_same_bytes_each_time() {
     let (_dir, mut store, hq) = counter();

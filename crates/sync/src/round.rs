@@ -14,7 +14,8 @@ use bytes::Bytes;
 use ed25519_dalek::VerifyingKey;
 use loket_batch::receipt::MAX_RECEIPT_BYTES;
 use loket_batch::wire::{
-    batch_path, content_digest, index_path, receipt_path, IndexPage, SignedRequest, MAX_INDEX_BYTES,
+    batch_path, content_digest, index_path, receipt_path, with_receipt_from, IndexPage,
+    SignedRequest, MAX_INDEX_BYTES,
 };
 use loket_store::{BatchInfo, Store, StoreError};
 use serde::Serialize;
@@ -108,8 +109,12 @@ pub async fn round<S: StoreSlot>(
         .iter()
         .any(|b| Some(b.sequence) != plan.sealed.as_ref().map(|s| s.sequence));
     if plan.waiting.is_empty() || stale {
-        let request = SignedRequest::new("GET", &receipt_path(device), device);
-        let headers = step(slot, |s| s.sign_request(&request))?;
+        let (request, headers) = step(slot, |s| {
+            let path = with_receipt_from(&receipt_path(device), s.receipt_from()?);
+            let request = SignedRequest::new("GET", &path, device);
+            let headers = s.sign_request(&request)?;
+            Ok((request, headers))
+        })?;
         let receipt = client
             .get(&request.path_and_query, headers, MAX_RECEIPT_BYTES)
             .await?
@@ -174,7 +179,8 @@ async fn send_batches<S: StoreSlot>(
         progress(at);
         let (bytes, request, headers) = step(slot, |s| {
             let bytes = s.batch_bytes(sequence)?.ok_or(StoreError::Corrupt)?;
-            let mut request = SignedRequest::new("PUT", &batch_path(device, sequence), device);
+            let path = with_receipt_from(&batch_path(device, sequence), s.receipt_from()?);
+            let mut request = SignedRequest::new("PUT", &path, device);
             request.content_digest = Some(content_digest(&bytes));
             request.idempotency_key = Some(batch.manifest_sha256.clone());
             let headers = s.sign_request(&request)?;

@@ -252,7 +252,9 @@ pub trait Database: Send {
     /// Batch numbers held per device.
     fn batch_numbers(&mut self) -> Result<HashMap<String, Vec<u64>>>;
 
-    fn held_from(&mut self, device_id: &str) -> Result<HeldFromDevice>;
+    /// What is held from a device: every batch number, and the versions that batches
+    /// numbered `first_batch` and later brought (1: every version).
+    fn held_from(&mut self, device_id: &str, first_batch: u64) -> Result<HeldFromDevice>;
 
     /// The SHA-256 of a case version's record text, if it is held.
     fn record_sha256(&mut self, case_id: &str, version: u64) -> Result<Option<String>>;

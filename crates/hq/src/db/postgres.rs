@@ -120,6 +120,7 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 3: a photo stays in the batch that brought it, kept whole in the data directory
     // (`batches/`); its row names that batch. Photos stored before keep their bytes here.
+    // A device's versions by batch, for receipts from a batch on.
     r#"
     ALTER TABLE photos ALTER COLUMN jpeg DROP NOT NULL,
         ADD COLUMN device_id text,
@@ -127,6 +128,8 @@ const MIGRATIONS: &[&str] = &[
         ADD FOREIGN KEY (device_id, batch_sequence) REFERENCES batches (device_id, sequence),
         ADD CHECK ((jpeg IS NULL) = (batch_sequence IS NOT NULL)
                    AND (device_id IS NULL) = (batch_sequence IS NULL));
+    -- A receipt may list only the versions of a device's later batches (`receipt_from`).
+    CREATE INDEX records_device_batch ON records (device_id, batch_sequence);
     "#,
 ];
 
@@ -284,7 +287,7 @@ impl Database for Postgres {
         Ok(out)
     }
 
-    fn held_from(&mut self, device_id: &str) -> Result<HeldFromDevice> {
+    fn held_from(&mut self, device_id: &str, first_batch: u64) -> Result<HeldFromDevice> {
         let batches = self
             .client
             .query(
@@ -298,9 +301,10 @@ impl Database for Postgres {
         let records = self
             .client
             .query(
-                r#"SELECT case_id, version, record_sha256 FROM records WHERE device_id = $1
+                r#"SELECT case_id, version, record_sha256 FROM records
+                   WHERE device_id = $1 AND batch_sequence >= $2
                    ORDER BY case_id COLLATE "C", version"#,
-                &[&device_id],
+                &[&device_id, &i(first_batch)],
             )?
             .iter()
             .map(|r| (r.get(0), u(r.get(1)), r.get(2)))

@@ -114,7 +114,7 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 3: a photo stays in the batch that brought it, kept whole in the data directory
     // (`batches/`); its row names that batch. Photos stored before keep their bytes here.
-    // (Rebuilt rather than altered: SQLite cannot drop a NOT NULL. Run with foreign keys
+    // A device's versions by batch, for receipts from a batch on. (`photos` is rebuilt rather than altered: SQLite cannot drop a NOT NULL. Run with foreign keys
     // off, as SQLite's rebuild procedure asks; `migrate` checks them before committing.)
     r#"
     CREATE TABLE photos_3 (
@@ -129,6 +129,8 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO photos_3 (sha256, jpeg) SELECT sha256, jpeg FROM photos;
     DROP TABLE photos;
     ALTER TABLE photos_3 RENAME TO photos;
+    -- A receipt may list only the versions of a device's later batches (`receipt_from`).
+    CREATE INDEX records_device_batch ON records (device_id, batch_sequence);
     "#,
 ];
 
@@ -353,7 +355,7 @@ impl Database for Sqlite {
         Ok(out)
     }
 
-    fn held_from(&mut self, device_id: &str) -> Result<HeldFromDevice> {
+    fn held_from(&mut self, device_id: &str, first_batch: u64) -> Result<HeldFromDevice> {
         let batches = self
             .conn
             .prepare_cached("SELECT sequence FROM batches WHERE device_id = ?1 ORDER BY sequence")?
@@ -363,10 +365,11 @@ impl Database for Sqlite {
         let records = self
             .conn
             .prepare_cached(
-                "SELECT case_id, version, record_sha256 FROM records WHERE device_id = ?1
+                "SELECT case_id, version, record_sha256 FROM records
+                 WHERE device_id = ?1 AND batch_sequence >= ?2
                  ORDER BY case_id, version",
             )?
-            .query_map([device_id], |r| {
+            .query_map(params![device_id, i(first_batch)], |r| {
                 Ok((r.get(0)?, u(r.get::<_, i64>(1)?), r.get(2)?))
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -1,5 +1,5 @@
 //! One line per request on standard error: method, path, device, status (and error code),
-//! milliseconds. Never a body, a header's secret or personal data: paths name devices,
+//! milliseconds, and the answer's size when known. Never a body, a header's secret or personal data: paths name devices,
 //! batch numbers and missions only, and the device is shown only when it is a valid id.
 
 use std::time::Instant;
@@ -30,8 +30,11 @@ pub async fn log_request(request: Request, next: Next) -> Response {
         .extensions()
         .get::<ErrorCode>()
         .map_or(String::new(), |c| format!(" {}", c.0));
+    let size = axum::body::HttpBody::size_hint(response.body())
+        .exact()
+        .map_or(String::new(), |n| format!(", {n} bytes"));
     eprintln!(
-        "loket-hq: {method} {path} device={device} {}{code} {} ms",
+        "loket-hq: {method} {path} device={device} {}{code} {} ms{size}",
         response.status().as_u16(),
         started.elapsed().as_millis()
     );

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use loket_batch::wire::{check_digest, HEADER_HIGH_WATER, HEALTH_PATH, PROTOCOL};
+use loket_batch::wire::{check_digest, HEADER_HIGH_WATER, HEALTH_PATH, PROTOCOL, RECEIPT_FROM};
 
 use super::answers::Refusal;
 use super::AppState;
@@ -48,8 +48,8 @@ async fn health() -> Response {
     Json(serde_json::json!({"status": "ok", "protocol": PROTOCOL})).into_response()
 }
 
-/// `PUT /v1/devices/{device}/batches/{n}`: the batch file's bytes, imported exactly as
-/// `loket-hq import` would; the answer is the device's signed cumulative receipt.
+/// `PUT /v1/devices/{device}/batches/{n}[?receipt_from=N]`: the batch file's bytes, imported
+/// exactly as `loket-hq import` would; the answer is the device's signed cumulative receipt.
 async fn put_batch(
     State(state): State<Arc<AppState>>,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -62,6 +62,7 @@ async fn put_batch(
         .filter(|&n| n >= 1)
         .ok_or_else(|| Refusal::malformed("a batch number is a whole number from 1"))?;
     let (parts, body) = request.into_parts();
+    let first = receipt_from(parts.uri.query())?;
     let caller = state.auth.check(&parts, &state.pool).await?;
     if caller.device.device_id != device_id {
         return Err(Refusal::forbidden("a device may only send its own batches"));
@@ -86,25 +87,27 @@ async fn put_batch(
         .run(move |hq| {
             // Hashing a surge batch takes a while: here, off the async threads.
             let file_sha256 = check_digest(&bytes, Some(&digest))?;
-            Ok(hq.import_checked(&bytes, Some(file_sha256), |opened| {
-                let m = &opened.manifest;
-                if m.device_id != device_id || m.sequence != sequence {
-                    return Err(HqError::NotAtPath {
-                        device_id,
-                        sequence,
-                    });
-                }
-                if opened.manifest_sha256 != key {
-                    return Err(HqError::IdempotencyKey);
-                }
-                Ok(())
-            })?)
+            Ok(
+                hq.import_checked(&bytes, Some(file_sha256), first, |opened| {
+                    let m = &opened.manifest;
+                    if m.device_id != device_id || m.sequence != sequence {
+                        return Err(HqError::NotAtPath {
+                            device_id,
+                            sequence,
+                        });
+                    }
+                    if opened.manifest_sha256 != key {
+                        return Err(HqError::IdempotencyKey);
+                    }
+                    Ok(())
+                })?,
+            )
         })
         .await?;
     Ok(receipt(imported.receipt, imported.batches.high_water()))
 }
 
-/// `GET /v1/devices/{device}/receipt`: the device's signed cumulative receipt.
+/// `GET /v1/devices/{device}/receipt[?receipt_from=N]`: the device's signed cumulative receipt.
 async fn get_receipt(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
@@ -112,13 +115,14 @@ async fn get_receipt(
 ) -> Answer {
     let Path(device_id) = path.map_err(|_| Refusal::malformed("the path is malformed"))?;
     let (parts, _) = request.into_parts();
+    let first = receipt_from(parts.uri.query())?;
     let caller = state.auth.check(&parts, &state.pool).await?;
     if caller.device.device_id != device_id {
         return Err(Refusal::forbidden("a device may only read its own receipt"));
     }
     let (text, batches) = state
         .pool
-        .run(move |hq| Ok(hq.receipt_and_batches(&device_id)?))
+        .run(move |hq| Ok(hq.receipt_and_batches(&device_id, first)?))
         .await?;
     Ok(receipt(text, batches.high_water()))
 }
@@ -180,6 +184,26 @@ fn cursor(query: Option<&str>) -> Result<u64, Refusal> {
     Ok(after)
 }
 
+/// The query of a receipt's request: `receipt_from=N` (absent: 1, every version).
+fn receipt_from(query: Option<&str>) -> Result<u64, Refusal> {
+    let mut first = 1;
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        match pair.split_once('=') {
+            Some((RECEIPT_FROM, n)) => {
+                first = n
+                    .parse()
+                    .map_err(|_| Refusal::malformed("`receipt_from` is not a whole number"))?;
+            }
+            _ => return Err(Refusal::malformed("a receipt takes only `receipt_from=N`")),
+        }
+    }
+    Ok(first)
+}
+
 /// The receipt answer: its JSON text as signed, and the high-water mark.
 fn receipt(text: String, high_water: u64) -> Response {
     (
@@ -228,6 +252,20 @@ mod tests {
         );
         assert_eq!(
             cursor(Some("limit=5")).unwrap_err().code,
+            "request.malformed"
+        );
+    }
+
+    #[test]
+    fn a_receipt_is_from_a_batch_or_from_the_first() {
+        assert_eq!(receipt_from(None), Ok(1));
+        assert_eq!(receipt_from(Some("receipt_from=7")), Ok(7));
+        assert_eq!(
+            receipt_from(Some("receipt_from=x")).unwrap_err().code,
+            "request.malformed"
+        );
+        assert_eq!(
+            receipt_from(Some("after=3")).unwrap_err().code,
             "request.malformed"
         );
     }
