@@ -130,8 +130,7 @@ pub fn open(
 
 /// A batch decrypted, its manifest authentic and its entries exactly the ones listed; the
 /// entries themselves not read yet. [`Unsealed::check_entries`] reads and checks them, so
-/// that headquarters can store photos as they are checked, in the transaction that will
-/// hold the batch (committed only if every check passes).
+/// that headquarters can look up the device and start keeping the file meanwhile.
 pub struct Unsealed {
     pub manifest: Manifest,
     /// SHA-256 hex of `manifest.json`.

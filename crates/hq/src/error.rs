@@ -85,6 +85,8 @@ pub enum HqError {
     IdempotencyKey,
     #[error("no case {case_id} is held")]
     UnknownCase { case_id: String },
+    #[error("the photo {sha256} stored in the database no longer matches its hash: restore the database from a backup")]
+    PhotoDamaged { sha256: String },
     #[error("the batch kept at {path}, which holds this photo, is missing or damaged ({why}): restore the data directory's batches/ folder from a backup")]
     KeptBatch { path: PathBuf, why: String },
     #[error("the database is unreachable: {0}")]

@@ -343,9 +343,9 @@ impl Hq {
             None => return Ok(None),
             Some(PhotoAt::Stored(bytes)) if sha256_hex(&bytes) == sha256 => return Ok(Some(bytes)),
             Some(PhotoAt::Stored(_)) => {
-                return Err(HqError::Sqlite(
-                    "a photo stored in the database no longer matches its hash".to_owned(),
-                ))
+                return Err(HqError::PhotoDamaged {
+                    sha256: sha256.to_owned(),
+                })
             }
             Some(PhotoAt::Kept {
                 device_id,

@@ -531,6 +531,18 @@ fn migration_3_keeps_the_photos_stored_before_it_readable(b: Backend) {
             cases: 2
         }
     );
+    // A stored photo whose bytes changed is not given out.
+    let zero = match b {
+        Backend::Sqlite => "x'00'",
+        Backend::Postgres => "decode('00', 'hex')",
+    };
+    hq.database()
+        .tamper(&format!(
+            "UPDATE photos SET jpeg = {zero} WHERE sha256 = '{hash}'"
+        ))
+        .unwrap();
+    let err = hq.case_photo(&id).unwrap_err();
+    assert!(matches!(err, HqError::PhotoDamaged { .. }), "{err}");
 }
 
 fn a_wrong_passphrase_is_refused_and_touches_nothing(b: Backend) {
