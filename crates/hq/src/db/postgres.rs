@@ -298,6 +298,8 @@ impl Database for Postgres {
             .map(|r| u(r.get(0)))
             .collect();
         // COLLATE "C": byte order, the same as SQLite's, so receipts are identical on both.
+        // Every version, or (from a batch on) those of the later batches: one statement, the
+        // planner picks the index by the bound.
         let records = self
             .client
             .query(

@@ -114,8 +114,9 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 3: a photo stays in the batch that brought it, kept whole in the data directory
     // (`batches/`); its row names that batch. Photos stored before keep their bytes here.
-    // A device's versions by batch, for receipts from a batch on. (`photos` is rebuilt rather than altered: SQLite cannot drop a NOT NULL. Run with foreign keys
-    // off, as SQLite's rebuild procedure asks; `migrate` checks them before committing.)
+    // An index of a device's versions by batch, for receipts from a batch on. `photos` is
+    // rebuilt rather than altered (SQLite cannot drop a NOT NULL), with foreign keys off as
+    // SQLite's procedure asks; `migrate` checks them before committing.
     r#"
     CREATE TABLE photos_3 (
         sha256         TEXT PRIMARY KEY,
@@ -362,17 +363,29 @@ impl Database for Sqlite {
             .query_map([device_id], |r| r.get::<_, i64>(0))?
             .map(|n| n.map(u))
             .collect::<rusqlite::Result<_>>()?;
-        let records = self
-            .conn
-            .prepare_cached(
+        // Every version: in the order of the device's index, nothing to sort. From a batch on:
+        // the few versions of the later batches, sorted.
+        let (sql, first) = if first_batch <= 1 {
+            (
+                "SELECT case_id, version, record_sha256 FROM records WHERE device_id = ?1
+                 ORDER BY case_id, version",
+                None,
+            )
+        } else {
+            (
                 "SELECT case_id, version, record_sha256 FROM records
                  WHERE device_id = ?1 AND batch_sequence >= ?2
                  ORDER BY case_id, version",
-            )?
-            .query_map(params![device_id, i(first_batch)], |r| {
-                Ok((r.get(0)?, u(r.get::<_, i64>(1)?), r.get(2)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+                Some(i(first_batch)),
+            )
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, u(r.get::<_, i64>(1)?), r.get(2)?));
+        let records = match first {
+            None => stmt.query_map([device_id], row)?,
+            Some(n) => stmt.query_map(params![device_id, n], row)?,
+        }
+        .collect::<rusqlite::Result<_>>()?;
         let last_change = self
             .conn
             .prepare_cached("SELECT max(imported_at) FROM batches WHERE device_id = ?1")?
