@@ -166,42 +166,32 @@ async fn get_index(
 
 /// The query of an index request: `after=N` (absent: 0).
 fn cursor(query: Option<&str>) -> Result<u64, Refusal> {
-    let mut after = 0;
-    for pair in query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        match pair.split_once('=') {
-            Some(("after", n)) => {
-                after = n
-                    .parse()
-                    .map_err(|_| Refusal::malformed("the cursor `after` is not a whole number"))?;
-            }
-            _ => return Err(Refusal::malformed("the index takes only `after=N`")),
-        }
-    }
-    Ok(after)
+    number_parameter(query, "after", 0)
 }
 
 /// The query of a receipt's request: `receipt_from=N` (absent: 1, every version).
 fn receipt_from(query: Option<&str>) -> Result<u64, Refusal> {
-    let mut first = 1;
+    number_parameter(query, RECEIPT_FROM, 1)
+}
+
+/// A query of at most the one parameter `name=N` (a whole number), else `default`.
+fn number_parameter(query: Option<&str>, name: &str, default: u64) -> Result<u64, Refusal> {
+    let mut value = default;
     for pair in query
         .unwrap_or_default()
         .split('&')
         .filter(|p| !p.is_empty())
     {
         match pair.split_once('=') {
-            Some((RECEIPT_FROM, n)) => {
-                first = n
+            Some((key, n)) if key == name => {
+                value = n
                     .parse()
-                    .map_err(|_| Refusal::malformed("`receipt_from` is not a whole number"))?;
+                    .map_err(|_| Refusal::malformed(format!("`{name}` is not a whole number")))?;
             }
-            _ => return Err(Refusal::malformed("a receipt takes only `receipt_from=N`")),
+            _ => return Err(Refusal::malformed(format!("this takes only `{name}=N`"))),
         }
     }
-    Ok(first)
+    Ok(value)
 }
 
 /// The receipt answer: its JSON text as signed, and the high-water mark.
