@@ -124,6 +124,8 @@ fn run(backend: Backend, cases: usize, runs: usize) {
         }
     }
     let (open, import, floor) = (median(opens), median(imports), median(floors));
+    let read_count = reads.len();
+    let read = median(reads);
     println!(
         "{backend:?}: {cases} cases, {:.0} MB batch: import {:.2} s = {:.0} records/s \
          (open and check alone {:.2} s); the floor, the file kept and the records' text into \
@@ -135,8 +137,8 @@ fn run(backend: Backend, cases: usize, runs: usize) {
         open.as_secs_f64(),
         floor.as_secs_f64(),
         rate(cases, floor),
-        median(reads.clone()).as_secs_f64() * 1e3,
-        reads.len(),
+        read.as_secs_f64() * 1e3,
+        read_count,
     );
 }
 
