@@ -23,14 +23,16 @@ pub struct Receipt {
     /// Always [`RECEIPT_FORMAT`].
     pub format: String,
     pub device_id: String,
-    /// Batch sequence numbers held (ascending).
+    /// Batch sequence numbers held (ascending): every one, or with `records_from_batch`
+    /// that batch and later ones.
     pub batches: Vec<u64>,
     /// Record versions held: every one, or with `records_from_batch` those of that batch and
     /// later ones.
     pub records: Vec<HeldVersion>,
-    /// Set when the counter asked for no more: `records` lists only the versions that batches
-    /// numbered this or higher brought (the counter holds the acknowledgement of the
-    /// earlier ones). `batches` still lists every batch held. Absent: every version held.
+    /// Set when the counter asked for no more: `batches` lists only the batches numbered
+    /// this or higher, and `records` only the versions they brought (the counter holds the
+    /// acknowledgement of the earlier ones), so a receipt does not grow with a counter's
+    /// years. Absent: every batch and every version held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records_from_batch: Option<u64>,
     pub issued_at: DateTime<FixedOffset>,
@@ -69,10 +71,12 @@ impl Receipt {
         }
     }
 
-    /// The same receipt, stating that `records` starts at batch `first` (see
-    /// [`Receipt::records_from_batch`]); batch 1 or lower is every version.
+    /// The same receipt from batch `first` on (see [`Receipt::records_from_batch`]): the
+    /// caller lists only the versions of those batches; the batch numbers before `first`
+    /// are dropped here. Batch 1 or lower is everything.
     pub fn records_from(mut self, first: u64) -> Self {
         self.records_from_batch = (first > 1).then_some(first);
+        self.batches.retain(|&n| n >= first);
         self
     }
 

@@ -27,6 +27,28 @@ fn a_signed_receipt_verifies_and_gives_back_its_content() {
 }
 
 #[test]
+fn a_receipt_from_a_batch_leaves_out_the_earlier_batch_numbers_and_says_so() {
+    let hq = HqSecret::generate();
+    let from_2 = receipt().records_from(2);
+    assert_eq!(
+        (from_2.batches.as_slice(), from_2.records_from_batch),
+        (&[2][..], Some(2))
+    );
+    assert_eq!(from_2.first_listed_batch(), 2);
+    let text = from_2.sign(&hq.sign);
+    assert_eq!(
+        Receipt::verify(text.as_bytes(), &hq.public().sign).unwrap(),
+        from_2
+    );
+    // From batch 1 is the whole receipt: nothing dropped, nothing added to the text.
+    assert_eq!(receipt().records_from(1), receipt());
+    assert!(!receipt()
+        .records_from(1)
+        .sign(&hq.sign)
+        .contains("records_from_batch"));
+}
+
+#[test]
 fn a_receipt_with_any_changed_byte_fails() {
     let hq = HqSecret::generate();
     let text = receipt().sign(&hq.sign).into_bytes();

@@ -357,8 +357,8 @@ fn listed(receipt: &loket_batch::Receipt) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// A counter asks for the versions of its unacknowledged batches only (`receipt_from`); every
-/// batch number is still listed, and the receipt says where its versions start.
+/// A counter asks for the receipt of its unacknowledged batches only (`receipt_from`): the
+/// batch numbers and versions of batch N and later ones, and the receipt says where they start.
 fn a_receipt_from_a_batch_lists_the_versions_of_that_batch_and_later_ones(b: Backend) {
     let site = Site::new(b);
     let mut counter = Counter::new("PNH-01");
@@ -388,15 +388,22 @@ fn a_receipt_from_a_batch_lists_the_versions_of_that_batch_and_later_ones(b: Bac
     assert_eq!(reply.status, 200);
     assert_eq!(reply.high_water.as_deref(), Some("2"));
     let receipt = verify_receipt(&reply.body, &site.public());
-    assert_eq!(receipt.batches, vec![1, 2]);
+    assert_eq!(receipt.batches, vec![2]);
     assert_eq!(receipt.records_from_batch, Some(2));
     assert_eq!(listed(&receipt), vec![(case_id(0), 2), (case_id(2), 1)]);
+    // A counter with everything acknowledged asks from the batch after its last: an empty
+    // receipt, however many batches came before; the header still gives the high-water mark.
+    let idle = from(3);
+    assert_eq!(idle.high_water.as_deref(), Some("2"));
+    let receipt = verify_receipt(&idle.body, &site.public());
+    assert!(receipt.batches.is_empty() && receipt.records.is_empty());
 
     // From batch 1 is every version: the plain receipt, byte for byte.
     let whole = from(1);
     assert_eq!(whole.body, get_receipt(&server, &counter).body);
     let receipt = verify_receipt(&whole.body, &site.public());
     assert_eq!(receipt.records_from_batch, None);
+    assert_eq!(receipt.batches, vec![1, 2]);
     assert_eq!(receipt.records.len(), 4);
 
     // A PUT asks the same way.
@@ -411,7 +418,7 @@ fn a_receipt_from_a_batch_lists_the_versions_of_that_batch_and_later_ones(b: Bac
         String::from_utf8_lossy(&reply.body)
     );
     let receipt = verify_receipt(&reply.body, &site.public());
-    assert_eq!(receipt.batches, vec![1, 2, 3]);
+    assert_eq!(receipt.batches, vec![3]);
     assert_eq!(listed(&receipt), vec![(case_id(3), 1)]);
 
     let path = format!(
