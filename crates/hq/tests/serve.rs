@@ -16,7 +16,7 @@ use loket_hq::Counts;
 on_both_backends!(
     health_answers_without_authentication,
     a_batch_is_imported_once_and_answered_with_the_cumulative_receipt,
-    a_receipt_from_a_batch_lists_the_versions_of_that_batch_and_later_ones,
+    a_receipt_from_a_batch_lists_that_batch_and_later_ones,
     requests_that_do_not_authenticate_are_refused_with_their_reason,
     a_device_acts_only_on_its_own_path_and_mission,
     a_batch_body_is_checked_and_refused_whole,
@@ -359,7 +359,7 @@ fn listed(receipt: &loket_batch::Receipt) -> Vec<(String, u64)> {
 
 /// A counter asks for the receipt of its unacknowledged batches only (`receipt_from`): the
 /// batch numbers and versions of batch N and later ones, and the receipt says where they start.
-fn a_receipt_from_a_batch_lists_the_versions_of_that_batch_and_later_ones(b: Backend) {
+fn a_receipt_from_a_batch_lists_that_batch_and_later_ones(b: Backend) {
     let site = Site::new(b);
     let mut counter = Counter::new("PNH-01");
     site.enrol(&counter);
