@@ -62,12 +62,12 @@ pub fn receipt_path(device_id: &str) -> String {
 }
 
 /// The query a device adds to a batch's PUT or to its receipt's GET so that the receipt
-/// lists only the versions of batch `first` and later ones (`receipt_from=N`): it holds the
-/// acknowledgement of every earlier one, and a counter of years need not download every
-/// version it ever sent on each round. Without it, the receipt lists every version held.
+/// lists only batch `first` and later ones and their versions (`receipt_from=N`): it holds
+/// the acknowledgement of every earlier one, and a counter of years need not download
+/// everything it ever sent on each round. Without it, the receipt lists everything held.
 pub const RECEIPT_FROM: &str = "receipt_from";
 
-/// `path` asking for a receipt whose versions start at batch `first`.
+/// `path` asking for a receipt that starts at batch `first`.
 pub fn with_receipt_from(path: &str, first: u64) -> String {
     format!("{path}?{RECEIPT_FROM}={first}")
 }

@@ -397,7 +397,7 @@ impl Hq {
     /// and Idempotency-Key name.
     /// A batch `check` refuses is not applied. `file_sha256` is the file's SHA-256 hex when
     /// the caller has it already (the endpoint checked the body's Content-Digest). The receipt
-    /// lists the versions of batch `receipt_from` and later ones (1: every version).
+    /// lists batch `receipt_from` and later ones and their versions (1: everything held).
     pub fn import_checked(
         &mut self,
         bytes: &[u8],
@@ -542,8 +542,8 @@ impl Hq {
         Ok(self.receipt_for(device_id, 1)?.0)
     }
 
-    /// [`Hq::receipt`] listing the versions of batch `first` and later ones, with the batch
-    /// numbers it states (for the high-water mark).
+    /// [`Hq::receipt`] listing batch `first` and later ones and their versions, with every
+    /// batch number held (for the high-water mark).
     pub fn receipt_and_batches(
         &mut self,
         device_id: &str,

@@ -1,6 +1,7 @@
 //! One line per request on standard error: method, path, device, status (and error code),
-//! milliseconds, and the answer's size when known. Never a body, a header's secret or personal data: paths name devices,
-//! batch numbers and missions only, and the device is shown only when it is a valid id.
+//! milliseconds, and the answer's size when known. Never a body, a header's secret or
+//! personal data: paths name devices, batch numbers and missions only, and the device is
+//! shown only when it is a valid id.
 
 use std::time::Instant;
 
