@@ -339,6 +339,16 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Finishes SQLCipher's process-wide set-up before any connection is keyed. SQLite marks
+/// itself initialised before that set-up has run, and a connection keyed on another thread in
+/// between is refused ("An error occurred with PRAGMA key or rekey"); the first connection of
+/// the process, opened here under a `Once`, makes every other thread wait until it is done.
+fn sqlcipher_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    // An error here (no memory) comes back again, with its reason, on the real connection.
+    READY.call_once(|| drop(Connection::open_in_memory()));
+}
+
 /// Opens the database with the raw data key (so SQLCipher runs no key derivation of its own)
 /// and the settings every connection needs.
 pub(crate) fn open_db(dir: &Path, key: &keyring::DataKey, create: bool) -> Result<Connection> {
@@ -347,6 +357,7 @@ pub(crate) fn open_db(dir: &Path, key: &keyring::DataKey, create: bool) -> Resul
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let path = dir.join(DB_FILE);
+    sqlcipher_ready();
     let conn = Connection::open_with_flags(&path, flags)?;
     // SQLite gives the -wal and -shm files the database's mode: keep all three private.
     #[cfg(unix)]

@@ -147,6 +147,16 @@ pub struct Sqlite {
     conn: Connection,
 }
 
+/// Finishes SQLCipher's process-wide set-up before any connection is keyed. SQLite marks
+/// itself initialised before that set-up has run, and a connection keyed on another thread in
+/// between is refused ("An error occurred with PRAGMA key or rekey"); the first connection of
+/// the process, opened here under a `Once`, makes every other thread wait until it is done.
+fn sqlcipher_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    // An error here (no memory) comes back again, with its reason, on the real connection.
+    READY.call_once(|| drop(Connection::open_in_memory()));
+}
+
 impl Sqlite {
     /// Opens (or, with `create`, creates) the database at `path` with `key`, and migrates it.
     pub fn open(path: &Path, key: &DatabaseKey, create: bool, upto: Option<i64>) -> Result<Sqlite> {
@@ -159,6 +169,7 @@ impl Sqlite {
         if create {
             flags |= OpenFlags::SQLITE_OPEN_CREATE;
         }
+        sqlcipher_ready();
         let conn = Connection::open_with_flags(path, flags)?;
         // SQLite gives the -wal and -shm files the database's mode: keep all three private.
         #[cfg(unix)]
