@@ -11,6 +11,7 @@ pub const COMMANDS: &[&str] = &[
     "check",
     "save",
     "finalize",
+    "close_case",
     "case",
     "history",
     "version",

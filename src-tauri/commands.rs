@@ -255,6 +255,11 @@ pub async fn finalize(session: State<'_, Session>, id: String) -> Result<Finaliz
 }
 
 #[tauri::command]
+pub async fn close_case(session: State<'_, Session>, id: String, reason: String) -> Result<u32> {
+    session.with(|open| Ok(open.store.close(&id, &open.officer, &reason)?))
+}
+
+#[tauri::command]
 pub async fn case(session: State<'_, Session>, id: String) -> Result<Case> {
     session.with(|open| {
         open.store

@@ -49,6 +49,7 @@ pub fn with_commands<R: Runtime>(
             check,
             save,
             finalize,
+            close_case,
             case,
             history,
             version,

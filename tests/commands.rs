@@ -248,6 +248,34 @@ fn save_finalize_and_change_with_a_reason() {
 }
 
 #[test]
+fn close_a_finalised_case_with_a_reason() {
+    let (_dir, w) = unlocked();
+    let saved = w.ok("save", json!({"record": example()}));
+    let id = saved["case_id"].as_str().unwrap().to_string();
+    let close = |reason: &str| json!({"id": id, "reason": reason});
+    assert_eq!(
+        w.error("close_case", close("departed")),
+        "case.draft_not_closable"
+    );
+    w.ok("finalize", json!({"id": id}));
+    assert_eq!(w.error("close_case", close("  ")), "case.reason_required");
+    assert_eq!(w.ok("close_case", close("departed")), json!(2));
+    let case = w.ok("case", json!({"id": id}));
+    assert_eq!(
+        (&case["status"], &case["version"]),
+        (&json!("closed"), &json!(2))
+    );
+    let history = w.ok("history", json!({"id": id}));
+    assert_eq!(history["versions"][1]["reason"], "departed");
+    assert_eq!(history["audit"][2]["action"], "close");
+    let unknown = "0190f3c2-0000-7000-8000-000000000000";
+    assert_eq!(
+        w.error("close_case", json!({"id": unknown, "reason": "departed"})),
+        "case.not_found"
+    );
+}
+
+#[test]
 fn cases_lists_pages_and_searches() {
     let (_dir, w) = unlocked();
     for (i, name) in ["SITI AMINAH", "DEWI LESTARI", "SITI NURHALIZA"]

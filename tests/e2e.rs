@@ -772,6 +772,11 @@ async fn screenshots() {
         app.wait_css("#print-reason").await;
         app.shoot(&shot("9-print")).await;
         app.keys(&Key::Escape.to_string()).await;
+        // Closing asks why; left without closing, so the stick below gets all four cases.
+        app.wait_css("#close-case").await.click().await.unwrap();
+        app.wait_css("#close-reason").await;
+        app.shoot(&shot("11-close")).await;
+        app.keys(&Key::Escape.to_string()).await;
         app.ctrl(",").await;
         app.wait_css("#settings-mission-name").await;
         while app.value("#settings-hq-url").await.is_empty() {

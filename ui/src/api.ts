@@ -64,6 +64,7 @@ export const api = {
   save: (record: IntakeRecord, reason?: string) =>
     call<Saved>("save", { record, reason: reason ?? null }),
   finalize: (id: string) => call<Finalize>("finalize", { id }),
+  closeCase: (id: string, reason: string) => call<number>("close_case", { id, reason }),
   case: (id: string) => call<Case>("case", { id }),
   history: (id: string) => call<History>("history", { id }),
   version: (id: string, version: number) => call<VersionRecord>("version", { id, version }),

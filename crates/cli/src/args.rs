@@ -189,6 +189,14 @@ pub enum CaseCommand {
     History { id: String },
     /// Close the interview; exit 1 with the errors that block it.
     Finalize { id: String },
+    /// Close a finalised case: nothing more happens for it at this counter. A new version,
+    /// sent to headquarters with the next batch.
+    Close {
+        id: String,
+        /// Why (the person departed, the case went elsewhere, …).
+        #[arg(long)]
+        reason: String,
+    },
     /// Attach the person's photo (JPEG or PNG; cropped to 3:4 for the request).
     Photo { id: String, file: PathBuf },
 }

@@ -133,6 +133,40 @@ fn changing_a_finalised_case_needs_a_reason() {
 }
 
 #[test]
+fn a_finalised_case_closes_with_a_reason_and_a_draft_does_not() {
+    let dir = init();
+    let d = Some(dir.path());
+    let id = "0190f3c2-8a7e-7b7c-9a51-3f2d1c0e4b11";
+    loket(&["case", "add", "-"], &example().to_string(), d);
+    let draft = loket(&["case", "close", id, "--reason", "departed"], "", d);
+    assert_eq!(draft.code, 1);
+    assert_eq!(
+        draft.stderr,
+        format!("loket: case {id} is a draft: finalise it before closing it\n")
+    );
+    loket(&["case", "finalize", id], "", d);
+    let no_reason = loket(&["case", "close", id], "", d);
+    assert_eq!(no_reason.code, 2, "{}", no_reason.stderr);
+    let closed = loket(
+        &["case", "close", id, "--reason", "departed", "--lang", "en"],
+        "",
+        d,
+    );
+    assert_eq!(closed.code, 0, "{}", closed.stderr);
+    assert_eq!(closed.stdout, format!("case {id} closed (version 2)\n"));
+    let history = loket(&["case", "history", id], "", d).json();
+    assert_eq!(
+        (&history[1]["status"], &history[1]["reason"]),
+        (&"closed".into(), &"departed".into())
+    );
+    assert_eq!(
+        loket(&["case", "list", "--json"], "", d).json()[0]["status"],
+        "closed"
+    );
+    assert_eq!(loket(&["audit", "verify"], "", d).code, 0);
+}
+
+#[test]
 fn refusals_are_one_line_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = Some(dir.path());

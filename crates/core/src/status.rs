@@ -13,7 +13,8 @@ pub enum CaseStatus {
     Draft,
     /// The interview is closed: no errors. Changing it needs a reason and makes a new version.
     Finalised,
-    /// Nothing more happens at the counter: headquarters holds it and the case is done.
+    /// Nothing more happens for the person at the counter (departed, or the case went
+    /// elsewhere); the closing travels to headquarters as a version of its own.
     Closed,
 }
 

@@ -245,6 +245,28 @@ fn round_trip(backend: Backend) {
         ),
         (0, 0, 3)
     );
+
+    // Day 3: Dewi has departed. Closing her case is a version of its own, batch 3.
+    assert_eq!(store.close(&dewi, "rina", "departed").unwrap(), 2);
+    let third = store.export_to(&stick).unwrap();
+    assert!(third.files[0]
+        .to_string_lossy()
+        .ends_with("-000003.loket-batch"));
+    assert!(import(&site, &third.files[0]).contains("applied: 1 records new"));
+    let o = site.cli(&["cases", "--json"]);
+    let cases: Value = serde_json::from_str(&out(&o)).unwrap();
+    let dewi_at_hq = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == dewi.as_str())
+        .unwrap();
+    assert_eq!(
+        (&dewi_at_hq["version"], &dewi_at_hq["status"]),
+        (&json!(2), &json!("closed"))
+    );
+    store.apply_receipt_file(&stick).unwrap();
+    assert!(store.is_acknowledged(&dewi, 2).unwrap());
 }
 
 #[test]

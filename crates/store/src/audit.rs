@@ -169,10 +169,12 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
             format!("case {case_id} was last changed by entry {seq}, which is not in the log"),
         );
     }
-    // Every saved version has its entry, with the hash of the record as stored.
+    // Every version has the entry that made it (a save, or a closing), with the hash of the
+    // record as stored.
     let mut logged: HashSet<(String, u32, String)> = HashSet::new();
-    let mut stmt =
-        conn.prepare("SELECT case_id, version, record_sha256 FROM audit WHERE action = 'save'")?;
+    let mut stmt = conn.prepare(
+        "SELECT case_id, version, record_sha256 FROM audit WHERE action IN ('save', 'close')",
+    )?;
     for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
         logged.insert(row?);
     }

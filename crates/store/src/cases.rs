@@ -298,6 +298,78 @@ impl Store {
         })
     }
 
+    /// Closes case `id`: nothing more happens for it at the counter (the person has left, or
+    /// the case went elsewhere). A finalised case only, and with a `reason`; the closing is a
+    /// new version holding the same record, so it travels to headquarters like any change.
+    /// Closing a closed case changes nothing.
+    pub fn close(&mut self, id: &str, officer: &str, reason: &str) -> Result<u32> {
+        let tx = self.conn.transaction()?;
+        let (no, status, version, words, sha): (i64, CaseStatus, u32, String, String) = tx
+            .prepare_cached(
+                "SELECT no, status, version, words, record_sha256 FROM cases WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((
+                    r.get(0)?,
+                    status_of(r.get(1)?)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
+        match status {
+            CaseStatus::Closed => return Ok(version),
+            CaseStatus::Draft => return Err(StoreError::DraftNotClosable { id: id.to_string() }),
+            CaseStatus::Finalised => {}
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::ReasonRequired {
+                id: id.to_string(),
+                status: status.to_string(),
+            });
+        }
+        let at = now();
+        let closed = version + 1;
+        let (seq, hash) = audit::append(
+            &tx,
+            &Entry {
+                at: &at,
+                officer,
+                action: "close",
+                case_id: id,
+                version: closed,
+                record_sha256: &sha,
+                detail: None,
+            },
+        )?;
+        tx.prepare_cached(
+            "INSERT INTO case_versions (vid, case_id, version, status, record, record_sha256,
+                                        has_errors, saved_at, officer, reason)
+             SELECT ?2, case_id, ?3, 'closed', record, record_sha256, has_errors, ?4, ?5, ?6
+             FROM case_versions WHERE vid = ?1",
+        )?
+        .execute(rusqlite::params![
+            vid(no, version),
+            vid(no, closed),
+            closed,
+            at,
+            officer,
+            reason
+        ])?;
+        tx.prepare_cached(
+            "UPDATE cases SET status = 'closed', version = ?2, updated_at = ?3 WHERE no = ?1",
+        )?
+        .execute(rusqlite::params![no, closed, at])?;
+        mark_changed(&tx, no, &words, seq, &hash)?;
+        outbox(&tx, id, closed, CaseStatus::Closed, &at)?;
+        tx.commit()?;
+        self.committed();
+        Ok(closed)
+    }
+
     /// The case as it stands now.
     pub fn case(&self, id: &str) -> Result<Option<Case>> {
         let row: Option<(String, u32, String)> = self

@@ -39,6 +39,8 @@ pub enum StoreError {
     CaseNotFound { id: String },
     #[error("case {id} is {status}: changing it needs a reason")]
     ReasonRequired { id: String, status: String },
+    #[error("case {id} is a draft: finalise it before closing it")]
+    DraftNotClosable { id: String },
     #[error("the record's id {0:?} is not a UUID; nothing was stored")]
     InvalidCaseId(String),
     #[error("mission code {0:?} must be 2–8 upper-case letters or digits")]

@@ -13,7 +13,7 @@ pub struct Today {
     pub intakes: u32,
     /// Of those, still drafts.
     pub drafts: u32,
-    /// Of those, finalised.
+    /// Of those, finalised (closed since or not).
     pub finalised: u32,
     /// SPLP requests printed today (new serials; reprints not counted).
     pub printed: u32,
@@ -43,7 +43,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT count(*), count(*) FILTER (WHERE status = 'draft'),
-                        count(*) FILTER (WHERE status = 'finalised')
+                        count(*) FILTER (WHERE status <> 'draft')
                  FROM cases WHERE created_at >= ?1",
             )?
             .query_row([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;

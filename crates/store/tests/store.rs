@@ -548,6 +548,90 @@ fn audit_verify_finds_a_changed_case_version() {
 }
 
 #[test]
+fn closing_a_finalised_case_makes_a_closed_version_that_travels() {
+    let (_dir, mut store) = store();
+    let saved = store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap();
+    let id = saved.case_id;
+    store.finalize(&id, "o1").unwrap();
+    assert_eq!(
+        store
+            .close(&id, "o2", "  departed CGK 2026-02-03 ")
+            .unwrap(),
+        2
+    );
+
+    let case = store.case(&id).unwrap().unwrap();
+    assert_eq!((case.status, case.version), (CaseStatus::Closed, 2));
+    let versions = store.versions(&id).unwrap();
+    let closed = &versions[1];
+    assert_eq!(
+        (closed.version, closed.status, closed.officer.as_str()),
+        (2, CaseStatus::Closed, "o2")
+    );
+    assert_eq!(closed.reason.as_deref(), Some("departed CGK 2026-02-03"));
+    // The same record, unchanged: the version says only that the case is closed.
+    assert_eq!(closed.record_sha256, versions[0].record_sha256);
+    assert_eq!(
+        store.version(&id, 2).unwrap().unwrap().record,
+        store.version(&id, 1).unwrap().unwrap().record
+    );
+    assert_eq!(
+        store.unsent_changes().unwrap().last(),
+        Some(&(id.clone(), 2, CaseStatus::Closed))
+    );
+    let history = store.audit_of(&id).unwrap();
+    let last = history.last().unwrap();
+    assert_eq!((last.action.as_str(), last.version), ("close", 2));
+    assert!(matches!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Intact { entries: 3 }
+    ));
+
+    // Closing again changes nothing; changing a closed case reopens it, with a reason.
+    assert_eq!(store.close(&id, "o2", "again").unwrap(), 2);
+    assert_eq!(store.versions(&id).unwrap().len(), 2);
+    assert_eq!(store.unsent_changes().unwrap().len(), 3);
+    let r = store.case(&id).unwrap().unwrap().record;
+    let err = store.save(r.clone(), "o1", None).unwrap_err();
+    assert!(matches!(err, StoreError::ReasonRequired { .. }), "{err}");
+    let reopened = store.save(r, "o1", Some("came back")).unwrap();
+    assert_eq!(
+        (reopened.version, reopened.status),
+        (3, CaseStatus::Finalised)
+    );
+}
+
+#[test]
+fn only_a_finalised_case_closes_and_only_with_a_reason() {
+    let (_dir, mut store) = store();
+    let saved = store
+        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .unwrap();
+    let id = saved.case_id;
+    let err = store.close(&id, "o1", "departed").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("case {id} is a draft: finalise it before closing it")
+    );
+    store.finalize(&id, "o1").unwrap();
+    let err = store.close(&id, "o1", " ").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("case {id} is finalised: changing it needs a reason")
+    );
+    let unknown = "0190f3c2-8a7e-7b7c-9a51-000000000000";
+    assert!(matches!(
+        store.close(unknown, "o1", "departed").unwrap_err(),
+        StoreError::CaseNotFound { .. }
+    ));
+    let case = store.case(&id).unwrap().unwrap();
+    assert_eq!((case.status, case.version), (CaseStatus::Finalised, 1));
+    assert_eq!(store.unsent_changes().unwrap().len(), 2);
+}
+
+#[test]
 fn the_outbox_gets_every_change_in_the_same_transaction() {
     let (_dir, mut store) = store();
     let saved = store

@@ -74,6 +74,11 @@ fn today_counts_the_cases_opened_since_the_start_of_the_day() {
         .map(|c| c.ticket.clone().unwrap())
         .collect();
     assert_eq!(tickets, ["A-1", "A-2"]);
+    // A case finalised and then closed the same day still counts as finalised.
+    store.close(&first.id, "o1", "departed").unwrap();
+    let closed = store.today(&start_of_local_day(), 10).unwrap();
+    assert_eq!((closed.intakes, closed.drafts, closed.finalised), (3, 2, 1));
+    assert_eq!(closed.cases[0].status, CaseStatus::Closed);
     // Tomorrow nothing has happened yet.
     let tomorrow = store.today("9999-12-31T00:00:00.000Z", 10).unwrap();
     assert_eq!((tomorrow.intakes, tomorrow.cases.len()), (0, 0));

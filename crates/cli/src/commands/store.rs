@@ -191,6 +191,17 @@ pub fn finalize(common: &Common, id: &str) -> Result<u8, Failure> {
     }
 }
 
+pub fn close(common: &Common, id: &str, reason: &str) -> Result<u8, Failure> {
+    let mut store = open(common)?;
+    let version = store.close(id, &officer(common), reason)?;
+    let text = match common.lang {
+        Lang::Id => format!("kasus {id} ditutup (versi {version})"),
+        Lang::En => format!("case {id} closed (version {version})"),
+    };
+    line(&text)?;
+    Ok(0)
+}
+
 pub fn audit_verify(common: &Common) -> Result<u8, Failure> {
     let store = open(common)?;
     match store.verify_audit()? {
