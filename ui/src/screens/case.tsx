@@ -1,6 +1,6 @@
 // One case: how it stands, its record, every saved version and the audit entries about it;
 // closing it once nothing more happens for the person at this counter.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Case } from "../bindings/Case";
 import type { History } from "../bindings/History";
@@ -9,7 +9,7 @@ import { newIntake, type Go } from "../app";
 import { describe } from "../errors";
 import { useT } from "../i18n";
 import { RecordView } from "./record-view";
-import { Dialog, HqStatusText, StatusBadge, time } from "./common";
+import { HqStatusText, ReasonDialog, StatusBadge, time } from "./common";
 import { PhotoBox, PrintDialog, RequestsTable } from "./requests";
 
 export function CaseScreen(props: { id: string; go: Go }) {
@@ -186,37 +186,16 @@ export function CaseScreen(props: { id: string; go: Go }) {
 /** Asks why the case is closed, then closes it (a new version, sent with the next batch). */
 function CloseDialog(props: { id: string; done: () => void; cancel: () => void }) {
   const t = useT();
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    try {
-      await api.closeCase(props.id, reason);
-      props.done();
-    } catch (err) {
-      setError(describe(t, err));
-    }
-  };
-  const onKey = (e: KeyboardEvent) => {
-    e.stopPropagation();
-    if (e.key === "Escape") props.cancel();
-  };
   return (
-    <Dialog title={t("close.title")} onKey={onKey}>
-      <form class="stack" onSubmit={submit}>
-        <p class="note">{t("close.note")}</p>
-        <label>
-          {t("close.reason")}
-          <input id="close-reason" ref={input} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-        </label>
-        {error && <p role="alert" class="error">{error}</p>}
-        <div class="actions">
-          <button type="button" onClick={props.cancel}>{t("print.cancel")}</button>
-          <button type="submit" class="primary" id="close-go" disabled={!reason.trim()}>{t("close.go")}</button>
-        </div>
-      </form>
-    </Dialog>
+    <ReasonDialog
+      id="close"
+      title={t("close.title")}
+      note={t("close.note")}
+      label={t("close.reason")}
+      go={t("close.go")}
+      act={(reason) => api.closeCase(props.id, reason)}
+      done={props.done}
+      cancel={props.cancel}
+    />
   );
 }

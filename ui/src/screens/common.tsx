@@ -1,6 +1,7 @@
 // Small pieces several screens show the same way.
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { CaseStatus } from "../bindings/CaseStatus";
+import { describe } from "../errors";
 import { useT } from "../i18n";
 
 export function StatusBadge(props: { status: CaseStatus }) {
@@ -52,5 +53,58 @@ export function Count(props: { label: string; n: number; id: string }) {
       <span class="n">{props.n}</span>
       <span>{props.label}</span>
     </div>
+  );
+}
+
+/**
+ * Asks for the reason an action needs (voiding a request, closing a case), then runs it; its
+ * error shows in the dialog, Escape cancels. `id` names the input; the button is `${id}-go`.
+ */
+export function ReasonDialog(props: {
+  id: string;
+  title: string;
+  note: string;
+  label: string;
+  go: string;
+  danger?: boolean;
+  act: (reason: string) => Promise<unknown>;
+  done: () => void;
+  cancel: () => void;
+}) {
+  const t = useT();
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await props.act(reason);
+      props.done();
+    } catch (err) {
+      setError(describe(t, err));
+    }
+  };
+  const onKey = (e: KeyboardEvent) => {
+    e.stopPropagation();
+    if (e.key === "Escape") props.cancel();
+  };
+  return (
+    <Dialog title={props.title} onKey={onKey}>
+      <form class="stack" onSubmit={submit}>
+        <p class="note">{props.note}</p>
+        <label>
+          {props.label}
+          <input id={`${props.id}-reason`} ref={input} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+        {error && <p role="alert" class="error">{error}</p>}
+        <div class="actions">
+          <button type="button" onClick={props.cancel}>{t("print.cancel")}</button>
+          <button type="submit" class={props.danger ? "danger" : "primary"} id={`${props.id}-go`} disabled={!reason.trim()}>
+            {props.go}
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

@@ -6,7 +6,7 @@ import type { Printers } from "../bindings/Printers";
 import type { RequestInfo } from "../bindings/RequestInfo";
 import { describe } from "../errors";
 import { useT } from "../i18n";
-import { Dialog, time } from "./common";
+import { Dialog, ReasonDialog, time } from "./common";
 
 /** The value of the printer list's "open in the PDF viewer" choice. */
 const VIEWER = "";
@@ -84,38 +84,18 @@ export function PrintDialog(props: { id: string; version: number; requests: Requ
 
 function VoidDialog(props: { request: RequestInfo; done: () => void; cancel: () => void }) {
   const t = useT();
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    try {
-      await api.voidRequest(props.request.serial, reason);
-      props.done();
-    } catch (err) {
-      setError(describe(t, err));
-    }
-  };
-  const onKey = (e: KeyboardEvent) => {
-    e.stopPropagation();
-    if (e.key === "Escape") props.cancel();
-  };
   return (
-    <Dialog title={t("void.title", { serial: props.request.serial })} onKey={onKey}>
-      <form class="stack" onSubmit={submit}>
-        <p class="note">{t("void.note")}</p>
-        <label>
-          {t("void.reason")}
-          <input id="void-reason" ref={input} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-        </label>
-        {error && <p role="alert" class="error">{error}</p>}
-        <div class="actions">
-          <button type="button" onClick={props.cancel}>{t("print.cancel")}</button>
-          <button type="submit" class="danger" id="void-go" disabled={!reason.trim()}>{t("void.go")}</button>
-        </div>
-      </form>
-    </Dialog>
+    <ReasonDialog
+      id="void"
+      title={t("void.title", { serial: props.request.serial })}
+      note={t("void.note")}
+      label={t("void.reason")}
+      go={t("void.go")}
+      danger
+      act={(reason) => api.voidRequest(props.request.serial, reason)}
+      done={props.done}
+      cancel={props.cancel}
+    />
   );
 }
 
