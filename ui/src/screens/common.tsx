@@ -58,7 +58,8 @@ export function Count(props: { label: string; n: number; id: string }) {
 
 /**
  * Asks for the reason an action needs (voiding a request, closing a case), then runs it; its
- * error shows in the dialog, Escape cancels. `id` names the input; the button is `${id}-go`.
+ * error shows in the dialog, Escape cancels. The input's id is `${id}-reason`, the button's
+ * `${id}-go`.
  */
 export function ReasonDialog(props: {
   id: string;
