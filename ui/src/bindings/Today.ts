@@ -14,7 +14,7 @@ intakes: number,
  */
 drafts: number, 
 /**
- * Of those, finalised.
+ * Of those, finalised (closed since or not).
  */
 finalised: number, 
 /**
