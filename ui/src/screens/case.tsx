@@ -83,8 +83,13 @@ export function CaseScreen(props: { id: string; go: Go }) {
         )}
       </div>
       {closing && (
-        <CloseDialog
-          id={props.id}
+        <ReasonDialog
+          id="close"
+          title={t("close.title")}
+          note={t("close.note")}
+          label={t("close.reason")}
+          go={t("close.go")}
+          act={(reason) => api.closeCase(props.id, reason)}
           cancel={() => setClosing(false)}
           done={() => {
             setClosing(false);
@@ -180,22 +185,5 @@ export function CaseScreen(props: { id: string; go: Go }) {
         </div>
       </div>
     </section>
-  );
-}
-
-/** Asks why the case is closed, then closes it (a new version, sent with the next batch). */
-function CloseDialog(props: { id: string; done: () => void; cancel: () => void }) {
-  const t = useT();
-  return (
-    <ReasonDialog
-      id="close"
-      title={t("close.title")}
-      note={t("close.note")}
-      label={t("close.reason")}
-      go={t("close.go")}
-      act={(reason) => api.closeCase(props.id, reason)}
-      done={props.done}
-      cancel={props.cancel}
-    />
   );
 }

@@ -82,23 +82,6 @@ export function PrintDialog(props: { id: string; version: number; requests: Requ
   );
 }
 
-function VoidDialog(props: { request: RequestInfo; done: () => void; cancel: () => void }) {
-  const t = useT();
-  return (
-    <ReasonDialog
-      id="void"
-      title={t("void.title", { serial: props.request.serial })}
-      note={t("void.note")}
-      label={t("void.reason")}
-      go={t("void.go")}
-      danger
-      act={(reason) => api.voidRequest(props.request.serial, reason)}
-      done={props.done}
-      cancel={props.cancel}
-    />
-  );
-}
-
 export function RequestsTable(props: { requests: RequestInfo[]; changed: () => void }) {
   const t = useT();
   const [voiding, setVoiding] = useState<RequestInfo | null>(null);
@@ -134,8 +117,14 @@ export function RequestsTable(props: { requests: RequestInfo[]; changed: () => v
         </tbody>
       </table>
       {voiding && (
-        <VoidDialog
-          request={voiding}
+        <ReasonDialog
+          id="void"
+          title={t("void.title", { serial: voiding.serial })}
+          note={t("void.note")}
+          label={t("void.reason")}
+          go={t("void.go")}
+          danger
+          act={(reason) => api.voidRequest(voiding.serial, reason)}
           cancel={() => setVoiding(null)}
           done={() => {
             setVoiding(null);
