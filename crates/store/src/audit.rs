@@ -19,7 +19,8 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 pub(crate) struct Entry<'a> {
     pub at: &'a str,
     pub officer: &'a str,
-    /// `save`, `finalize`, `photo`, or `print`, `reprint`, `void` (of a request).
+    /// `save`, `finalize`, `close`, `photo`, `purge`, or `print`, `reprint`, `void` (of a
+    /// request).
     pub action: &'a str,
     pub case_id: &'a str,
     pub version: u32,
@@ -170,7 +171,8 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
         );
     }
     // Every version has the entry that made it (a save, or a closing), with the hash of the
-    // record as stored.
+    // record as stored; a version without its record belongs to a case the log says was
+    // purged.
     let mut logged: HashSet<(String, u32, String)> = HashSet::new();
     let mut stmt = conn.prepare(
         "SELECT case_id, version, record_sha256 FROM audit WHERE action IN ('save', 'close')",
@@ -178,13 +180,23 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
     for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
         logged.insert(row?);
     }
+    let purged: HashSet<String> = conn
+        .prepare("SELECT case_id FROM audit WHERE action = 'purge'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut stmt =
         conn.prepare("SELECT case_id, version, record, record_sha256 FROM case_versions")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (case_id, version): (String, u32) = (r.get(0)?, r.get(1)?);
         let (record, sha): (String, String) = (r.get(2)?, r.get(3)?);
-        if hex::encode(Sha256::digest(record.as_bytes())) != sha {
+        if record.is_empty() && !purged.contains(&case_id) {
+            return broken(
+                None,
+                format!("case {case_id} version {version} lost its record without a purge"),
+            );
+        }
+        if !record.is_empty() && hex::encode(Sha256::digest(record.as_bytes())) != sha {
             return broken(
                 None,
                 format!("case {case_id} version {version} was changed after it was saved"),

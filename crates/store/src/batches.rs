@@ -51,6 +51,8 @@ pub struct Acknowledgement {
     /// Versions the receipt names with a hash this counter does not have for them: not
     /// acknowledged (a sign that something is wrong at one end).
     pub mismatched: u64,
+    /// Closed cases whose closing headquarters now holds, removed from this counter.
+    pub purged: u64,
 }
 
 /// Counts for the officer: what is waiting to go to headquarters.
@@ -336,6 +338,16 @@ impl Store {
             });
         }
         let at = now();
+        // What a purge frees is overwritten, not left in the database's free space.
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let applied = self.mark_acknowledged(&receipt, &at);
+        self.conn.pragma_update(None, "secure_delete", false)?;
+        applied
+    }
+
+    /// `apply_receipt`'s transaction: marks what `receipt` acknowledges, then purges the
+    /// closed cases headquarters now holds.
+    fn mark_acknowledged(&mut self, receipt: &Receipt, at: &str) -> Result<Acknowledgement> {
         let tx = self.conn.transaction()?;
         let mut ack = Acknowledgement {
             new_versions: 0,
@@ -343,6 +355,7 @@ impl Store {
             total_versions: 0,
             new_batches: Vec::new(),
             mismatched: 0,
+            purged: 0,
         };
         {
             // Versions acknowledged before (a receipt names every version held) are passed
@@ -427,6 +440,7 @@ impl Store {
                 }
             }
         }
+        ack.purged = crate::purge::acknowledged_closed(&tx, at)?;
         ack.total_versions =
             tx.query_row("SELECT count(*) FROM acknowledged", [], |r| u64_at(r, 0))?;
         tx.commit()?;

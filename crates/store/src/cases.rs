@@ -53,6 +53,9 @@ pub struct CaseSummary {
     pub version: u32,
     pub ticket: Option<String>,
     pub updated_at: String,
+    /// When the counter's copy was removed, headquarters holding the closed case (the name
+    /// and ticket are empty then).
+    pub purged_at: Option<String>,
 }
 
 /// One saved version, without its record.
@@ -91,7 +94,8 @@ fn status_of(text: String) -> rusqlite::Result<CaseStatus> {
     })
 }
 
-pub(crate) const SUMMARY_COLUMNS: &str = "id, full_name, status, version, ticket, updated_at";
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "id, full_name, status, version, ticket, updated_at, purged_at";
 
 pub(crate) fn summary(r: &Row) -> rusqlite::Result<CaseSummary> {
     summary_at(r, 0)
@@ -106,6 +110,7 @@ pub(crate) fn summary_at(r: &Row, at: usize) -> rusqlite::Result<CaseSummary> {
         version: r.get(at + 3)?,
         ticket: r.get(at + 4)?,
         updated_at: r.get(at + 5)?,
+        purged_at: r.get(at + 6)?,
     })
 }
 
@@ -145,16 +150,27 @@ impl Store {
         report
             .findings
             .extend(crate::mission_index::duplicates(&tx, &record, &case_id)?);
-        let current: Option<(i64, CaseStatus, u32, String)> = tx
-            .prepare_cached("SELECT no, status, version, words FROM cases WHERE id = ?1")?
+        let current: Option<(i64, CaseStatus, u32, String, Option<String>)> = tx
+            .prepare_cached(
+                "SELECT no, status, version, words, purged_at FROM cases WHERE id = ?1",
+            )?
             .query_row([&case_id], |r| {
-                Ok((r.get(0)?, status_of(r.get(1)?)?, r.get(2)?, r.get(3)?))
+                Ok((
+                    r.get(0)?,
+                    status_of(r.get(1)?)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
             })
             .optional()?;
+        if let Some((.., Some(at))) = current {
+            return Err(StoreError::Purged { id: case_id, at });
+        }
         let (version, status) = match &current {
             None => (1, CaseStatus::Draft),
-            Some((_, CaseStatus::Draft, v, _)) => (v + 1, CaseStatus::Draft),
-            Some((_, closed_or_final, v, _)) => {
+            Some((_, CaseStatus::Draft, v, ..)) => (v + 1, CaseStatus::Draft),
+            Some((_, closed_or_final, v, ..)) => {
                 if reason.is_none() {
                     return Err(StoreError::ReasonRequired {
                         id: case_id,
@@ -215,7 +231,7 @@ impl Store {
                 .execute(columns)?;
                 (tx.last_insert_rowid(), None)
             }
-            Some((no, _, _, old_words)) => {
+            Some((no, _, _, old_words, _)) => {
                 tx.prepare_cached(
                     "UPDATE cases SET status = ?1, version = ?2, mission = ?3, ticket = ?4,
                          full_name = ?5, date_of_birth = ?6, nik = ?7, passport_number = ?8,
@@ -370,21 +386,27 @@ impl Store {
         Ok(closed)
     }
 
-    /// The case as it stands now.
+    /// The case as it stands now; a purged case is `StoreError::Purged`.
     pub fn case(&self, id: &str) -> Result<Option<Case>> {
-        let row: Option<(String, u32, String)> = self
+        let row: Option<(String, u32, String, Option<String>)> = self
             .conn
             .query_row(
-                "SELECT c.status, c.version, v.record FROM cases c
+                "SELECT c.status, c.version, v.record, c.purged_at FROM cases c
                  JOIN case_versions v ON v.vid = (c.no << 32) + c.version
                  WHERE c.id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((status, version, text)) = row else {
+        let Some((status, version, text, purged_at)) = row else {
             return Ok(None);
         };
+        if let Some(at) = purged_at {
+            return Err(StoreError::Purged {
+                id: id.to_string(),
+                at,
+            });
+        }
         Ok(Some(Case {
             id: id.to_string(),
             status: CaseStatus::parse(&status).ok_or(StoreError::Corrupt)?,
@@ -406,11 +428,17 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// One version of case `id`, with its record.
+    /// One version of case `id`, with its record; a purged case's is `StoreError::Purged`.
     pub fn version(&self, id: &str, version: u32) -> Result<Option<VersionRecord>> {
         let Some(no) = self.case_no(id)? else {
             return Ok(None);
         };
+        if let Some(at) = self.purged_at(id)? {
+            return Err(StoreError::Purged {
+                id: id.to_string(),
+                at,
+            });
+        }
         let row = self
             .conn
             .query_row(
@@ -464,6 +492,16 @@ impl Store {
             .prepare_cached("SELECT no FROM cases WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()?)
+    }
+
+    /// When case `id` was purged, if it was.
+    pub fn purged_at(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT purged_at FROM cases WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten())
     }
 
     /// How many cases the store holds.

@@ -39,6 +39,8 @@ pub enum StoreError {
     CaseNotFound { id: String },
     #[error("case {id} is {status}: changing it needs a reason")]
     ReasonRequired { id: String, status: String },
+    #[error("case {id} was closed and handed over to headquarters, and removed from this laptop on {at}: headquarters holds its record")]
+    Purged { id: String, at: String },
     #[error("case {id} is a draft: finalise it before closing it")]
     DraftNotClosable { id: String },
     #[error("the record's id {0:?} is not a UUID; nothing was stored")]

@@ -22,6 +22,7 @@ mod mission;
 mod mission_index;
 mod network;
 mod photos;
+mod purge;
 mod requests;
 mod search;
 mod today;
@@ -38,6 +39,7 @@ pub use keyring::KdfParams;
 pub use mission::MissionProfile;
 pub use mission_index::{HqStatus, IndexApplied, MissionCase};
 pub use network::normalise_hq_url;
+pub use purge::PURGE_OFFICER;
 pub use requests::{PrintJob, PrintKind, RequestInfo, Voided};
 pub use search::SearchPage;
 pub use today::{start_of_local_day, Today};
@@ -316,6 +318,31 @@ impl Store {
     pub fn tamper(&self, sql: &str) -> Result<()> {
         self.conn.execute_batch(sql)?;
         Ok(())
+    }
+
+    /// Every text and blob in every table, with the table's name: lets tests look for what
+    /// must no longer be anywhere in the store (a purged person).
+    #[doc(hidden)]
+    pub fn every_value(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let tables: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut values = Vec::new();
+        for table in tables {
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM \"{table}\""))?;
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                for i in 0..columns {
+                    if let Ok(bytes) = row.get_ref(i)?.as_bytes() {
+                        values.push((table.clone(), bytes.to_vec()));
+                    }
+                }
+            }
+        }
+        Ok(values)
     }
 
     /// Limits the database's size in pages: lets tests fill the "disk" on purpose.

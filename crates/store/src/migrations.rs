@@ -225,6 +225,34 @@ pub const MIGRATIONS: &[&str] = &[
         (SELECT v.record_sha256 FROM case_versions v WHERE v.vid = (cases.no << 32) + cases.version),
         '');
     "#,
+    // 7: purge. Once headquarters holds a case's closing version, the counter's copy of the
+    // person goes: `purged_at` says when. The versions keep their hashes (the audit chain
+    // still verifies) but lose their record and the officer's reason; a request keeps its
+    // serial but loses its QR text (it names the person). Only those changes get past the
+    // append-only triggers. The partial index finds the closed cases not yet purged.
+    r#"
+    ALTER TABLE cases ADD COLUMN purged_at TEXT;
+    CREATE INDEX cases_to_purge ON cases (id) WHERE status = 'closed' AND purged_at IS NULL;
+
+    DROP TRIGGER case_versions_no_update;
+    CREATE TRIGGER case_versions_no_update BEFORE UPDATE ON case_versions
+        WHEN NOT (NEW.record = '' AND NEW.reason IS NULL
+                  AND NEW.vid = OLD.vid AND NEW.case_id = OLD.case_id
+                  AND NEW.version = OLD.version AND NEW.status = OLD.status
+                  AND NEW.record_sha256 = OLD.record_sha256
+                  AND NEW.has_errors = OLD.has_errors AND NEW.saved_at = OLD.saved_at
+                  AND NEW.officer = OLD.officer)
+        BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
+
+    DROP TRIGGER requests_no_update;
+    CREATE TRIGGER requests_no_update BEFORE UPDATE ON requests
+        WHEN NOT (NEW.payload = ''
+                  AND NEW.serial = OLD.serial AND NEW.series = OLD.series
+                  AND NEW.number = OLD.number AND NEW.case_id = OLD.case_id
+                  AND NEW.version = OLD.version AND NEW.record_sha256 = OLD.record_sha256
+                  AND NEW.issued_at = OLD.issued_at AND NEW.officer = OLD.officer)
+        BEGIN SELECT RAISE(ABORT, 'requests are append-only'); END;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use loket_batch::{open, HeldVersion, HqSecret, Limits, Opened, Receipt};
 use loket_core::status::CaseStatus;
-use loket_store::{batch_file_name, Store, StoreError};
+use loket_store::{batch_file_name, AuditCheck, Store, StoreError};
 
 /// A store with headquarters' key pinned; the secret half for opening its batches.
 fn counter() -> (tempfile::TempDir, Store, HqSecret) {
@@ -456,4 +456,177 @@ fn photo_bytes() -> Vec<u8> {
     p.extend((0..3000).map(|k| (k % 251) as u8));
     p.extend([0xFF, 0xD9]);
     p
+}
+
+/// Whether any value in the store holds `needle`.
+fn anywhere(store: &Store, needle: &[u8]) -> Vec<String> {
+    store
+        .every_value()
+        .unwrap()
+        .into_iter()
+        .filter(|(_, v)| v.windows(needle.len()).any(|w| w == needle))
+        .map(|(table, _)| table)
+        .collect()
+}
+
+#[test]
+fn a_closed_case_is_purged_once_headquarters_holds_its_closing_and_not_before() {
+    let (_dir, mut store, hq) = counter();
+    store
+        .set_mission_details("KBRI Phnom Penh", "No. 1, Street 466", "Phnom Penh")
+        .unwrap();
+    let nik = "3203415204990001";
+    let gone = store
+        .save(
+            person("SITI AMINAH", Some(nik), Some("C1234567"), "A-1"),
+            "o1",
+            None,
+        )
+        .unwrap()
+        .case_id;
+    store.finalize(&gone, "o1").unwrap();
+    let photo = photo_bytes();
+    store.attach_photo(&gone, "o1", &photo).unwrap();
+    let (request, ()) = store
+        .print_request(&gone, "o1", None, |_| Ok::<_, String>(()))
+        .unwrap()
+        .unwrap();
+    let kept = finalised(&mut store, "DEWI LESTARI", "A-2");
+    store.seal_batch().unwrap();
+    let ack = store
+        .apply_receipt(receipt_for(&store, &hq, &[1]).as_bytes())
+        .unwrap();
+    assert_eq!(
+        (ack.new_versions, ack.purged),
+        (2, 0),
+        "acknowledged, not closed"
+    );
+
+    // Closed, sealed, not yet acknowledged: still here.
+    assert_eq!(store.close(&gone, "o1", "flew home on 3 Feb").unwrap(), 2);
+    store.seal_batch().unwrap();
+    assert_eq!(
+        store.case(&gone).unwrap().unwrap().status,
+        CaseStatus::Closed
+    );
+    let versions = store.versions(&gone).unwrap();
+    let ack = store
+        .apply_receipt(receipt_for(&store, &hq, &[1, 2]).as_bytes())
+        .unwrap();
+    assert_eq!((ack.new_versions, ack.purged), (1, 1));
+
+    // What identified the person is gone from every table.
+    for needle in [
+        &b"SITI"[..],
+        nik.as_bytes(),
+        b"C1234567",
+        b"flew home",
+        &photo,
+    ] {
+        assert_eq!(anywhere(&store, needle), Vec::<String>::new(), "{needle:?}");
+    }
+    // What proves what happened stays.
+    let err = store.case(&gone).unwrap_err();
+    assert!(matches!(err, StoreError::Purged { .. }), "{err}");
+    assert!(
+        err.to_string().contains("handed over to headquarters"),
+        "{err}"
+    );
+    assert!(matches!(
+        store.version(&gone, 1),
+        Err(StoreError::Purged { .. })
+    ));
+    let after = store.versions(&gone).unwrap();
+    assert_eq!(
+        after
+            .iter()
+            .map(|v| (v.version, v.status, &v.record_sha256))
+            .collect::<Vec<_>>(),
+        versions
+            .iter()
+            .map(|v| (v.version, v.status, &v.record_sha256))
+            .collect::<Vec<_>>()
+    );
+    assert!(after.iter().all(|v| v.reason.is_none()));
+    let last = store.audit_of(&gone).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.officer.as_str(), last.version),
+        ("purge", loket_store::PURGE_OFFICER, 2)
+    );
+    assert_eq!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Intact { entries: 8 }
+    );
+    let row = store.page(0, 10).unwrap().pop().unwrap();
+    assert_eq!(
+        (
+            row.id.as_str(),
+            row.full_name.as_str(),
+            row.ticket,
+            row.status
+        ),
+        (gone.as_str(), "", None, CaseStatus::Closed)
+    );
+    assert!(row.purged_at.is_some());
+    assert!(store.search("siti", 10).unwrap().is_empty());
+    assert!(store.search(nik, 10).unwrap().is_empty());
+    assert_eq!(store.photo(&gone).unwrap(), None);
+    let serial = store.request(&request.serial).unwrap().unwrap();
+    assert_eq!((serial.payload.as_str(), serial.prints), ("", 1));
+    assert!(store.is_acknowledged(&gone, 2).unwrap());
+
+    // Nothing can bring the person back at this counter.
+    let mut again = person("SITI AMINAH", Some(nik), None, "A-9");
+    again.id = Some(gone.clone());
+    assert!(matches!(
+        store.save(again, "o1", Some("came back")),
+        Err(StoreError::Purged { .. })
+    ));
+    assert!(matches!(
+        store.attach_photo(&gone, "o1", &photo),
+        Err(StoreError::Purged { .. })
+    ));
+    assert!(matches!(
+        store.print_request(&gone, "o1", Some("again"), |_| Ok::<_, String>(())),
+        Err(StoreError::Purged { .. })
+    ));
+    assert_eq!(store.close(&gone, "o1", "again").unwrap(), 2);
+    store
+        .void_request(&request.serial, "o1", "spoiled copy found")
+        .unwrap();
+
+    // The other case is untouched; the same receipt again purges nothing.
+    assert_eq!(
+        store.case(&kept).unwrap().unwrap().status,
+        CaseStatus::Finalised
+    );
+    let ack = store
+        .apply_receipt(receipt_for(&store, &hq, &[1, 2]).as_bytes())
+        .unwrap();
+    assert_eq!((ack.new_versions, ack.purged), (0, 0));
+    assert_eq!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Intact { entries: 9 }
+    );
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_record_emptied_without_a_purge_breaks_the_audit_chain() {
+    let (_dir, mut store, _hq) = counter();
+    let id = finalised(&mut store, "SITI AMINAH", "A-1");
+    // The shape a purge writes gets past the trigger; anything else does not.
+    assert!(store
+        .tamper("UPDATE case_versions SET record = 'x'")
+        .is_err());
+    store
+        .tamper("UPDATE case_versions SET record = '', reason = NULL")
+        .unwrap();
+    assert_eq!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Broken {
+            seq: None,
+            why: format!("case {id} version 1 lost its record without a purge")
+        }
+    );
 }
