@@ -138,6 +138,60 @@ fn export_writes_the_batch_and_a_receipt_acknowledges_it() {
 }
 
 #[test]
+fn a_receipt_for_a_closed_case_removes_it_from_the_counter() {
+    let (dir, hq, card) = counter(false);
+    let d = Some(dir.path());
+    let id = loket(&["case", "list", "--json"], "", d).json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let closed = loket(&["case", "close", &id, "--reason", "departed"], "", d);
+    assert_eq!(closed.code, 0, "{}", closed.stderr);
+    let stick = tempfile::tempdir().unwrap();
+    let run = loket(&["export", "--to", stick.path().to_str().unwrap()], "", d);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let batch = Path::new(run.stdout.trim()).to_path_buf();
+    let file = stick
+        .path()
+        .join(format!("{}.loket-receipt", card.device_id));
+    std::fs::write(&file, receipt(&hq, &hq, &card, &[&batch])).unwrap();
+
+    let run = loket(&["receipt", file.to_str().unwrap()], "", d);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "2 case versions acknowledged now (1 cases); 2 in all; batches confirmed now: 1\n\
+         1 closed cases that headquarters now holds were removed from this counter\n"
+    );
+    let show = loket(&["case", "show", &id], "", d);
+    assert_eq!((show.code, show.stdout.as_str()), (1, ""));
+    assert!(
+        show.stderr
+            .contains("handed over to headquarters, and removed from this laptop"),
+        "{}",
+        show.stderr
+    );
+    let list = loket(&["case", "list", "--json"], "", d).json();
+    assert_eq!(
+        (
+            &list[0]["full_name"],
+            &list[0]["status"],
+            &list[0]["ticket"]
+        ),
+        (&"".into(), &"closed".into(), &serde_json::Value::Null)
+    );
+    assert!(list[0]["purged_at"].is_string());
+    let list = loket(&["case", "list", "--lang", "en"], "", d);
+    assert!(
+        list.stdout
+            .contains("(removed from this laptop: held at headquarters)"),
+        "{}",
+        list.stdout
+    );
+    assert_eq!(loket(&["audit", "verify"], "", d).code, 0);
+}
+
+#[test]
 fn export_without_headquarters_key_or_stick_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = Some(dir.path());

@@ -265,8 +265,20 @@ fn round_trip(backend: Backend) {
         (&dewi_at_hq["version"], &dewi_at_hq["status"]),
         (&json!(2), &json!("closed"))
     );
-    store.apply_receipt_file(&stick).unwrap();
+    // Headquarters' receipt for it purges her case from the counter: headquarters holds it.
+    let ack = store.apply_receipt_file(&stick).unwrap();
+    assert_eq!((ack.new_versions, ack.purged), (1, 1));
     assert!(store.is_acknowledged(&dewi, 2).unwrap());
+    assert!(matches!(
+        store.case(&dewi),
+        Err(loket_store::StoreError::Purged { .. })
+    ));
+    let last = store.audit_of(&dewi).unwrap().pop().unwrap();
+    assert_eq!((last.action.as_str(), last.version), ("purge", 2));
+    assert!(matches!(
+        store.verify_audit().unwrap(),
+        loket_store::AuditCheck::Intact { .. }
+    ));
 }
 
 #[test]

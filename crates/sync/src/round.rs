@@ -43,6 +43,8 @@ pub struct RoundReport {
     pub confirmed_batches: Vec<u64>,
     /// Versions a receipt named with another hash than this counter's (not acknowledged).
     pub mismatched: u64,
+    /// Closed cases removed from the counter, headquarters holding their closing.
+    pub purged: u64,
     /// Index entries for cases new to this counter's index.
     pub index_new: u64,
     /// Index entries that updated one held before.
@@ -151,6 +153,7 @@ fn tally(report: &mut RoundReport, ack: &loket_store::Acknowledgement) {
     report.acknowledged_cases += ack.new_cases;
     report.confirmed_batches.extend(&ack.new_batches);
     report.mismatched += ack.mismatched;
+    report.purged += ack.purged;
 }
 
 /// PUTs each waiting batch in order, applying each receipt. A batch headquarters refuses

@@ -44,6 +44,12 @@ pub fn receipt(common: &Common, file: &Path) -> Result<u8, Failure> {
         ack.total_versions,
         if batches.is_empty() { "none" } else { &batches }
     ))?;
+    if ack.purged > 0 {
+        line(&format!(
+            "{} closed cases that headquarters now holds were removed from this counter",
+            ack.purged
+        ))?;
+    }
     if ack.mismatched > 0 {
         eprintln!(
             "warning: {} case versions in the receipt differ from this counter's and were not acknowledged",

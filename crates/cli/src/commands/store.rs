@@ -78,6 +78,8 @@ struct Row {
     version: u32,
     ticket: Option<String>,
     updated_at: String,
+    /// When the counter's copy was removed (headquarters holds the closed case).
+    purged_at: Option<String>,
 }
 
 fn rows(cases: Vec<loket_store::CaseSummary>) -> Vec<Row> {
@@ -90,6 +92,7 @@ fn rows(cases: Vec<loket_store::CaseSummary>) -> Vec<Row> {
             version: c.version,
             ticket: c.ticket,
             updated_at: c.updated_at,
+            purged_at: c.purged_at,
         })
         .collect()
 }
@@ -98,9 +101,21 @@ fn print_rows(rows: &[Row], json: bool, lang: Lang) -> Result<(), Failure> {
     if json {
         return print_json(&rows);
     }
-    let (h_name, h_status, h_ticket, h_updated) = match lang {
-        Lang::Id => ("NAMA", "STATUS", "TIKET", "DIUBAH"),
-        Lang::En => ("NAME", "STATUS", "TICKET", "UPDATED"),
+    let (h_name, h_status, h_ticket, h_updated, purged) = match lang {
+        Lang::Id => (
+            "NAMA",
+            "STATUS",
+            "TIKET",
+            "DIUBAH",
+            "(dihapus dari laptop ini: ada di pusat)",
+        ),
+        Lang::En => (
+            "NAME",
+            "STATUS",
+            "TICKET",
+            "UPDATED",
+            "(removed from this laptop: held at headquarters)",
+        ),
     };
     line(&format!(
         "{:<36}  {:<9}  {:>3}  {:<8}  {:<25}  {}",
@@ -114,7 +129,11 @@ fn print_rows(rows: &[Row], json: bool, lang: Lang) -> Result<(), Failure> {
             r.version,
             r.ticket.as_deref().unwrap_or("-"),
             r.updated_at,
-            r.full_name
+            if r.purged_at.is_some() {
+                purged
+            } else {
+                &r.full_name
+            }
         ))?;
     }
     Ok(())

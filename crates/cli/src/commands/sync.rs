@@ -64,6 +64,12 @@ fn print(report: &RoundReport, url: &str) -> Result<(), Failure> {
         "acknowledged now: {} case versions ({} cases); batches confirmed now: {confirmed}",
         report.acknowledged_versions, report.acknowledged_cases
     ))?;
+    if report.purged > 0 {
+        line(&format!(
+            "{} closed cases that headquarters now holds were removed from this counter",
+            report.purged
+        ))?;
+    }
     line(&format!(
         "mission index: {} cases new, {} updated",
         report.index_new, report.index_updated
