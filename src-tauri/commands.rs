@@ -65,6 +65,9 @@ pub struct History {
     pub requests: Vec<RequestInfo>,
     /// Headquarters' latest status update (SPLP issued, departed), once the index has one.
     pub hq_status: Option<HqStatus>,
+    /// When the case was removed from this counter, headquarters holding it closed: there is
+    /// no record to show then.
+    pub purged_at: Option<String>,
 }
 
 fn today_date() -> chrono::NaiveDate {
@@ -276,6 +279,7 @@ pub async fn history(session: State<'_, Session>, id: String) -> Result<History>
             audit: open.store.audit_of(&id)?,
             requests: open.store.requests_of(&id)?,
             hq_status: open.store.hq_status(&id)?,
+            purged_at: open.store.purged_at(&id)?,
         })
     })
 }
@@ -464,6 +468,8 @@ pub struct ReceiptApplied {
     pub total_versions: u32,
     /// Versions named with a hash this counter does not have: not acknowledged.
     pub mismatched: u32,
+    /// Closed cases removed from this counter, headquarters now holding them.
+    pub purged: u32,
 }
 
 fn count(n: u64) -> u32 {
@@ -513,6 +519,7 @@ pub async fn apply_receipt(session: State<'_, Session>, dir: String) -> Result<R
             new_cases: count(ack.new_cases),
             total_versions: count(ack.total_versions),
             mismatched: count(ack.mismatched),
+            purged: count(ack.purged),
         })
     })
 }

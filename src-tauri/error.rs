@@ -45,6 +45,7 @@ impl From<StoreError> for AppError {
             StoreError::CaseNotFound { .. } => "case.not_found",
             StoreError::ReasonRequired { .. } => "case.reason_required",
             StoreError::DraftNotClosable { .. } => "case.draft_not_closable",
+            StoreError::Purged { .. } => "case.purged",
             StoreError::InvalidCaseId(_) => "case.invalid_id",
             StoreError::InvalidMission(_) => "settings.mission",
             StoreError::Io { .. } => "store.io",

@@ -660,28 +660,31 @@ fn export_to_a_usb_folder_and_read_the_receipt_back() {
         let store = loket_store::Store::open(dir.path(), PASSPHRASE).unwrap();
         store.device_card().unwrap()
     };
-    let opened = loket_batch::open(
-        &std::fs::read(&file).unwrap(),
-        &hq,
-        &loket_batch::Limits::default(),
-        |d| (d == device.device_id).then_some(device.public_key),
-    )
-    .unwrap();
-    let held = opened
-        .records
-        .iter()
-        .map(|r| loket_batch::HeldVersion {
-            case_id: r.entry.case_id.clone(),
-            version: r.entry.version,
-            record_sha256: r.record_sha256.clone(),
-        })
-        .collect();
-    let receipt = loket_batch::Receipt::new(
-        device.device_id.clone(),
-        vec![1],
-        held,
-        chrono::Utc::now().fixed_offset(),
-    );
+    // What headquarters holds after importing the batch files given.
+    let receipt_for = |files: &[&str], batches: Vec<u64>| {
+        let mut held = Vec::new();
+        for file in files {
+            let opened = loket_batch::open(
+                &std::fs::read(file).unwrap(),
+                &hq,
+                &loket_batch::Limits::default(),
+                |d| (d == device.device_id).then_some(device.public_key),
+            )
+            .unwrap();
+            held.extend(opened.records.iter().map(|r| loket_batch::HeldVersion {
+                case_id: r.entry.case_id.clone(),
+                version: r.entry.version,
+                record_sha256: r.record_sha256.clone(),
+            }));
+        }
+        loket_batch::Receipt::new(
+            device.device_id.clone(),
+            batches,
+            held,
+            chrono::Utc::now().fixed_offset(),
+        )
+    };
+    let receipt = receipt_for(&[&file], vec![1]);
     let path = stick
         .path()
         .join(loket_store::receipt_file_name(&device.device_id));
@@ -691,7 +694,7 @@ fn export_to_a_usb_folder_and_read_the_receipt_back() {
     let ack = w.ok("apply_receipt", json!({"dir": to}));
     assert_eq!(
         ack,
-        json!({"new_versions": 1, "new_cases": 1, "total_versions": 1, "mismatched": 0})
+        json!({"new_versions": 1, "new_cases": 1, "total_versions": 1, "mismatched": 0, "purged": 0})
     );
     let state = w.ok("usb_state", json!({}));
     assert_eq!(
@@ -700,6 +703,38 @@ fn export_to_a_usb_folder_and_read_the_receipt_back() {
             &state["unacknowledged_batches"]
         ),
         (&json!(1), &json!(0))
+    );
+
+    // Closed, exported and acknowledged: the case leaves this counter.
+    w.ok("close_case", json!({"id": id, "reason": "departed"}));
+    let done = w.ok("export_usb", json!({"dir": to}));
+    let second = done["files"][0].as_str().unwrap().to_string();
+    std::fs::write(
+        &path,
+        receipt_for(&[&file, &second], vec![1, 2]).sign(&hq.sign),
+    )
+    .unwrap();
+    let ack = w.ok("apply_receipt", json!({"dir": to}));
+    assert_eq!(
+        (&ack["new_versions"], &ack["purged"]),
+        (&json!(1), &json!(1))
+    );
+    assert_eq!(w.error("case", json!({"id": id})), "case.purged");
+    let history = w.ok("history", json!({"id": id}));
+    assert!(history["purged_at"].is_string(), "{history}");
+    assert_eq!(history["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(history["versions"][1]["reason"], Value::Null);
+    assert_eq!(
+        history["audit"].as_array().unwrap().last().unwrap()["action"],
+        "purge"
+    );
+    let listed = w.ok("cases", json!({"query": "", "offset": 0, "limit": 10}));
+    assert_eq!(
+        (
+            &listed["items"][0]["full_name"],
+            listed["items"][0]["purged_at"].is_string()
+        ),
+        (&json!(""), true)
     );
 }
 

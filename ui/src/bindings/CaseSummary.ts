@@ -4,4 +4,9 @@ import type { CaseStatus } from "./CaseStatus";
 /**
  * One line of a case list.
  */
-export type CaseSummary = { id: string, full_name: string, status: CaseStatus, version: number, ticket: string | null, updated_at: string, };
+export type CaseSummary = { id: string, full_name: string, status: CaseStatus, version: number, ticket: string | null, updated_at: string, 
+/**
+ * When the counter's copy was removed, headquarters holding the closed case (the name
+ * and ticket are empty then).
+ */
+purged_at: string | null, };

@@ -11,4 +11,9 @@ export type History = { versions: Array<VersionInfo>, audit: Array<AuditEntry>, 
 /**
  * Headquarters' latest status update (SPLP issued, departed), once the index has one.
  */
-hq_status: HqStatus | null, };
+hq_status: HqStatus | null, 
+/**
+ * When the case was removed from this counter, headquarters holding it closed: there is
+ * no record to show then.
+ */
+purged_at: string | null, };

@@ -7,4 +7,8 @@ export type ReceiptApplied = { new_versions: number, new_cases: number, total_ve
 /**
  * Versions named with a hash this counter does not have: not acknowledged.
  */
-mismatched: number, };
+mismatched: number, 
+/**
+ * Closed cases removed from this counter, headquarters now holding them.
+ */
+purged: number, };

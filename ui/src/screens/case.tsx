@@ -1,5 +1,6 @@
 // One case: how it stands, its record, every saved version and the audit entries about it;
-// closing it once nothing more happens for the person at this counter.
+// closing it once nothing more happens for the person at this counter. Once headquarters
+// holds it closed, the counter keeps only its history (the case is purged).
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Case } from "../bindings/Case";
@@ -20,15 +21,18 @@ export function CaseScreen(props: { id: string; go: Go }) {
   const [error, setError] = useState<string | null>(null);
   const [printing, setPrinting] = useState(false);
   const [closing, setClosing] = useState(false);
-  const load = () =>
-    Promise.all([api.case(props.id), api.history(props.id)]).then(
-      ([c, h]) => {
-        setFound(c);
-        setHistory(h);
-        setShown({ version: c.version, record: c.record });
-      },
-      (e) => setError(describe(t, e)),
-    );
+  const load = async () => {
+    try {
+      const h = await api.history(props.id);
+      // A purged case has no record left to ask for.
+      const c = h.purged_at ? null : await api.case(props.id);
+      setHistory(h);
+      setFound(c);
+      if (c) setShown({ version: c.version, record: c.record });
+    } catch (e) {
+      setError(describe(t, e));
+    }
+  };
   useEffect(() => {
     load();
   }, [props.id]);
@@ -53,6 +57,7 @@ export function CaseScreen(props: { id: string; go: Go }) {
     }
   };
   if (error) return <p role="alert" class="error">{error}</p>;
+  if (history?.purged_at) return <PurgedCase id={props.id} history={history} purgedAt={history.purged_at} go={props.go} changed={load} />;
   if (!found || !history || !shown) return null;
   return (
     <section class="screen" aria-labelledby="case-title">
@@ -125,65 +130,118 @@ export function CaseScreen(props: { id: string; go: Go }) {
             <PhotoBox id={props.id} />
             <RequestsTable requests={history.requests} changed={load} />
           </div>
-          <h2>{t("case.versions")}</h2>
-          <table class="grid" id="versions">
-            <thead>
-              <tr>
-                <th>{t("case.version")}</th>
-                <th>{t("case.saved_at")}</th>
-                <th>{t("case.officer")}</th>
-                <th>{t("today.status")}</th>
-                <th>{t("case.reason")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.versions.map((v) => (
-                <tr key={v.version} class={v.version === shown.version ? "current" : ""}>
-                  <td>
-                    <button type="button" class="link" onClick={() => show(v.version)}>
-                      {v.version}
-                    </button>
-                  </td>
-                  <td>{time(v.saved_at)}</td>
-                  <td>{v.officer}</td>
-                  <td>
-                    <StatusBadge status={v.status} />
-                    {v.has_errors && <span class="muted"> · {t("case.errors")}</span>}
-                  </td>
-                  <td>{v.reason ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <h2>{t("case.audit")}</h2>
-          <table class="grid" id="audit">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>{t("case.saved_at")}</th>
-                <th>{t("case.officer")}</th>
-                <th>{t("case.action")}</th>
-                <th>{t("case.version")}</th>
-                <th>hash</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.audit.map((a) => (
-                <tr key={a.seq}>
-                  <td>{a.seq}</td>
-                  <td>{time(a.at)}</td>
-                  <td>{a.officer}</td>
-                  <td>{t(`case.action.${a.action}`)}</td>
-                  <td>{a.version}</td>
-                  <td>
-                    <code title={a.hash}>{a.hash.slice(0, 12)}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <HistoryTables history={history} current={shown.version} show={show} />
         </div>
       </div>
     </section>
+  );
+}
+
+/** A case removed from this counter once headquarters held it closed: what stays is its
+ * history, as ids, hashes and times, and its requests' serials. */
+function PurgedCase(props: { id: string; history: History; purgedAt: string; go: Go; changed: () => void }) {
+  const t = useT();
+  const versions = props.history.versions;
+  const last = versions[versions.length - 1];
+  return (
+    <section class="screen" aria-labelledby="case-title">
+      <div class="titlebar">
+        <h1 id="case-title">{t("case.purged_title")}</h1>
+        {last && <StatusBadge status={last.status} />}
+        {props.history.hq_status && (
+          <span class="hq-badge" id="hq-status">
+            {t("cases.hq")}: <HqStatusText status={props.history.hq_status.status} at={props.history.hq_status.at} />
+          </span>
+        )}
+        <span class="spacer" />
+        <button type="button" onClick={() => props.go({ name: "cases" })}>{t("case.back")}</button>
+      </div>
+      <p class="note" id="purged" role="status">
+        {t("case.purged", { at: time(props.purgedAt) })}
+      </p>
+      <p class="note">
+        {t("case.id")}: <code>{props.id}</code>
+      </p>
+      <div class="columns">
+        <div>
+          <h2>{t("requests.title")}</h2>
+          <RequestsTable requests={props.history.requests} changed={props.changed} />
+        </div>
+        <div>
+          <HistoryTables history={props.history} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** A case's versions (each opens its record, when `show` is given) and its audit entries. */
+function HistoryTables(props: { history: History; current?: number; show?: (version: number) => void }) {
+  const t = useT();
+  const show = props.show;
+  return (
+    <>
+      <h2>{t("case.versions")}</h2>
+      <table class="grid" id="versions">
+        <thead>
+          <tr>
+            <th>{t("case.version")}</th>
+            <th>{t("case.saved_at")}</th>
+            <th>{t("case.officer")}</th>
+            <th>{t("today.status")}</th>
+            <th>{t("case.reason")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.history.versions.map((v) => (
+            <tr key={v.version} class={v.version === props.current ? "current" : ""}>
+              <td>
+                {show ? (
+                  <button type="button" class="link" onClick={() => show(v.version)}>
+                    {v.version}
+                  </button>
+                ) : (
+                  v.version
+                )}
+              </td>
+              <td>{time(v.saved_at)}</td>
+              <td>{v.officer}</td>
+              <td>
+                <StatusBadge status={v.status} />
+                {v.has_errors && <span class="muted"> · {t("case.errors")}</span>}
+              </td>
+              <td>{v.reason ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t("case.audit")}</h2>
+      <table class="grid" id="audit">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>{t("case.saved_at")}</th>
+            <th>{t("case.officer")}</th>
+            <th>{t("case.action")}</th>
+            <th>{t("case.version")}</th>
+            <th>hash</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.history.audit.map((a) => (
+            <tr key={a.seq}>
+              <td>{a.seq}</td>
+              <td>{time(a.at)}</td>
+              <td>{a.officer}</td>
+              <td>{t(`case.action.${a.action}`)}</td>
+              <td>{a.version}</td>
+              <td>
+                <code title={a.hash}>{a.hash.slice(0, 12)}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

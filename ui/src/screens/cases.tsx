@@ -10,7 +10,7 @@ import { describe } from "../errors";
 import { useT } from "../i18n";
 import { mark } from "../marks";
 import { pagesFor, visibleRows } from "../virtual";
-import { HqStatusText, StatusBadge, time } from "./common";
+import { CaseName, HqStatusText, StatusBadge, time } from "./common";
 
 const ROW = 36;
 const PAGE = 100;
@@ -135,7 +135,9 @@ export function CasesScreen(props: { go: Go }) {
         {c ? (
           <>
             <span class="ticket">{c.ticket ?? "—"}</span>
-            <span class="name">{c.full_name || "—"}</span>
+            <span class="name">
+              <CaseName c={c} />
+            </span>
             <StatusBadge status={c.status} />
             <span class="when">{time(c.updated_at)}</span>
           </>

@@ -1,12 +1,20 @@
 // Small pieces several screens show the same way.
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { CaseStatus } from "../bindings/CaseStatus";
+import type { CaseSummary } from "../bindings/CaseSummary";
 import { describe } from "../errors";
 import { useT } from "../i18n";
 
 export function StatusBadge(props: { status: CaseStatus }) {
   const t = useT();
   return <span class={`badge ${props.status}`}>{t(`status.${props.status}`)}</span>;
+}
+
+/** A case's name in a list; a purged case has none left, and says where it went. */
+export function CaseName(props: { c: CaseSummary }) {
+  const t = useT();
+  if (props.c.purged_at) return <span class="muted">{t("case.purged_name")}</span>;
+  return <>{props.c.full_name || "—"}</>;
 }
 
 /** Headquarters' status of a case ("SPLP issued", "Departed"); an unknown one as it came. */

@@ -7,7 +7,7 @@ import type { Go } from "../app";
 import { describe } from "../errors";
 import { useT } from "../i18n";
 import { mark } from "../marks";
-import { Count, StatusBadge, time } from "./common";
+import { CaseName, Count, StatusBadge, time } from "./common";
 
 export function TodayScreen(props: { go: Go }) {
   const t = useT();
@@ -60,7 +60,7 @@ export function TodayScreen(props: { go: Go }) {
                 <td>{c.ticket ?? "—"}</td>
                 <td>
                   <button type="button" class="link" onClick={() => props.go({ name: "case", id: c.id })}>
-                    {c.full_name || "—"}
+                    <CaseName c={c} />
                   </button>
                 </td>
                 <td>

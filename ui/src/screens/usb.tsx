@@ -53,7 +53,8 @@ export function UsbScreen() {
   const readReceipt = () =>
     void run(async () => {
       const ack = await api.applyReceipt(dir.trim());
-      const text = t("usb.acknowledged", { n: ack.new_versions, cases: ack.new_cases, total: ack.total_versions });
+      const acknowledged = t("usb.acknowledged", { n: ack.new_versions, cases: ack.new_cases, total: ack.total_versions });
+      const text = ack.purged > 0 ? `${acknowledged} ${t("usb.purged", { n: ack.purged })}` : acknowledged;
       return ack.mismatched > 0
         ? { ok: false, text: `${text} ${t("usb.mismatched", { n: ack.mismatched })}` }
         : { ok: true, text };
