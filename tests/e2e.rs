@@ -777,6 +777,15 @@ async fn screenshots() {
         app.wait_css("#close-reason").await;
         app.shoot(&shot("11-close")).await;
         app.keys(&Key::Escape.to_string()).await;
+        // A-040 left this morning: headquarters holds her closed case, the counter only its
+        // history (the oldest case, last in the list).
+        app.ctrl("f").await;
+        app.wait_focus("search").await;
+        app.wait_css("#case-row-5").await;
+        app.keys(&format!("{}{}", Key::PageDown, Key::Enter)).await;
+        app.wait_text("#purged", if lang == "id" { "Ditutup" } else { "Closed" })
+            .await;
+        app.shoot(&shot("12-purged")).await;
         app.ctrl(",").await;
         app.wait_css("#settings-mission-name").await;
         while app.value("#settings-hq-url").await.is_empty() {
@@ -811,11 +820,11 @@ fn seed(dir: &Path) {
             "Phnom Penh",
         )
         .unwrap();
-    store
-        .pin_hq_key(&loket_batch::HqSecret::generate().public(), false)
-        .unwrap();
+    let hq = loket_batch::HqSecret::generate();
+    store.pin_hq_key(&hq.public(), false).unwrap();
     let example: serde_json::Value =
         serde_json::from_str(include_str!("../crates/core/tests/fixtures/example.json")).unwrap();
+    seed_purged(&mut store, &hq, &example);
     let people = [
         ("A-041", "DEWI LESTARI", "3273054708010003", "2001-08-07"),
         ("A-042", "SITI AMINAH", "3203415204990001", "1999-04-12"),
@@ -860,6 +869,48 @@ fn seed(dir: &Path) {
         }
     }
     seed_network(&mut store, &ids[1]);
+}
+
+/// The first case of the day, closed when she left and sent to headquarters at once; its
+/// receipt removed her from this counter (the case is purged).
+fn seed_purged(store: &mut loket_store::Store, hq: &loket_batch::HqSecret, example: &serde_json::Value) {
+    let mut v = example.clone();
+    v.as_object_mut().unwrap().remove("id");
+    v["ticket"] = json!("A-040");
+    v["person"]["full_name"] = json!("RATNA SARI");
+    v["person"]["aliases"] = json!([]);
+    v["person"]["nik"] = json!("3204124506970006");
+    v["person"]["date_of_birth"] = json!("1997-06-05");
+    let record = serde_json::from_value(v).unwrap();
+    let id = store.save(record, "Rina", None).unwrap().case_id;
+    store.finalize(&id, "Rina").unwrap();
+    store
+        .close(&id, "Rina", "travelling home with her own passport")
+        .unwrap();
+    let batch = store.seal_batch().unwrap().unwrap();
+    let card = store.device_card().unwrap();
+    let bytes = store.batch_bytes(batch.sequence).unwrap().unwrap();
+    let opened = loket_batch::open(&bytes, hq, &loket_batch::Limits::default(), |d| {
+        (d == card.device_id).then_some(card.public_key)
+    })
+    .unwrap();
+    let held = opened
+        .records
+        .iter()
+        .map(|r| loket_batch::HeldVersion {
+            case_id: r.entry.case_id.clone(),
+            version: r.entry.version,
+            record_sha256: r.record_sha256.clone(),
+        })
+        .collect();
+    let receipt = loket_batch::Receipt::new(
+        card.device_id,
+        vec![batch.sequence],
+        held,
+        chrono::Utc::now().fixed_offset(),
+    );
+    let ack = store.apply_receipt(receipt.sign(&hq.sign).as_bytes()).unwrap();
+    assert_eq!(ack.purged, 1);
 }
 
 /// What a sync brought the screenshots' counter: headquarters' index of the mission's cases
