@@ -873,7 +873,11 @@ fn seed(dir: &Path) {
 
 /// The first case of the day, closed when she left and sent to headquarters at once; its
 /// receipt removed her from this counter (the case is purged).
-fn seed_purged(store: &mut loket_store::Store, hq: &loket_batch::HqSecret, example: &serde_json::Value) {
+fn seed_purged(
+    store: &mut loket_store::Store,
+    hq: &loket_batch::HqSecret,
+    example: &serde_json::Value,
+) {
     let mut v = example.clone();
     v.as_object_mut().unwrap().remove("id");
     v["ticket"] = json!("A-040");
@@ -909,7 +913,9 @@ fn seed_purged(store: &mut loket_store::Store, hq: &loket_batch::HqSecret, examp
         held,
         chrono::Utc::now().fixed_offset(),
     );
-    let ack = store.apply_receipt(receipt.sign(&hq.sign).as_bytes()).unwrap();
+    let ack = store
+        .apply_receipt(receipt.sign(&hq.sign).as_bytes())
+        .unwrap();
     assert_eq!(ack.purged, 1);
 }
 

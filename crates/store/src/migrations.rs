@@ -229,8 +229,17 @@ pub const MIGRATIONS: &[&str] = &[
     // person goes: `purged_at` says when. The versions keep their hashes (the audit chain
     // still verifies) but lose their record and the officer's reason; a request keeps its
     // serial but loses its QR text (it names the person). Only those changes get past the
-    // append-only triggers. The partial index finds the closed cases not yet purged.
+    // append-only triggers. The partial index finds the closed cases not yet purged. The
+    // mission index keeps only headquarters' status of this counter's own cases: their
+    // names and numbers are here already, or must go with a purge.
     r#"
+    DELETE FROM mission_tokens WHERE case_id IN (
+        SELECT case_id FROM mission_cases
+        WHERE device_id = (SELECT CAST(value AS TEXT) FROM meta WHERE key = 'device_id'));
+    UPDATE mission_cases SET ticket = NULL, full_name = NULL, aliases = '[]',
+        date_of_birth = NULL, nik = NULL, passport_number = NULL, words = ''
+    WHERE device_id = (SELECT CAST(value AS TEXT) FROM meta WHERE key = 'device_id');
+
     ALTER TABLE cases ADD COLUMN purged_at TEXT;
     CREATE INDEX cases_to_purge ON cases (id) WHERE status = 'closed' AND purged_at IS NULL;
 

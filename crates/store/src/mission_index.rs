@@ -1,6 +1,7 @@
 //! The mission's case index, as headquarters sends it after a sync: the cases every counter
-//! of the mission registered (this one's included) with headquarters' status updates. It
-//! lets counter 2 warn about a person counter 1 registered yesterday, and find them.
+//! of the mission registered, with headquarters' status updates (of this counter's own
+//! cases, only those). It lets counter 2 warn about a person counter 1 registered
+//! yesterday, and find them.
 
 use std::collections::BTreeSet;
 
@@ -156,8 +157,12 @@ pub(crate) fn duplicates(
 impl Store {
     /// Stores one page of the mission index and moves the cursor to `page.next`, in one
     /// transaction: an interrupted sync resumes where the last stored page ended.
+    ///
+    /// An entry for one of this counter's own cases keeps headquarters' status and no personal
+    /// data: the counter has the person already, or purged them and must not get them back.
     pub fn apply_index_page(&mut self, page: &IndexPage) -> Result<IndexApplied> {
         let cursor = page.next.max(self.index_cursor()?);
+        let ours = self.device_id()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -186,6 +191,21 @@ impl Store {
                 "INSERT OR IGNORE INTO mission_tokens (token, case_id) VALUES (?1, ?2)",
             )?;
             for e in &page.entries {
+                let stripped;
+                let e = if e.device_id == ours {
+                    stripped = IndexEntry {
+                        ticket: None,
+                        full_name: None,
+                        aliases: Vec::new(),
+                        date_of_birth: None,
+                        nik: None,
+                        passport_number: None,
+                        ..e.clone()
+                    };
+                    &stripped
+                } else {
+                    e
+                };
                 let old: Option<(String, i64)> = old_words
                     .query_row([&e.case_id], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;

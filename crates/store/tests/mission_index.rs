@@ -161,6 +161,18 @@ fn this_counters_own_cases_in_the_index_are_not_reported_twice() {
     own.hq_status = Some("departed".into());
     store.apply_index_page(&page(vec![own])).unwrap();
     assert!(store.search_mission("siti", 10).unwrap().is_empty());
+    // Only headquarters' status of it is kept: its name and NIK are this counter's already.
+    let kept: Vec<String> = store
+        .every_value()
+        .unwrap()
+        .into_iter()
+        .filter(|(table, v)| {
+            table.starts_with("mission_")
+                && (v.windows(4).any(|w| w == b"SITI") || v.windows(4).any(|w| w == b"3203"))
+        })
+        .map(|(table, _)| table)
+        .collect();
+    assert_eq!(kept, Vec::<String>::new());
     assert_eq!(
         store.hq_status(&saved.case_id).unwrap().map(|s| s.status),
         Some("departed".to_owned())

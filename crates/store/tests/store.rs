@@ -384,6 +384,73 @@ fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
 }
 
 #[test]
+fn a_store_of_schema_6_keeps_no_personal_data_of_its_own_cases_in_the_mission_index() {
+    let (dir, mut store) = store();
+    let device = store.device_id().unwrap();
+    store
+        .save(person("RATNA SARI", None, None, "A-9"), "o1", None)
+        .unwrap();
+    // Back to schema 6, with the index holding one of this counter's cases whole (as
+    // headquarters sent it) and one of another counter's.
+    store
+        .tamper(&format!(
+            "DROP INDEX cases_to_purge; ALTER TABLE cases DROP COLUMN purged_at;
+             DROP TRIGGER case_versions_no_update;
+             CREATE TRIGGER case_versions_no_update BEFORE UPDATE ON case_versions
+                 BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
+             DROP TRIGGER requests_no_update;
+             CREATE TRIGGER requests_no_update BEFORE UPDATE ON requests
+                 BEGIN SELECT RAISE(ABORT, 'requests are append-only'); END;
+             INSERT INTO mission_cases (case_id, device_id, version, status, ticket, full_name,
+                 aliases, date_of_birth, nik, passport_number, hq_status, seq, words)
+             VALUES ('c-own', '{device}', 1, 'finalised', 'A-1', 'SITI AMINAH', '[]',
+                     '1999-04-12', '3203415204990001', 'C1234567', 'departed', 1, 'AMINAH SITI'),
+                    ('c-other', 'PNH-OTHER', 1, 'finalised', 'B-1', 'DEWI LESTARI', '[]',
+                     '2001-08-07', NULL, NULL, NULL, 2, 'DEWI LESTARI');
+             INSERT INTO mission_tokens (token, case_id)
+             VALUES ('AMINAH', 'c-own'), ('SITI', 'c-own'), ('DEWI', 'c-other'),
+                    ('LESTARI', 'c-other');
+             PRAGMA user_version = 6;"
+        ))
+        .unwrap();
+    drop(store);
+    let store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let mission_values: Vec<Vec<u8>> = store
+        .every_value()
+        .unwrap()
+        .into_iter()
+        .filter(|(table, _)| table.starts_with("mission_"))
+        .map(|(_, v)| v)
+        .collect();
+    let holds = |needle: &[u8]| {
+        mission_values
+            .iter()
+            .any(|v| v.windows(needle.len()).any(|w| w == needle))
+    };
+    for gone in [
+        &b"SITI"[..],
+        b"AMINAH",
+        b"3203415204990001",
+        b"C1234567",
+        b"1999-04-12",
+    ] {
+        assert!(!holds(gone), "{}", String::from_utf8_lossy(gone));
+    }
+    assert!(
+        holds(b"DEWI") && holds(b"LESTARI"),
+        "another counter's case stays"
+    );
+    assert_eq!(
+        store.hq_status("c-own").unwrap().map(|s| s.status),
+        Some("departed".to_owned())
+    );
+    assert!(store
+        .tamper("UPDATE case_versions SET officer = 'x'")
+        .is_err());
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
 fn a_store_written_by_a_newer_loket_is_refused_naming_both_versions() {
     let (dir, store) = store();
     store
