@@ -66,7 +66,7 @@ pub struct SyncCounts {
     pub acknowledged_cases: u64,
 }
 
-const BATCH_COLUMNS: &str = "sequence, manifest_sha256, file_sha256, length(bytes), record_count,
+const BATCH_COLUMNS: &str = "sequence, manifest_sha256, file_sha256, size, record_count,
                              sealed_at, acknowledged_at";
 
 /// Column `i` as a count or number (SQLite integers are signed; these are never negative).
@@ -249,15 +249,16 @@ impl Store {
         let file_sha256 = loket_batch::sha256_hex(&sealed.bytes);
         tx.execute(
             "INSERT INTO batches (sequence, manifest_sha256, file_sha256, bytes, record_count,
-                                  sealed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                  sealed_at, size)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             rusqlite::params![
                 sequence as i64,
                 sealed.manifest_sha256,
                 file_sha256,
                 sealed.bytes,
                 input.records.len() as i64,
-                sealed_at
+                sealed_at,
+                sealed.bytes.len() as i64
             ],
         )?;
         tx.execute(
@@ -286,11 +287,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The frozen bytes of batch `sequence`.
+    /// The frozen bytes of batch `sequence`, while headquarters has not acknowledged it
+    /// (they are dropped then: the batch is never sent again).
     pub fn batch_bytes(&self, sequence: u64) -> Result<Option<Vec<u8>>> {
         Ok(self
             .conn
-            .prepare_cached("SELECT bytes FROM batches WHERE sequence = ?1")?
+            .prepare_cached(
+                "SELECT bytes FROM batches WHERE sequence = ?1 AND acknowledged_at IS NULL",
+            )?
             .query_row([sequence as i64], |r| r.get(0))
             .optional()?)
     }
@@ -327,7 +331,8 @@ impl Store {
 
     /// Applies a receipt from headquarters: checked against the pinned key and this
     /// counter's id, then exactly the listed versions whose hashes match are marked
-    /// acknowledged, and the listed batches confirmed. Applying it again changes nothing.
+    /// acknowledged, and the listed batches confirmed (their bytes dropped); the closed cases
+    /// headquarters now holds are purged. Applying it again changes nothing.
     pub fn apply_receipt(&mut self, text: &[u8]) -> Result<Acknowledgement> {
         let hq = self.hq_key()?.ok_or(StoreError::HqKeyMissing)?;
         let receipt = Receipt::verify(text, &hq.sign).map_err(StoreError::Receipt)?;
@@ -338,16 +343,7 @@ impl Store {
             });
         }
         let at = now();
-        // What a purge frees is overwritten, not left in the database's free space.
-        self.conn.pragma_update(None, "secure_delete", true)?;
-        let applied = self.mark_acknowledged(&receipt, &at);
-        self.conn.pragma_update(None, "secure_delete", false)?;
-        applied
-    }
-
-    /// `apply_receipt`'s transaction: marks what `receipt` acknowledges, then purges the
-    /// closed cases headquarters now holds.
-    fn mark_acknowledged(&mut self, receipt: &Receipt, at: &str) -> Result<Acknowledgement> {
+        let at = at.as_str();
         let tx = self.conn.transaction()?;
         let mut ack = Acknowledgement {
             new_versions: 0,
@@ -427,7 +423,7 @@ impl Store {
             }
             ack.new_cases = cases.len() as u64;
             let mut confirm = tx.prepare_cached(
-                "UPDATE batches SET acknowledged_at = ?2
+                "UPDATE batches SET acknowledged_at = ?2, bytes = X''
                  WHERE sequence = ?1 AND acknowledged_at IS NULL",
             )?;
             // A batch before the first whose versions the receipt lists is not confirmed by

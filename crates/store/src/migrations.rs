@@ -226,7 +226,7 @@ pub const MIGRATIONS: &[&str] = &[
         '');
     "#,
     // 7: purge. Once headquarters holds a case's closing version, the counter's copy of the
-    // person goes: `purged_at` says when. The versions keep their hashes (the audit chain
+    // person goes: `purged_at` says when; and once it holds a batch, the batch's bytes go. The versions keep their hashes (the audit chain
     // still verifies) but lose their record and the officer's reason; a request keeps its
     // serial but loses its QR text (it names the person). Only those changes get past the
     // append-only triggers. The partial index finds the closed cases not yet purged. The
@@ -252,6 +252,21 @@ pub const MIGRATIONS: &[&str] = &[
                   AND NEW.has_errors = OLD.has_errors AND NEW.saved_at = OLD.saved_at
                   AND NEW.officer = OLD.officer)
         BEGIN SELECT RAISE(ABORT, 'case versions are append-only'); END;
+
+    -- A batch headquarters acknowledged is never sent again: its bytes go (their size stays).
+    ALTER TABLE batches ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+    UPDATE batches SET size = length(bytes);
+    DROP TRIGGER batches_frozen;
+    CREATE TRIGGER batches_frozen
+        BEFORE UPDATE OF sequence, manifest_sha256, file_sha256, bytes, record_count, sealed_at,
+                         size
+        ON batches
+        WHEN NOT (NEW.bytes = X'' AND NEW.acknowledged_at IS NOT NULL
+                  AND NEW.sequence = OLD.sequence AND NEW.manifest_sha256 = OLD.manifest_sha256
+                  AND NEW.file_sha256 = OLD.file_sha256 AND NEW.record_count = OLD.record_count
+                  AND NEW.sealed_at = OLD.sealed_at AND NEW.size = OLD.size)
+        BEGIN SELECT RAISE(ABORT, 'a sealed batch is frozen'); END;
+    UPDATE batches SET bytes = X'' WHERE acknowledged_at IS NOT NULL;
 
     DROP TRIGGER requests_no_update;
     CREATE TRIGGER requests_no_update BEFORE UPDATE ON requests

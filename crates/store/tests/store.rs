@@ -384,12 +384,18 @@ fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
 }
 
 #[test]
-fn a_store_of_schema_6_keeps_no_personal_data_of_its_own_cases_in_the_mission_index() {
+fn a_store_of_schema_6_drops_the_copies_it_no_longer_needs_when_brought_up_to_date() {
     let (dir, mut store) = store();
     let device = store.device_id().unwrap();
-    store
+    let saved = store
         .save(person("RATNA SARI", None, None, "A-9"), "o1", None)
         .unwrap();
+    // And a batch headquarters acknowledged, its bytes still kept (as schema 6 did).
+    store
+        .pin_hq_key(&loket_batch::HqSecret::generate().public(), false)
+        .unwrap();
+    store.finalize(&saved.case_id, "o1").unwrap();
+    let sealed = store.seal_batch().unwrap().unwrap();
     // Back to schema 6, with the index holding one of this counter's cases whole (as
     // headquarters sent it) and one of another counter's.
     store
@@ -401,6 +407,13 @@ fn a_store_of_schema_6_keeps_no_personal_data_of_its_own_cases_in_the_mission_in
              DROP TRIGGER requests_no_update;
              CREATE TRIGGER requests_no_update BEFORE UPDATE ON requests
                  BEGIN SELECT RAISE(ABORT, 'requests are append-only'); END;
+             DROP TRIGGER batches_frozen; ALTER TABLE batches DROP COLUMN size;
+             CREATE TRIGGER batches_frozen
+                 BEFORE UPDATE OF sequence, manifest_sha256, file_sha256, bytes, record_count,
+                                  sealed_at
+                 ON batches
+                 BEGIN SELECT RAISE(ABORT, 'a sealed batch is frozen'); END;
+             UPDATE batches SET acknowledged_at = '2026-01-20T03:00:00.000Z';
              INSERT INTO mission_cases (case_id, device_id, version, status, ticket, full_name,
                  aliases, date_of_birth, nik, passport_number, hq_status, seq, words)
              VALUES ('c-own', '{device}', 1, 'finalised', 'A-1', 'SITI AMINAH', '[]',
@@ -447,6 +460,13 @@ fn a_store_of_schema_6_keeps_no_personal_data_of_its_own_cases_in_the_mission_in
     assert!(store
         .tamper("UPDATE case_versions SET officer = 'x'")
         .is_err());
+    // The acknowledged batch's bytes are gone; its size stays.
+    assert_eq!(store.batches().unwrap()[0].size, sealed.size);
+    let values = store.every_value().unwrap();
+    assert!(values
+        .iter()
+        .filter(|(table, _)| table == "batches")
+        .all(|(_, v)| v.len() <= 64));
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 

@@ -180,15 +180,23 @@ async fn send_batches<S: StoreSlot>(
             bytes_total: total,
         };
         progress(at);
-        let (bytes, request, headers) = step(slot, |s| {
-            let bytes = s.batch_bytes(sequence)?.ok_or(StoreError::Corrupt)?;
+        // No bytes: a receipt (one before, or one read from a stick meanwhile) acknowledged
+        // the batch, so it is not sent.
+        let Some((bytes, request, headers)) = step(slot, |s| {
+            let Some(bytes) = s.batch_bytes(sequence)? else {
+                return Ok(None);
+            };
             let path = with_receipt_from(&batch_path(device, sequence), s.receipt_from()?);
             let mut request = SignedRequest::new("PUT", &path, device);
             request.content_digest = Some(content_digest(&bytes));
             request.idempotency_key = Some(batch.manifest_sha256.clone());
             let headers = s.sign_request(&request)?;
-            Ok((bytes, request, headers))
-        })?;
+            Ok(Some((bytes, request, headers)))
+        })?
+        else {
+            done_bytes += batch.size;
+            continue;
+        };
         let sent = {
             let progress = progress.clone();
             Arc::new(move |n: u64| {
