@@ -145,6 +145,26 @@ fn a_receipt_for_a_closed_case_removes_it_from_the_counter() {
         .as_str()
         .unwrap()
         .to_string();
+    // Her request was printed; its QR code still verifies once her case is purged.
+    let mission = [
+        "mission",
+        "--name",
+        "KBRI",
+        "--address",
+        "Street 466",
+        "--city",
+        "PP",
+    ];
+    assert_eq!(loket(&mission, "", d).code, 0);
+    let pdf = dir.path().join("request.pdf");
+    assert_eq!(
+        loket(&["pdf", &id, "--out", pdf.to_str().unwrap()], "", d).code,
+        0
+    );
+    let payload = loket(&["request", "list", "--json"], "", d).json()[0]["payload"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let closed = loket(&["case", "close", &id, "--reason", "departed"], "", d);
     assert_eq!(closed.code, 0, "{}", closed.stderr);
     let stick = tempfile::tempdir().unwrap();
@@ -189,6 +209,15 @@ fn a_receipt_for_a_closed_case_removes_it_from_the_counter() {
         list.stdout
     );
     assert_eq!(loket(&["audit", "verify"], "", d).code, 0);
+    let verdict = loket(&["verify-qr", &payload], "", d);
+    assert_eq!((verdict.code, &verdict.json()["valid"]), (0, &true.into()));
+    assert_eq!(
+        loket(&["request", "list", "--json"], "", d).json()[0]["payload"],
+        ""
+    );
+    let pdf = loket(&["pdf", &id, "--out", pdf.to_str().unwrap()], "", d);
+    assert_eq!(pdf.code, 1);
+    assert!(pdf.stderr.contains("handed over"), "{}", pdf.stderr);
 }
 
 #[test]
