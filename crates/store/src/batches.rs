@@ -343,7 +343,6 @@ impl Store {
             });
         }
         let at = now();
-        let at = at.as_str();
         let tx = self.conn.transaction()?;
         let mut ack = Acknowledgement {
             new_versions: 0,
@@ -436,7 +435,7 @@ impl Store {
                 }
             }
         }
-        ack.purged = crate::purge::acknowledged_closed(&tx, at)?;
+        ack.purged = crate::purge::acknowledged_closed(&tx, &at)?;
         ack.total_versions =
             tx.query_row("SELECT count(*) FROM acknowledged", [], |r| u64_at(r, 0))?;
         tx.commit()?;

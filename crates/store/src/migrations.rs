@@ -226,12 +226,13 @@ pub const MIGRATIONS: &[&str] = &[
         '');
     "#,
     // 7: purge. Once headquarters holds a case's closing version, the counter's copy of the
-    // person goes: `purged_at` says when; and once it holds a batch, the batch's bytes go. The versions keep their hashes (the audit chain
+    // person goes: `purged_at` says when. The versions keep their hashes (the audit chain
     // still verifies) but lose their record and the officer's reason; a request keeps its
-    // serial but loses its QR text (it names the person). Only those changes get past the
-    // append-only triggers. The partial index finds the closed cases not yet purged. The
-    // mission index keeps only headquarters' status of this counter's own cases: their
-    // names and numbers are here already, or must go with a purge.
+    // serial but loses its QR text (it names the person). Once headquarters holds a batch,
+    // the batch's bytes go. Only those changes get past the append-only triggers. The partial
+    // index finds the closed cases not yet purged. The mission index keeps only
+    // headquarters' status of this counter's own cases: their names and numbers are here
+    // already, or must go with a purge.
     r#"
     DELETE FROM mission_tokens WHERE case_id IN (
         SELECT case_id FROM mission_cases
