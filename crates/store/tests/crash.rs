@@ -1,10 +1,13 @@
-//! Crash safety: a process saving cases is killed with SIGKILL at random moments; afterwards
-//! the store opens, passes `integrity_check`, its audit chain verifies, and every save the
-//! process reported committed is there.
+//! Crash safety: a process saving cases (and closing some, which headquarters' receipts then
+//! purge) is killed with SIGKILL at random moments; afterwards the store opens, passes
+//! `integrity_check`, its audit chain verifies, and every save, closing and purge the process
+//! reported committed is there.
 
 mod common;
 use common::*;
-use loket_store::{AuditCheck, Store};
+use loket_batch::{open, HeldVersion, HqSecret, Limits, Receipt};
+use loket_core::status::CaseStatus;
+use loket_store::{AuditCheck, Store, StoreError};
 use rand::Rng;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -12,18 +15,67 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const CHILD_DIR: &str = "LOKET_CRASH_CHILD_DIR";
+/// Headquarters' secret key (JSON) in the store's folder, for the child to sign receipts.
+const HQ_FILE: &str = "hq-secret.json";
 const ROUNDS: usize = 200;
 
-/// The process that gets killed: saves, amends and finalises cases as fast as it can, and
-/// reports each commit on stdout only after `save` or `finalize` has returned.
+/// Headquarters' receipt for batch `sequence`: every version in it held.
+fn receipt(store: &Store, hq: &HqSecret, sequence: u64) -> String {
+    let card = store.device_card().unwrap();
+    let bytes = store.batch_bytes(sequence).unwrap().unwrap();
+    let opened = open(&bytes, hq, &Limits::default(), |id| {
+        (id == card.device_id).then_some(card.public_key)
+    })
+    .unwrap();
+    let held = opened
+        .records
+        .iter()
+        .map(|r| HeldVersion {
+            case_id: r.entry.case_id.clone(),
+            version: r.entry.version,
+            record_sha256: r.record_sha256.clone(),
+        })
+        .collect();
+    Receipt::new(
+        card.device_id,
+        vec![sequence],
+        held,
+        chrono::Utc::now().fixed_offset(),
+    )
+    .sign(&hq.sign)
+}
+
+/// The process that gets killed: saves, amends and finalises cases as fast as it can, every
+/// tenth round closes one and applies headquarters' receipt for a new batch (which purges
+/// it), and reports each commit on stdout only after the call has returned.
 #[test]
 #[ignore = "run by sigkill_at_random_moments_loses_no_committed_save as its child process"]
 fn crash_child_saves_until_killed() {
     let dir = std::env::var_os(CHILD_DIR).expect("run as the crash test's child");
-    let mut store = Store::open(Path::new(&dir), PASSPHRASE).unwrap();
+    let dir = Path::new(&dir);
+    let hq =
+        HqSecret::from_secret_json(&std::fs::read_to_string(dir.join(HQ_FILE)).unwrap()).unwrap();
+    let mut store = Store::open(dir, PASSPHRASE).unwrap();
     let mut out = std::io::stdout().lock();
     let mut last: Option<String> = None;
+    let mut finalised: Vec<String> = Vec::new();
     for i in 0u64.. {
+        if i % 10 == 9 {
+            // Not the case the next round may amend.
+            let closable = finalised.iter().rposition(|f| Some(f) != last.as_ref());
+            if let Some(id) = closable.map(|at| finalised.remove(at)) {
+                store.close(&id, "crash", "departed").unwrap();
+                writeln!(out, "closed {id}").unwrap();
+                out.flush().unwrap();
+                // Sealing, then the receipt: each its own transaction, as on a counter.
+                if let Some(batch) = store.seal_batch().unwrap() {
+                    let text = receipt(&store, &hq, batch.sequence);
+                    store.apply_receipt(text.as_bytes()).unwrap();
+                    writeln!(out, "purged {id}").unwrap();
+                    out.flush().unwrap();
+                }
+            }
+        }
         let saved = match (&last, i % 3) {
             (Some(id), 1) => {
                 let mut r = store.case(id).unwrap().unwrap().record;
@@ -44,42 +96,76 @@ fn crash_child_saves_until_killed() {
             store.finalize(&saved.case_id, "crash").unwrap();
             writeln!(out, "finalised {}", saved.case_id).unwrap();
             out.flush().unwrap();
+            if !finalised.contains(&saved.case_id) {
+                finalised.push(saved.case_id.clone());
+            }
         }
         last = Some(saved.case_id);
     }
 }
 
-fn check(dir: &Path, committed: &[(String, u32)], finalised: &[String]) {
+/// What the children reported committed.
+#[derive(Default)]
+struct Reported {
+    committed: Vec<(String, u32)>,
+    finalised: Vec<String>,
+    closed: Vec<String>,
+    purged: Vec<String>,
+}
+
+fn check(dir: &Path, reported: &Reported) {
     let store = Store::open(dir, PASSPHRASE).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
     assert!(matches!(
         store.verify_audit().unwrap(),
         AuditCheck::Intact { .. }
     ));
-    for (id, version) in committed {
+    // A purged case keeps its versions' history, not their records.
+    for (id, version) in &reported.committed {
         assert!(
-            store.version(id, *version).unwrap().is_some(),
+            store
+                .versions(id)
+                .unwrap()
+                .iter()
+                .any(|v| v.version == *version),
             "lost {id} v{version}"
         );
     }
-    for id in finalised {
-        let case = store.case(id).unwrap().unwrap();
+    // A case may be purged before its child said so (killed in between), never unsaid.
+    let status = |id: &str| match store.case(id) {
+        Ok(case) => Some(case.unwrap().status),
+        Err(StoreError::Purged { .. }) => None,
+        Err(e) => panic!("{id}: {e}"),
+    };
+    for id in &reported.finalised {
         assert_ne!(
-            case.status,
-            loket_core::status::CaseStatus::Draft,
+            status(id),
+            Some(CaseStatus::Draft),
             "lost the finalisation of {id}"
         );
+    }
+    for id in &reported.closed {
+        assert!(
+            matches!(status(id), Some(CaseStatus::Closed) | None),
+            "lost the closing of {id}"
+        );
+    }
+    for id in &reported.purged {
+        assert_eq!(status(id), None, "{id} is not purged");
+        assert!(store.purged_at(id).unwrap().is_some());
     }
 }
 
 #[test]
 fn sigkill_at_random_moments_loses_no_committed_save() {
-    let (dir, store) = store();
+    let (dir, mut store) = store();
+    let hq = HqSecret::generate();
+    store.pin_hq_key(&hq.public(), false).unwrap();
+    std::fs::write(dir.path().join(HQ_FILE), hq.to_secret_json().as_bytes()).unwrap();
     drop(store);
     let exe = std::env::current_exe().unwrap();
     let mut rng = rand::thread_rng();
-    let mut committed: Vec<(String, u32)> = Vec::new();
-    let mut finalised: Vec<String> = Vec::new();
+    let mut reported = Reported::default();
     for round in 0..ROUNDS {
         let mut child = Command::new(&exe)
             .args([
@@ -101,19 +187,24 @@ fn sigkill_at_random_moments_loses_no_committed_save() {
             let line = line.unwrap();
             let words: Vec<&str> = line.split_whitespace().collect();
             match words[..] {
-                ["committed", id, v] => committed.push((id.to_string(), v.parse().unwrap())),
-                ["finalised", id] => finalised.push(id.to_string()),
+                ["committed", id, v] => reported
+                    .committed
+                    .push((id.to_string(), v.parse().unwrap())),
+                ["finalised", id] => reported.finalised.push(id.to_string()),
+                ["closed", id] => reported.closed.push(id.to_string()),
+                ["purged", id] => reported.purged.push(id.to_string()),
                 _ => {}
             }
         }
         if round % 50 == 49 {
-            check(dir.path(), &committed, &finalised);
+            check(dir.path(), &reported);
         }
     }
     assert!(
-        committed.len() > ROUNDS,
-        "the child committed too little to test anything: {}",
-        committed.len()
+        reported.committed.len() > ROUNDS && reported.purged.len() > ROUNDS / 10,
+        "the children committed too little to test anything: {} saves, {} purges",
+        reported.committed.len(),
+        reported.purged.len()
     );
-    check(dir.path(), &committed, &finalised);
+    check(dir.path(), &reported);
 }
