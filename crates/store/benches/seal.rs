@@ -1,12 +1,15 @@
 //! Sealing a surge for docs/benchmarks.md: 5,000 finalised cases, each with its own 30 KB
 //! photo, sealed into one batch by `Store::seal_batch` (read, sign, zip, encrypt to
 //! headquarters, store the frozen bytes and mark the outbox, one fsync'd transaction); then
-//! the same batch written to a folder as `loket export` does (fsync, rename, read back).
+//! the same batch written to a folder as `loket export` does (fsync, rename, read back);
+//! then, every case closed and sealed again, headquarters' receipt for both batches applied,
+//! which purges all 5,000 (records, photos and name words overwritten) and drops the batches'
+//! bytes, in one transaction.
 //!
 //! `cargo bench -p loket-store --bench seal` (`LOKET_BENCH_CASES` changes the 5,000). The
 //! store is filled once and copied for each run, since sealing consumes what it seals.
 
-use loket_batch::HqSecret;
+use loket_batch::{HeldVersion, HqSecret, Limits, Receipt};
 use loket_core::IntakeRecord;
 use loket_store::{KdfParams, Store};
 use rand::{Rng, SeedableRng};
@@ -47,6 +50,31 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Headquarters' receipt for `batches`, every version in them held.
+fn receipt(store: &Store, hq: &HqSecret, batches: &[u64]) -> String {
+    let card = store.device_card().unwrap();
+    let mut held = Vec::new();
+    for &n in batches {
+        let bytes = store.batch_bytes(n).unwrap().unwrap();
+        let opened = loket_batch::open(&bytes, hq, &Limits::default(), |id| {
+            (id == card.device_id).then_some(card.public_key)
+        })
+        .unwrap();
+        held.extend(opened.records.iter().map(|r| HeldVersion {
+            case_id: r.entry.case_id.clone(),
+            version: r.entry.version,
+            record_sha256: r.record_sha256.clone(),
+        }));
+    }
+    Receipt::new(
+        card.device_id,
+        batches.to_vec(),
+        held,
+        chrono::Utc::now().fixed_offset(),
+    )
+    .sign(&hq.sign)
+}
+
 fn main() {
     let cases: usize = std::env::var("LOKET_BENCH_CASES")
         .ok()
@@ -79,7 +107,7 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    println!("run  seal (s)  batch (MB)  export to a folder (s)");
+    println!("run  seal (s)  batch (MB)  export to a folder (s)  receipt purging every case (s)");
     for run in 1..=RUNS {
         let dir = work.path().join(format!("run{run}"));
         copy_dir(&seed_dir, &dir);
@@ -94,11 +122,22 @@ fn main() {
         let exported = store.export_to(&stick).unwrap();
         let export = t.elapsed();
         assert_eq!(exported.files.len(), 1);
+        let ids: Vec<String> = store.list().unwrap().into_iter().map(|c| c.id).collect();
+        for id in &ids {
+            store.close(id, "bench", "departed").unwrap();
+        }
+        store.seal_batch().unwrap().unwrap();
+        let text = receipt(&store, &hq, &[1, 2]);
+        let t = Instant::now();
+        let ack = store.apply_receipt(text.as_bytes()).unwrap();
+        let purge = t.elapsed();
+        assert_eq!(ack.purged, cases as u64);
         println!(
-            "{run:<4} {:<9.2} {:<11.1} {:.2}",
+            "{run:<4} {:<9.2} {:<11.1} {:<25.2} {:.2}",
             seal.as_secs_f64(),
             batch.size as f64 / 1e6,
-            export.as_secs_f64()
+            export.as_secs_f64(),
+            purge.as_secs_f64()
         );
         drop(store);
         std::fs::remove_dir_all(&dir).unwrap();

@@ -57,7 +57,9 @@ export function CaseScreen(props: { id: string; go: Go }) {
     }
   };
   if (error) return <p role="alert" class="error">{error}</p>;
-  if (history?.purged_at) return <PurgedCase id={props.id} history={history} purgedAt={history.purged_at} go={props.go} changed={load} />;
+  if (history?.purged_at) {
+    return <PurgedCase id={props.id} history={history} purgedAt={history.purged_at} go={props.go} changed={load} />;
+  }
   if (!found || !history || !shown) return null;
   return (
     <section class="screen" aria-labelledby="case-title">
