@@ -79,27 +79,48 @@ proptest! {
     fn a_case_is_purged_exactly_when_headquarters_holds_its_closing(
         ops in proptest::collection::vec(op(), 1..60)
     ) {
-        let (_dir, mut store) = store();
-        let hq = HqSecret::generate();
-        store.pin_hq_key(&hq.public(), false).unwrap();
-        let mut ids: Vec<String> = Vec::new();
-        let mut model: BTreeMap<String, Model> = BTreeMap::new();
-        // Versions sealed, by batch; and the versions headquarters acknowledged.
-        let mut sealed: BTreeMap<u64, Vec<(String, u32)>> = BTreeMap::new();
-        let mut queued: Vec<(String, u32)> = Vec::new();
-        let mut held: BTreeSet<(String, u32)> = BTreeSet::new();
-        for op in ops {
-            let pick = |n: usize| (!ids.is_empty()).then(|| ids[n % ids.len()].clone());
-            match op {
-                Op::Add => {
-                    let n = ids.len();
-                    let saved = store.save(person(&name(n), None, None, &format!("A-{n}")), "o1", None).unwrap();
-                    model.insert(saved.case_id.clone(), Model { status: CaseStatus::Draft, version: 1, purged: false });
-                    ids.push(saved.case_id);
-                }
-                Op::Change(n) => if let Some(id) = pick(n) {
+        run(ops)?;
+    }
+}
+
+/// Runs `ops` on a new store against the model, checking after each.
+fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let (_dir, mut store) = store();
+    let hq = HqSecret::generate();
+    store.pin_hq_key(&hq.public(), false).unwrap();
+    let mut ids: Vec<String> = Vec::new();
+    let mut model: BTreeMap<String, Model> = BTreeMap::new();
+    // Versions sealed, by batch; and the versions headquarters acknowledged.
+    let mut sealed: BTreeMap<u64, Vec<(String, u32)>> = BTreeMap::new();
+    let mut queued: Vec<(String, u32)> = Vec::new();
+    let mut held: BTreeSet<(String, u32)> = BTreeSet::new();
+    for op in ops {
+        let pick = |n: usize| (!ids.is_empty()).then(|| ids[n % ids.len()].clone());
+        match op {
+            Op::Add => {
+                let n = ids.len();
+                let saved = store
+                    .save(person(&name(n), None, None, &format!("A-{n}")), "o1", None)
+                    .unwrap();
+                model.insert(
+                    saved.case_id.clone(),
+                    Model {
+                        status: CaseStatus::Draft,
+                        version: 1,
+                        purged: false,
+                    },
+                );
+                ids.push(saved.case_id);
+            }
+            Op::Change(n) => {
+                if let Some(id) = pick(n) {
                     let m = model.get_mut(&id).unwrap();
-                    let mut record = person(&name(ids.iter().position(|i| *i == id).unwrap()), None, None, "A-0");
+                    let mut record = person(
+                        &name(ids.iter().position(|i| *i == id).unwrap()),
+                        None,
+                        None,
+                        "A-0",
+                    );
                     record.id = Some(id.clone());
                     record.notes = Some(format!("changed at version {}", m.version + 1));
                     match store.save(record, "o1", Some("corrected")) {
@@ -115,7 +136,9 @@ proptest! {
                         Err(e) => panic!("{e}"),
                     }
                 }
-                Op::Finalize(n) => if let Some(id) = pick(n) {
+            }
+            Op::Finalize(n) => {
+                if let Some(id) = pick(n) {
                     let m = model.get_mut(&id).unwrap();
                     match store.finalize(&id, "o1") {
                         Err(StoreError::Purged { .. }) => prop_assert!(m.purged),
@@ -129,10 +152,14 @@ proptest! {
                         Err(e) => panic!("{e}"),
                     }
                 }
-                Op::Close(n) => if let Some(id) = pick(n) {
+            }
+            Op::Close(n) => {
+                if let Some(id) = pick(n) {
                     let m = model.get_mut(&id).unwrap();
                     match store.close(&id, "o1", "departed") {
-                        Err(StoreError::DraftNotClosable { .. }) => prop_assert_eq!(m.status, CaseStatus::Draft),
+                        Err(StoreError::DraftNotClosable { .. }) => {
+                            prop_assert_eq!(m.status, CaseStatus::Draft)
+                        }
                         Ok(v) => {
                             if m.status == CaseStatus::Finalised {
                                 m.status = CaseStatus::Closed;
@@ -144,41 +171,55 @@ proptest! {
                         Err(e) => panic!("{e}"),
                     }
                 }
-                Op::Seal => if let Some(batch) = store.seal_batch().unwrap() {
+            }
+            Op::Seal => {
+                if let Some(batch) = store.seal_batch().unwrap() {
                     sealed.insert(batch.sequence, std::mem::take(&mut queued));
                 }
-                Op::Receipt(mask) => {
-                    let waiting: Vec<u64> = store.batches().unwrap().iter()
-                        .filter(|b| b.acknowledged_at.is_none()).map(|b| b.sequence).collect();
-                    let chosen: Vec<u64> = waiting.iter().enumerate()
-                        .filter(|(i, _)| mask & (1 << (i % 8)) != 0).map(|(_, n)| *n).collect();
-                    if chosen.is_empty() {
-                        continue;
-                    }
-                    let text = receipt(&store, &hq, &chosen);
-                    store.apply_receipt(text.as_bytes()).unwrap();
-                    for n in &chosen {
-                        held.extend(sealed[n].iter().cloned());
-                    }
-                    for (id, m) in model.iter_mut() {
-                        if m.status == CaseStatus::Closed && held.contains(&(id.clone(), m.version)) {
-                            m.purged = true;
-                        }
+            }
+            Op::Receipt(mask) => {
+                let waiting: Vec<u64> = store
+                    .batches()
+                    .unwrap()
+                    .iter()
+                    .filter(|b| b.acknowledged_at.is_none())
+                    .map(|b| b.sequence)
+                    .collect();
+                let chosen: Vec<u64> = waiting
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << (i % 8)) != 0)
+                    .map(|(_, n)| *n)
+                    .collect();
+                if chosen.is_empty() {
+                    continue;
+                }
+                let text = receipt(&store, &hq, &chosen);
+                store.apply_receipt(text.as_bytes()).unwrap();
+                for n in &chosen {
+                    held.extend(sealed[n].iter().cloned());
+                }
+                for (id, m) in model.iter_mut() {
+                    if m.status == CaseStatus::Closed && held.contains(&(id.clone(), m.version)) {
+                        m.purged = true;
                     }
                 }
             }
-            for (id, m) in &model {
-                prop_assert_eq!(store.purged_at(id).unwrap().is_some(), m.purged, "{}", id);
-            }
         }
-        let intact = matches!(store.verify_audit().unwrap(), AuditCheck::Intact { .. });
-        prop_assert!(intact);
-        let values = store.every_value().unwrap();
-        for (n, id) in ids.iter().enumerate() {
-            let word = name(n);
-            let word = word.split(' ').next().unwrap().as_bytes();
-            let named = values.iter().any(|(_, v)| v.windows(word.len()).any(|w| w == word));
-            prop_assert_eq!(named, !model[id].purged, "{}", name(n));
+        for (id, m) in &model {
+            prop_assert_eq!(store.purged_at(id).unwrap().is_some(), m.purged, "{}", id);
         }
     }
+    let intact = matches!(store.verify_audit().unwrap(), AuditCheck::Intact { .. });
+    prop_assert!(intact);
+    let values = store.every_value().unwrap();
+    for (n, id) in ids.iter().enumerate() {
+        let word = name(n);
+        let word = word.split(' ').next().unwrap().as_bytes();
+        let named = values
+            .iter()
+            .any(|(_, v)| v.windows(word.len()).any(|w| w == word));
+        prop_assert_eq!(named, !model[id].purged, "{}", name(n));
+    }
+    Ok(())
 }
