@@ -9,12 +9,15 @@
 //! `cargo bench -p loket-store --bench seal` (`LOKET_BENCH_CASES` changes the 5,000). The
 //! store is filled once and copied for each run, since sealing consumes what it seals.
 
-use loket_batch::{HeldVersion, HqSecret, Limits, Receipt};
+use loket_batch::HqSecret;
 use loket_core::IntakeRecord;
 use loket_store::{KdfParams, Store};
 use rand::{Rng, SeedableRng};
 use std::path::Path;
 use std::time::Instant;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 const PASSPHRASE: &str = "benchmark passphrase";
 const RUNS: usize = 3;
@@ -48,31 +51,6 @@ fn copy_dir(from: &Path, to: &Path) {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
-}
-
-/// Headquarters' receipt for `batches`, every version in them held.
-fn receipt(store: &Store, hq: &HqSecret, batches: &[u64]) -> String {
-    let card = store.device_card().unwrap();
-    let mut held = Vec::new();
-    for &n in batches {
-        let bytes = store.batch_bytes(n).unwrap().unwrap();
-        let opened = loket_batch::open(&bytes, hq, &Limits::default(), |id| {
-            (id == card.device_id).then_some(card.public_key)
-        })
-        .unwrap();
-        held.extend(opened.records.iter().map(|r| HeldVersion {
-            case_id: r.entry.case_id.clone(),
-            version: r.entry.version,
-            record_sha256: r.record_sha256.clone(),
-        }));
-    }
-    Receipt::new(
-        card.device_id,
-        batches.to_vec(),
-        held,
-        chrono::Utc::now().fixed_offset(),
-    )
-    .sign(&hq.sign)
 }
 
 fn main() {
@@ -127,7 +105,7 @@ fn main() {
             store.close(id, "bench", "departed").unwrap();
         }
         store.seal_batch().unwrap().unwrap();
-        let text = receipt(&store, &hq, &[1, 2]);
+        let text = common::receipt_for(&store, &hq, &[1, 2]);
         let t = Instant::now();
         let ack = store.apply_receipt(text.as_bytes()).unwrap();
         let purge = t.elapsed();

@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use loket_batch::{open, HeldVersion, HqSecret, Limits, Opened, Receipt};
+use loket_batch::{HeldVersion, HqSecret, Receipt};
 use loket_core::status::CaseStatus;
 use loket_store::{batch_file_name, AuditCheck, Store, StoreError};
 
@@ -21,37 +21,6 @@ fn finalised(store: &mut Store, name: &str, ticket: &str) -> String {
         .unwrap();
     store.finalize(&saved.case_id, "o1").unwrap();
     saved.case_id
-}
-
-/// Opens batch `sequence` as headquarters would.
-fn opened(store: &Store, hq: &HqSecret, sequence: u64) -> Opened {
-    let card = store.device_card().unwrap();
-    let bytes = store.batch_bytes(sequence).unwrap().unwrap();
-    open(&bytes, hq, &Limits::default(), |id| {
-        (id == card.device_id).then_some(card.public_key)
-    })
-    .unwrap()
-}
-
-fn receipt_for(store: &Store, hq: &HqSecret, batches: &[u64]) -> String {
-    let mut records = Vec::new();
-    for &n in batches {
-        for r in opened(store, hq, n).records {
-            records.push(HeldVersion {
-                case_id: r.entry.case_id.clone(),
-                version: r.entry.version,
-                record_sha256: r.record_sha256.clone(),
-            });
-        }
-    }
-    let device = store.device_card().unwrap().device_id;
-    Receipt::new(
-        device,
-        batches.to_vec(),
-        records,
-        chrono::Utc::now().fixed_offset(),
-    )
-    .sign(&hq.sign)
 }
 
 #[test]

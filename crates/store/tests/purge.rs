@@ -5,9 +5,9 @@
 
 mod common;
 use common::*;
-use loket_batch::{open, HeldVersion, HqSecret, Limits, Receipt};
+use loket_batch::HqSecret;
 use loket_core::status::CaseStatus;
-use loket_store::{AuditCheck, Store, StoreError};
+use loket_store::{AuditCheck, StoreError};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -46,30 +46,6 @@ struct Model {
     status: CaseStatus,
     version: u32,
     purged: bool,
-}
-
-fn receipt(store: &Store, hq: &HqSecret, batches: &[u64]) -> String {
-    let card = store.device_card().unwrap();
-    let mut held = Vec::new();
-    for &n in batches {
-        let bytes = store.batch_bytes(n).unwrap().unwrap();
-        let opened = open(&bytes, hq, &Limits::default(), |id| {
-            (id == card.device_id).then_some(card.public_key)
-        })
-        .unwrap();
-        held.extend(opened.records.iter().map(|r| HeldVersion {
-            case_id: r.entry.case_id.clone(),
-            version: r.entry.version,
-            record_sha256: r.record_sha256.clone(),
-        }));
-    }
-    Receipt::new(
-        card.device_id,
-        batches.to_vec(),
-        held,
-        chrono::Utc::now().fixed_offset(),
-    )
-    .sign(&hq.sign)
 }
 
 proptest! {
@@ -194,7 +170,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 if chosen.is_empty() {
                     continue;
                 }
-                let text = receipt(&store, &hq, &chosen);
+                let text = receipt_for(&store, &hq, &chosen);
                 store.apply_receipt(text.as_bytes()).unwrap();
                 for n in &chosen {
                     held.extend(sealed[n].iter().cloned());

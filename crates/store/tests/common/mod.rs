@@ -1,6 +1,7 @@
 //! A store in a temporary directory and records to put in it.
 #![allow(dead_code)]
 
+use loket_batch::{open, HeldVersion, HqSecret, Limits, Opened, Receipt};
 use loket_core::IntakeRecord;
 use loket_store::{KdfParams, Store};
 use serde_json::{json, Value};
@@ -49,4 +50,36 @@ pub fn store_with(n: usize) -> (TempDir, Store) {
         store.save(r, "o1", None).unwrap();
     }
     (dir, store)
+}
+
+/// Opens batch `sequence` as headquarters would.
+pub fn opened(store: &Store, hq: &HqSecret, sequence: u64) -> Opened {
+    let card = store.device_card().unwrap();
+    let bytes = store.batch_bytes(sequence).unwrap().unwrap();
+    open(&bytes, hq, &Limits::default(), |id| {
+        (id == card.device_id).then_some(card.public_key)
+    })
+    .unwrap()
+}
+
+/// Headquarters' receipt for `batches` (unacknowledged yet): every version in them held.
+pub fn receipt_for(store: &Store, hq: &HqSecret, batches: &[u64]) -> String {
+    let mut records = Vec::new();
+    for &n in batches {
+        for r in opened(store, hq, n).records {
+            records.push(HeldVersion {
+                case_id: r.entry.case_id.clone(),
+                version: r.entry.version,
+                record_sha256: r.record_sha256.clone(),
+            });
+        }
+    }
+    let device = store.device_card().unwrap().device_id;
+    Receipt::new(
+        device,
+        batches.to_vec(),
+        records,
+        chrono::Utc::now().fixed_offset(),
+    )
+    .sign(&hq.sign)
 }
