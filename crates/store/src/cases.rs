@@ -6,7 +6,7 @@ use crate::search;
 use crate::Store;
 use loket_core::status::CaseStatus;
 use loket_core::{normalize, validate, IntakeRecord, Report};
-use rusqlite::{OptionalExtension, Row, Transaction};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -150,27 +150,21 @@ impl Store {
         report
             .findings
             .extend(crate::mission_index::duplicates(&tx, &record, &case_id)?);
-        let current: Option<(i64, CaseStatus, u32, String, Option<String>)> = tx
-            .prepare_cached(
-                "SELECT no, status, version, words, purged_at FROM cases WHERE id = ?1",
-            )?
-            .query_row([&case_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    status_of(r.get(1)?)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                ))
-            })
-            .optional()?;
-        if let Some((.., Some(at))) = current {
-            return Err(StoreError::Purged { id: case_id, at });
-        }
+        let current = case_row(&tx, &case_id)?
+            .map(|row| live(&case_id, row))
+            .transpose()?;
         let (version, status) = match &current {
             None => (1, CaseStatus::Draft),
-            Some((_, CaseStatus::Draft, v, ..)) => (v + 1, CaseStatus::Draft),
-            Some((_, closed_or_final, v, ..)) => {
+            Some(CaseRow {
+                status: CaseStatus::Draft,
+                version: v,
+                ..
+            }) => (v + 1, CaseStatus::Draft),
+            Some(CaseRow {
+                status: closed_or_final,
+                version: v,
+                ..
+            }) => {
                 if reason.is_none() {
                     return Err(StoreError::ReasonRequired {
                         id: case_id,
@@ -231,7 +225,11 @@ impl Store {
                 .execute(columns)?;
                 (tx.last_insert_rowid(), None)
             }
-            Some((no, _, _, old_words, _)) => {
+            Some(CaseRow {
+                no,
+                words: old_words,
+                ..
+            }) => {
                 tx.prepare_cached(
                     "UPDATE cases SET status = ?1, version = ?2, mission = ?3, ticket = ?4,
                          full_name = ?5, date_of_birth = ?6, nik = ?7, passport_number = ?8,
@@ -288,9 +286,7 @@ impl Store {
         }
         let at = now();
         let tx = self.conn.transaction()?;
-        let (no, words, sha): (i64, String, String) = tx
-            .prepare_cached("SELECT no, words, record_sha256 FROM cases WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let row = case_row(&tx, id)?.ok_or(StoreError::Corrupt)?;
         let (seq, hash) = audit::append(
             &tx,
             &Entry {
@@ -299,13 +295,13 @@ impl Store {
                 action: "finalize",
                 case_id: id,
                 version: case.version,
-                record_sha256: &sha,
+                record_sha256: &row.record_sha256,
                 detail: None,
             },
         )?;
         tx.prepare_cached("UPDATE cases SET status = 'finalised', updated_at = ?2 WHERE no = ?1")?
-            .execute(rusqlite::params![no, at])?;
-        mark_changed(&tx, no, &words, seq, &hash)?;
+            .execute(rusqlite::params![row.no, at])?;
+        mark_changed(&tx, row.no, &row.words, seq, &hash)?;
         outbox(&tx, id, case.version, CaseStatus::Finalised, &at)?;
         tx.commit()?;
         self.committed();
@@ -320,21 +316,14 @@ impl Store {
     /// Closing a closed case changes nothing.
     pub fn close(&mut self, id: &str, officer: &str, reason: &str) -> Result<u32> {
         let tx = self.conn.transaction()?;
-        let (no, status, version, words, sha): (i64, CaseStatus, u32, String, String) = tx
-            .prepare_cached(
-                "SELECT no, status, version, words, record_sha256 FROM cases WHERE id = ?1",
-            )?
-            .query_row([id], |r| {
-                Ok((
-                    r.get(0)?,
-                    status_of(r.get(1)?)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                ))
-            })
-            .optional()?
-            .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
+        let CaseRow {
+            no,
+            status,
+            version,
+            words,
+            record_sha256: sha,
+            ..
+        } = case_row(&tx, id)?.ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
         match status {
             CaseStatus::Closed => return Ok(version),
             CaseStatus::Draft => return Err(StoreError::DraftNotClosable { id: id.to_string() }),
@@ -430,15 +419,10 @@ impl Store {
 
     /// One version of case `id`, with its record; a purged case's is `StoreError::Purged`.
     pub fn version(&self, id: &str, version: u32) -> Result<Option<VersionRecord>> {
-        let Some(no) = self.case_no(id)? else {
+        let Some(case) = case_row(&self.conn, id)? else {
             return Ok(None);
         };
-        if let Some(at) = self.purged_at(id)? {
-            return Err(StoreError::Purged {
-                id: id.to_string(),
-                at,
-            });
-        }
+        let no = live(id, case)?.no;
         let row = self
             .conn
             .query_row(
@@ -496,12 +480,7 @@ impl Store {
 
     /// When case `id` was purged, if it was.
     pub fn purged_at(&self, id: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT purged_at FROM cases WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?
-            .flatten())
+        Ok(case_row(&self.conn, id)?.and_then(|row| row.purged_at))
     }
 
     /// How many cases the store holds.
@@ -510,6 +489,49 @@ impl Store {
             .conn
             .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
         Ok(n as u64)
+    }
+}
+
+/// What a change to a case reads of its row first.
+pub(crate) struct CaseRow {
+    pub no: i64,
+    pub status: CaseStatus,
+    pub version: u32,
+    /// The name words this case has in the search index.
+    pub words: String,
+    /// The current version's record hash.
+    pub record_sha256: String,
+    pub purged_at: Option<String>,
+}
+
+/// Case `id`'s row, if the store has the case.
+pub(crate) fn case_row(conn: &Connection, id: &str) -> Result<Option<CaseRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT no, status, version, words, record_sha256, purged_at
+             FROM cases WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(CaseRow {
+                no: r.get(0)?,
+                status: status_of(r.get(1)?)?,
+                version: r.get(2)?,
+                words: r.get(3)?,
+                record_sha256: r.get(4)?,
+                purged_at: r.get(5)?,
+            })
+        })
+        .optional()?)
+}
+
+/// `row` as a live case: `StoreError::Purged` for a purged one.
+pub(crate) fn live(id: &str, row: CaseRow) -> Result<CaseRow> {
+    match row.purged_at {
+        Some(at) => Err(StoreError::Purged {
+            id: id.to_string(),
+            at,
+        }),
+        None => Ok(row),
     }
 }
 

@@ -2,7 +2,7 @@
 //! file. A new photo replaces the old one for printing; the old one stays (nothing is lost).
 
 use crate::audit::{self, Entry};
-use crate::cases::now;
+use crate::cases::{case_row, live, now, CaseRow};
 use crate::error::{Result, StoreError};
 use crate::Store;
 use rusqlite::OptionalExtension;
@@ -15,17 +15,11 @@ impl Store {
         let sha = hex::encode(Sha256::digest(jpeg));
         let at = now();
         let tx = self.conn.transaction()?;
-        let (no, version, words, purged_at): (i64, u32, String, Option<String>) = tx
-            .prepare_cached("SELECT no, version, words, purged_at FROM cases WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .optional()?
-            .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
-        if let Some(at) = purged_at {
-            return Err(StoreError::Purged {
-                id: id.to_string(),
-                at,
-            });
-        }
+        let row =
+            case_row(&tx, id)?.ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
+        let CaseRow {
+            no, version, words, ..
+        } = live(id, row)?;
         tx.prepare_cached(
             "INSERT INTO photos (case_id, jpeg, sha256, added_at, officer)
              VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -10,7 +10,7 @@
 //! entries in the audit chain.
 
 use crate::audit::{self, Entry};
-use crate::cases::{now, vid};
+use crate::cases::{case_row, now, vid, CaseRow};
 use crate::error::{Result, StoreError};
 use crate::{Case, MissionProfile, Store};
 use loket_core::enums::DocumentRequest;
@@ -291,9 +291,8 @@ impl Store {
                 serial: serial.to_string(),
             });
         }
-        let (no, words): (i64, String) = tx
-            .prepare_cached("SELECT no, words FROM cases WHERE id = ?1")?
-            .query_row([&request.case_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let CaseRow { no, words, .. } =
+            case_row(&tx, &request.case_id)?.ok_or(StoreError::Corrupt)?;
         event(&tx, serial, "void", &at, officer, Some(reason))?;
         let sha = printed_sha(&tx, &request)?;
         let (seq, hash) = audit_request(&tx, &at, officer, "void", &request, &sha)?;
