@@ -96,17 +96,6 @@ pub async fn status(session: State<'_, Session>) -> Result<AppStatus> {
     })
 }
 
-fn officer_name(officer: &str) -> Result<String> {
-    let officer = officer.trim();
-    if officer.is_empty() {
-        return Err(AppError::new(
-            "officer.required",
-            "the officer's name is required",
-        ));
-    }
-    Ok(officer.to_string())
-}
-
 #[tauri::command]
 pub async fn create_store(
     session: State<'_, Session>,
@@ -115,13 +104,13 @@ pub async fn create_store(
     officer: String,
 ) -> Result<DeviceIdentity> {
     let passphrase = Zeroizing::new(passphrase);
-    let officer = officer_name(&officer)?;
     session.writable()?;
-    let (store, identity) = Store::init(&session.dir, &passphrase, mission.trim())?;
-    *session.slot() = Some(Open { store, officer });
+    let (store, identity) = Store::init(&session.dir, &officer, &passphrase, mission.trim())?;
+    *session.slot() = Some(Open::new(store));
     Ok(identity)
 }
 
+/// Unlocks the store with `officer`'s own login.
 #[tauri::command]
 pub async fn unlock(
     session: State<'_, Session>,
@@ -129,11 +118,67 @@ pub async fn unlock(
     officer: String,
 ) -> Result<()> {
     let passphrase = Zeroizing::new(passphrase);
-    let officer = officer_name(&officer)?;
     session.writable()?;
-    let store = Store::open(&session.dir, &passphrase)?;
-    *session.slot() = Some(Open { store, officer });
+    let store = Store::open(&session.dir, &officer, &passphrase)?;
+    *session.slot() = Some(Open::new(store));
     Ok(())
+}
+
+/// The officers with a login at this counter, and which of them has the store open.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Officers {
+    pub you: String,
+    pub officers: Vec<String>,
+}
+
+fn officers_of(open: &Open) -> Result<Officers> {
+    Ok(Officers {
+        you: open.officer.clone(),
+        officers: open.store.officers()?,
+    })
+}
+
+#[tauri::command]
+pub async fn officers(session: State<'_, Session>) -> Result<Officers> {
+    session.with(|open| officers_of(open))
+}
+
+/// Gives `name` a login; `own_passphrase` is the current officer's, asked again.
+#[tauri::command]
+pub async fn add_officer(
+    session: State<'_, Session>,
+    own_passphrase: String,
+    name: String,
+    passphrase: String,
+) -> Result<Officers> {
+    let (own, passphrase) = (Zeroizing::new(own_passphrase), Zeroizing::new(passphrase));
+    session.with(|open| {
+        open.store.add_officer(&own, &name, &passphrase)?;
+        officers_of(open)
+    })
+}
+
+#[tauri::command]
+pub async fn remove_officer(
+    session: State<'_, Session>,
+    own_passphrase: String,
+    name: String,
+) -> Result<Officers> {
+    let own = Zeroizing::new(own_passphrase);
+    session.with(|open| {
+        open.store.remove_officer(&own, &name)?;
+        officers_of(open)
+    })
+}
+
+#[tauri::command]
+pub async fn change_passphrase(
+    session: State<'_, Session>,
+    own_passphrase: String,
+    passphrase: String,
+) -> Result<()> {
+    let (own, passphrase) = (Zeroizing::new(own_passphrase), Zeroizing::new(passphrase));
+    session.with(|open| Ok(open.store.change_passphrase(&own, &passphrase)?))
 }
 
 #[tauri::command]

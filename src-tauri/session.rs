@@ -13,7 +13,16 @@ use std::time::Duration;
 /// The unlocked store and who unlocked it (named in every audit entry).
 pub struct Open {
     pub store: Store,
+    /// The officer's login, as the store spells it; kept beside the store so that a command
+    /// can name them while it changes the store.
     pub officer: String,
+}
+
+impl Open {
+    pub fn new(store: Store) -> Self {
+        let officer = store.officer().to_string();
+        Open { store, officer }
+    }
 }
 
 pub struct Session {

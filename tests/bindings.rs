@@ -3,7 +3,7 @@
 //! `UPDATE_BINDINGS=1 cargo test --test bindings` rewrites them.
 
 use loket_app::commands::{
-    AppStatus, CasePage, History, ReceiptApplied, SyncState, UsbExport, UsbState,
+    AppStatus, CasePage, History, Officers, ReceiptApplied, SyncState, UsbExport, UsbState,
 };
 use loket_app::error::AppError;
 use loket_core::mrz::MrzTd3;
@@ -24,6 +24,7 @@ fn export(dir: &Path) -> Result<(), ExportError> {
     AppError::export_all(&cfg)?;
     CasePage::export_all(&cfg)?;
     History::export_all(&cfg)?;
+    Officers::export_all(&cfg)?;
     IntakeRecord::export_all(&cfg)?;
     Report::export_all(&cfg)?;
     Saved::export_all(&cfg)?;

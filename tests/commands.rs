@@ -13,6 +13,8 @@ use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
 const PASSPHRASE: &str = "counter passphrase";
+/// The officer who made the store, and whose login unlocks it.
+const OFFICER: &str = "Rina";
 
 struct Window {
     _app: tauri::App<tauri::test::MockRuntime>,
@@ -75,7 +77,7 @@ fn unlocked() -> (tempfile::TempDir, Window) {
     let w = Window::open(dir.path());
     w.ok(
         "create_store",
-        json!({"mission": "PNH", "passphrase": PASSPHRASE, "officer": "Rina"}),
+        json!({"mission": "PNH", "passphrase": PASSPHRASE, "officer": OFFICER}),
     );
     (dir, w)
 }
@@ -98,7 +100,7 @@ fn first_run_creates_the_store_and_refuses_bad_input() {
     );
     assert_eq!(
         w.error("create_store", args("PNH", PASSPHRASE, "  ")),
-        "officer.required"
+        "officer.invalid"
     );
     assert_eq!(w.error("today", json!({})), "store.locked");
     let identity = w.ok("create_store", args("PNH", PASSPHRASE, "Rina"));
@@ -125,24 +127,94 @@ fn lock_and_unlock() {
     );
     let unlock = |pass: &str, officer: &str| json!({"passphrase": pass, "officer": officer});
     assert_eq!(
-        w.error("unlock", unlock("not the passphrase", "Rina")),
+        w.error("unlock", unlock("not the passphrase", OFFICER)),
         "store.wrong_passphrase"
     );
+    assert_eq!(w.error("unlock", unlock(PASSPHRASE, "")), "officer.invalid");
     assert_eq!(
-        w.error("unlock", unlock(PASSPHRASE, "")),
-        "officer.required"
+        w.error("unlock", unlock(PASSPHRASE, "Budi")),
+        "officer.unknown"
     );
-    w.ok("unlock", unlock(PASSPHRASE, "Budi"));
-    assert_eq!(w.ok("status", json!({}))["officer"], "Budi");
+    w.ok("unlock", unlock(PASSPHRASE, "  rina "));
+    assert_eq!(w.ok("status", json!({}))["officer"], OFFICER);
     let saved = w.ok("save", json!({"record": example()}));
     assert_eq!(saved["status"], "draft");
     w.ok("lock", json!({}));
-    w.ok("unlock", unlock(PASSPHRASE, "Budi"));
+    w.ok("unlock", unlock(PASSPHRASE, OFFICER));
     assert_eq!(
         w.ok("cases", json!({"query": "", "offset": 0, "limit": 5}))["total"],
         1
     );
     drop(dir);
+}
+
+#[test]
+fn officers_are_added_removed_and_change_their_passphrase_in_the_window() {
+    let (_dir, w) = unlocked();
+    let budi = "Budi's passphrase";
+    let add = |own: &str, name: &str, pass: &str| json!({"ownPassphrase": own, "name": name, "passphrase": pass});
+    assert_eq!(
+        w.ok("officers", json!({})),
+        json!({"you": OFFICER, "officers": [OFFICER]})
+    );
+    assert_eq!(
+        w.error("add_officer", add("not mine", "Budi", budi)),
+        "store.wrong_passphrase"
+    );
+    assert_eq!(
+        w.error("add_officer", add(PASSPHRASE, "Budi", "short")),
+        "store.short_passphrase"
+    );
+    assert_eq!(
+        w.error("add_officer", add(PASSPHRASE, "RINA", budi)),
+        "officer.exists"
+    );
+    assert_eq!(
+        w.ok("add_officer", add(PASSPHRASE, "Budi", budi)),
+        json!({"you": OFFICER, "officers": [OFFICER, "Budi"]})
+    );
+
+    // Budi unlocks with his own passphrase, and is the one named in the audit log.
+    w.ok("lock", json!({}));
+    let unlock = |pass: &str, officer: &str| json!({"passphrase": pass, "officer": officer});
+    assert_eq!(
+        w.error("unlock", unlock(PASSPHRASE, "Budi")),
+        "store.wrong_passphrase"
+    );
+    w.ok("unlock", unlock(budi, "budi"));
+    assert_eq!(w.ok("status", json!({}))["officer"], "Budi");
+    let saved = w.ok("save", json!({"record": example()}));
+    let history = w.ok("history", json!({"id": saved["case_id"]}));
+    assert_eq!(history["audit"][0]["officer"], "Budi");
+    let remove = |own: &str, name: &str| json!({"ownPassphrase": own, "name": name});
+    assert_eq!(
+        w.error("remove_officer", remove(budi, "budi")),
+        "officer.remove_self"
+    );
+    let change = |own: &str, pass: &str| json!({"ownPassphrase": own, "passphrase": pass});
+    assert_eq!(
+        w.error("change_passphrase", change(PASSPHRASE, "Budi's new one")),
+        "store.wrong_passphrase"
+    );
+    w.ok("change_passphrase", change(budi, "Budi's new one"));
+
+    // Rina removes Budi; his old and new passphrases open nothing any more.
+    w.ok("lock", json!({}));
+    w.ok("unlock", unlock(PASSPHRASE, OFFICER));
+    assert_eq!(
+        w.ok("remove_officer", remove(PASSPHRASE, "Budi")),
+        json!({"you": OFFICER, "officers": [OFFICER]})
+    );
+    assert_eq!(
+        w.error("remove_officer", remove(PASSPHRASE, "Budi")),
+        "officer.unknown"
+    );
+    w.ok("lock", json!({}));
+    assert_eq!(
+        w.error("unlock", unlock("Budi's new one", "Budi")),
+        "officer.unknown"
+    );
+    assert_eq!(w.error("officers", json!({})), "store.locked");
 }
 
 #[test]
@@ -153,7 +225,7 @@ fn a_second_window_on_the_same_store_is_refused() {
     assert_eq!(
         second.error(
             "unlock",
-            json!({"passphrase": PASSPHRASE, "officer": "Budi"})
+            json!({"passphrase": PASSPHRASE, "officer": OFFICER})
         ),
         "store.in_use"
     );
@@ -400,10 +472,10 @@ fn every_command_is_granted_by_name_and_nothing_else() {
 fn a_damaged_or_newer_store_is_refused_with_its_reason() {
     let (dir, w) = unlocked();
     w.ok("lock", json!({}));
-    let unlock = json!({"passphrase": PASSPHRASE, "officer": "Rina"});
+    let unlock = json!({"passphrase": PASSPHRASE, "officer": OFFICER});
 
     // Written by a newer Loket: refused, nothing changed.
-    let store = loket_store::Store::open(dir.path(), PASSPHRASE).unwrap();
+    let store = loket_store::Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     store.tamper("PRAGMA user_version = 99").unwrap();
     drop(store);
     let err = w.invoke("unlock", unlock.clone()).unwrap_err();
@@ -439,7 +511,7 @@ fn ready_to_print(server: Option<&str>) -> (tempfile::TempDir, Window, String) {
     let w = Window::open(dir.path());
     w.ok(
         "create_store",
-        json!({"mission": "PNH", "passphrase": PASSPHRASE, "officer": "Rina"}),
+        json!({"mission": "PNH", "passphrase": PASSPHRASE, "officer": OFFICER}),
     );
     let id = w.ok("save", json!({"record": example(), "reason": null}))["case_id"]
         .as_str()
@@ -624,7 +696,7 @@ fn export_to_a_usb_folder_and_read_the_receipt_back() {
 
     // IT pins headquarters' key (`loket hq-key`) while the window is open.
     let hq = loket_batch::HqSecret::generate();
-    loket_store::Store::open(dir.path(), PASSPHRASE)
+    loket_store::Store::open(dir.path(), OFFICER, PASSPHRASE)
         .unwrap()
         .pin_hq_key(&hq.public(), false)
         .unwrap();
@@ -657,7 +729,7 @@ fn export_to_a_usb_folder_and_read_the_receipt_back() {
 
     // Headquarters' receipt for the batch, written beside it as `loket-hq import` does.
     let device = {
-        let store = loket_store::Store::open(dir.path(), PASSPHRASE).unwrap();
+        let store = loket_store::Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
         store.device_card().unwrap()
     };
     // What headquarters holds after importing the batch files given.
@@ -766,10 +838,10 @@ fn headquarters_address_is_checked_kept_and_cleared() {
     );
     w.ok(
         "unlock",
-        json!({"passphrase": PASSPHRASE, "officer": "Rina"}),
+        json!({"passphrase": PASSPHRASE, "officer": OFFICER}),
     );
     assert_eq!(w.ok("hq_url", json!({})), "http://10.0.0.5:8080");
-    let store = loket_store::Store::open(dir.path(), PASSPHRASE).unwrap();
+    let store = loket_store::Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     assert_eq!(
         store.hq_url().unwrap().as_deref(),
         Some("http://10.0.0.5:8080")
@@ -801,7 +873,7 @@ fn index_entry(seq: u64, case: &str, name: &str) -> loket_batch::wire::IndexEntr
 
 fn apply_index(dir: &Path, entries: Vec<loket_batch::wire::IndexEntry>) {
     let next = entries.iter().map(|e| e.seq).max().unwrap_or(0);
-    loket_store::Store::open(dir, PASSPHRASE)
+    loket_store::Store::open(dir, OFFICER, PASSPHRASE)
         .unwrap()
         .apply_index_page(&loket_batch::wire::IndexPage {
             format: loket_batch::wire::INDEX_FORMAT.into(),
@@ -918,7 +990,7 @@ fn sync_status_counts_what_waits_and_says_offline_when_headquarters_is_not_there
     assert_eq!(status["unacknowledged_versions"], 0);
     assert_eq!(status["sending"], Value::Null);
 
-    loket_store::Store::open(dir.path(), PASSPHRASE)
+    loket_store::Store::open(dir.path(), OFFICER, PASSPHRASE)
         .unwrap()
         .pin_hq_key(&loket_batch::HqSecret::generate().public(), false)
         .unwrap();

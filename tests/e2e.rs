@@ -19,6 +19,8 @@ use support::{have_all, xvfb, Killed};
 
 const APP: &str = env!("CARGO_BIN_EXE_loket-app");
 const PASSPHRASE: &str = "counter passphrase";
+/// The officer who made the store, and whose login unlocks it.
+const OFFICER: &str = "Rina";
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A counter laptop: a display, a WebDriver server for the app, and the app's data directory,
@@ -513,7 +515,7 @@ async fn headquarters_address_in_settings_and_the_status_bar_offline() {
 /// A store holding one finalised case per name (tickets, …), with headquarters' key
 /// pinned; returns the case ids.
 fn finalised_cases(dir: &Path, names: &[&str], hq: &loket_batch::HqPublic) -> Vec<String> {
-    let (mut store, _) = loket_store::Store::init(dir, PASSPHRASE, "PNH").unwrap();
+    let (mut store, _) = loket_store::Store::init(dir, OFFICER, PASSPHRASE, "PNH").unwrap();
     store.pin_hq_key(hq, false).unwrap();
     let mut ids = Vec::new();
     let example: serde_json::Value =
@@ -585,7 +587,7 @@ impl Headquarters {
     /// Enrols the counter whose store is in `counter`, then serves.
     fn serve(bin: PathBuf, dir: tempfile::TempDir, counter: &Path) -> Headquarters {
         use std::io::BufRead;
-        let card = loket_store::Store::open(counter, PASSPHRASE)
+        let card = loket_store::Store::open(counter, OFFICER, PASSPHRASE)
             .unwrap()
             .device_card()
             .unwrap();
@@ -812,7 +814,7 @@ async fn screenshots() {
 
 /// A store with a morning's worth of cases, as the screenshots show it.
 fn seed(dir: &Path) {
-    let (mut store, _) = loket_store::Store::init(dir, PASSPHRASE, "PNH").unwrap();
+    let (mut store, _) = loket_store::Store::init(dir, OFFICER, PASSPHRASE, "PNH").unwrap();
     store
         .set_mission_details(
             "Kedutaan Besar Republik Indonesia di Phnom Penh",
@@ -1166,7 +1168,7 @@ async fn app_benchmark() {
 }
 /// `n` cases saved the way the app saves them (synchronous=OFF while seeding only).
 fn seed_many(dir: &Path, n: usize) {
-    let (mut store, _) = loket_store::Store::init(dir, PASSPHRASE, "PNH").unwrap();
+    let (mut store, _) = loket_store::Store::init(dir, OFFICER, PASSPHRASE, "PNH").unwrap();
     store.tamper("PRAGMA synchronous = OFF").unwrap();
     let example: serde_json::Value =
         serde_json::from_str(include_str!("../crates/core/tests/fixtures/example.json")).unwrap();

@@ -13,6 +13,7 @@ import type { Lang } from "./bindings/Lang";
 import type { MissionProfile } from "./bindings/MissionProfile";
 import type { MissionCase } from "./bindings/MissionCase";
 import type { MrzTd3 } from "./bindings/MrzTd3";
+import type { Officers } from "./bindings/Officers";
 import type { Printers } from "./bindings/Printers";
 import type { ReceiptApplied } from "./bindings/ReceiptApplied";
 import type { Report } from "./bindings/Report";
@@ -57,6 +58,14 @@ export const api = {
     call<DeviceIdentity>("create_store", { mission, passphrase, officer }),
   unlock: (passphrase: string, officer: string) => call<null>("unlock", { passphrase, officer }),
   lock: () => call<null>("lock"),
+  officers: () => call<Officers>("officers"),
+  /** `ownPassphrase` is the passphrase of the officer at the keyboard, asked again. */
+  addOfficer: (ownPassphrase: string, name: string, passphrase: string) =>
+    call<Officers>("add_officer", { ownPassphrase, name, passphrase }),
+  removeOfficer: (ownPassphrase: string, name: string) =>
+    call<Officers>("remove_officer", { ownPassphrase, name }),
+  changePassphrase: (ownPassphrase: string, passphrase: string) =>
+    call<null>("change_passphrase", { ownPassphrase, passphrase }),
   setLanguage: (lang: Lang) => call<null>("set_language", { lang }),
   mission: () => call<MissionProfile>("mission"),
   setMission: (mission: MissionProfile) => call<MissionProfile>("set_mission", { mission }),

@@ -25,7 +25,8 @@ pub struct Common {
     /// Language of messages: id (Bahasa Indonesia) or en.
     #[arg(long, global = true, env = "LOKET_LANG", default_value = "id")]
     pub lang: Lang,
-    /// The officer at the counter, recorded in the audit log.
+    /// The officer whose login opens the store (default: the system user's name); named in the
+    /// audit log.
     #[arg(long, global = true, env = "LOKET_OFFICER", value_name = "NAME")]
     pub officer: Option<String>,
 }
@@ -53,6 +54,11 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The officers who can unlock this counter, each with their own passphrase.
+    #[command(subcommand)]
+    Officer(OfficerCommand),
+    /// Change your own passphrase (the new one from LOKET_NEW_PASSPHRASE, else asked twice).
+    Passphrase,
     /// Show the mission printed on requests, or set its code, name, address or city.
     Mission {
         /// The mission's code, such as PNH: begins every new serial number.
@@ -199,6 +205,19 @@ pub enum CaseCommand {
     },
     /// Attach the person's photo (JPEG or PNG; cropped to 3:4 for the request).
     Photo { id: String, file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficerCommand {
+    /// List the officers with a login at this counter.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give an officer a login (their passphrase from LOKET_NEW_PASSPHRASE, else asked twice).
+    Add { name: String },
+    /// Remove an officer's login (never your own); their entries in the audit log stay.
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]

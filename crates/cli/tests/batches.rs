@@ -266,7 +266,8 @@ fn a_full_stick_leaves_no_batch_file_and_the_next_export_writes_the_same_bytes()
             "--to",
         ])
         .arg(full.path())
-        .env("LOKET_PASSPHRASE", "correct horse battery staple")
+        .env("LOKET_PASSPHRASE", PASSPHRASE)
+        .env("LOKET_OFFICER", OFFICER)
         .env("LOKET_DATA_DIR", dir.path())
         .output()
         .unwrap();

@@ -1,7 +1,7 @@
 //! `loket init`, `case add|list|show|finalize` and `audit verify` against a real store.
 
 mod common;
-use common::{example, loket};
+use common::{example, loket, OFFICER};
 
 /// Absent and `null` mean the same; the store writes neither.
 fn without_nulls(v: serde_json::Value) -> serde_json::Value {
@@ -189,6 +189,7 @@ fn refusals_are_one_line_and_change_nothing() {
         .args(["case", "list"])
         .env("LOKET_DATA_DIR", dir.path())
         .env("LOKET_PASSPHRASE", "not the passphrase")
+        .env("LOKET_OFFICER", OFFICER)
         .output()
         .unwrap();
     assert_eq!(wrong.status.code(), Some(1));

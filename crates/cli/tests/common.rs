@@ -22,15 +22,31 @@ impl Run {
     }
 }
 
+/// The officer whose login these tests' stores are made with, and their passphrase.
+pub const OFFICER: &str = "officer-1";
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
 /// Runs `loket ARGS` with `stdin` piped in, in `data_dir` when given, never with a terminal.
 pub fn loket(args: &[&str], stdin: &str, data_dir: Option<&Path>) -> Run {
+    loket_with(args, stdin, data_dir, &[])
+}
+
+/// `loket` with more environment variables (another officer, a new passphrase).
+pub fn loket_with(
+    args: &[&str],
+    stdin: &str,
+    data_dir: Option<&Path>,
+    env: &[(&str, &str)],
+) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_loket"));
     cmd.args(args)
         .env_remove("LOKET_DATA_DIR")
         .env_remove("LOKET_LANG")
-        .env("LOKET_PASSPHRASE", "correct horse battery staple")
-        .env("LOKET_OFFICER", "officer-1")
+        .env_remove("LOKET_NEW_PASSPHRASE")
+        .env("LOKET_PASSPHRASE", PASSPHRASE)
+        .env("LOKET_OFFICER", OFFICER)
         .env("RUST_BACKTRACE", "1")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -17,7 +17,7 @@ mod net;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{counter_store, Backend, Site, COUNTER_PASSPHRASE};
+use common::{counter_store, Backend, Site, COUNTER_OFFICER, COUNTER_PASSPHRASE};
 use loket_store::Store;
 use loket_sync::Progress;
 use net::{Desk, Server};
@@ -54,7 +54,7 @@ fn one_counter(backend: Backend, template: &std::path::Path, cases: usize) {
     let site = Site::new(backend);
     let server = Server::start(&site);
     let dir = copy_dir(template);
-    let mut store = Store::open(dir.path(), COUNTER_PASSPHRASE).unwrap();
+    let mut store = Store::open(dir.path(), COUNTER_OFFICER, COUNTER_PASSPHRASE).unwrap();
     site.pin(&mut store);
     site.hq().enrol(&store.device_card().unwrap()).unwrap();
     let slot = Mutex::new(store);

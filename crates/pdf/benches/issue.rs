@@ -18,6 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let (mut store, _) = Store::init_with(
         dir.path(),
+        "officer",
         "benchmark passphrase",
         "PNH",
         KdfParams::insecure_for_tests(),

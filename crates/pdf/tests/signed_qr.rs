@@ -17,6 +17,7 @@ fn the_printed_code_scans_back_and_verifies_and_a_changed_byte_fails() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _) = Store::init_with(
         &dir.path().join("store"),
+        "o1",
         "correct horse battery staple",
         "PNH",
         KdfParams::insecure_for_tests(),

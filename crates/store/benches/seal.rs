@@ -20,6 +20,7 @@ use std::time::Instant;
 mod common;
 
 const PASSPHRASE: &str = "benchmark passphrase";
+const OFFICER: &str = "officer";
 const RUNS: usize = 3;
 const PHOTO_BYTES: usize = 30 * 1024;
 
@@ -65,6 +66,7 @@ fn main() {
     {
         let (mut store, _) = Store::init_with(
             &seed_dir,
+            OFFICER,
             PASSPHRASE,
             "PNH",
             KdfParams::insecure_for_tests(),
@@ -89,7 +91,7 @@ fn main() {
     for run in 1..=RUNS {
         let dir = work.path().join(format!("run{run}"));
         copy_dir(&seed_dir, &dir);
-        let mut store = Store::open(&dir, PASSPHRASE).unwrap();
+        let mut store = Store::open(&dir, OFFICER, PASSPHRASE).unwrap();
         let t = Instant::now();
         let batch = store.seal_batch().unwrap().unwrap();
         let seal = t.elapsed();

@@ -17,6 +17,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 const PASSPHRASE: &str = "benchmark passphrase";
+const OFFICER: &str = "officer";
 const SAMPLES: usize = 400;
 
 const GIVEN: &[&str] = &[
@@ -175,11 +176,11 @@ fn main() {
 
     // Unlock with the default cost.
     let unlock_dir = dir.path().join("unlock");
-    drop(Store::init(&unlock_dir, PASSPHRASE, "PNH").unwrap());
+    drop(Store::init(&unlock_dir, OFFICER, PASSPHRASE, "PNH").unwrap());
     let mut unlocks: Vec<Duration> = (0..7)
         .map(|_| {
             let t = Instant::now();
-            drop(Store::open(&unlock_dir, PASSPHRASE).unwrap());
+            drop(Store::open(&unlock_dir, OFFICER, PASSPHRASE).unwrap());
             t.elapsed()
         })
         .collect();
@@ -194,7 +195,7 @@ fn main() {
 
     let store_dir = dir.path().join("store");
     let (mut store, _) =
-        Store::init_with(&store_dir, PASSPHRASE, "PNH", KdfParams::default()).unwrap();
+        Store::init_with(&store_dir, OFFICER, PASSPHRASE, "PNH", KdfParams::default()).unwrap();
     let mut floor = Floor::new(dir.path());
     let (mut s0, mut f0) = save_times(&mut store, &mut floor, &mut rng, 0);
 

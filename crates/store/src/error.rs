@@ -15,8 +15,16 @@ pub enum StoreError {
         crate::MIN_PASSPHRASE_CHARS
     )]
     ShortPassphrase,
-    #[error("wrong passphrase: the store was not opened and nothing was changed")]
+    #[error("wrong passphrase: nothing was opened or changed")]
     WrongPassphrase,
+    #[error("an officer's name must have 1–60 characters and no control characters")]
+    InvalidOfficer,
+    #[error("no officer {name} at this counter: an officer who can unlock it adds you (Settings, or `loket officer add`)")]
+    UnknownOfficer { name: String },
+    #[error("officer {name} already has a login at this counter; nothing was changed")]
+    OfficerExists { name: String },
+    #[error("you cannot remove your own login: another officer of this counter removes it")]
+    RemoveSelf,
     #[error(
         "this store was written by Loket {store_app_version} (store version {store_schema}); \
          this is Loket {our_app_version} (store version {our_schema}): update Loket to open it"

@@ -1,8 +1,14 @@
-//! The key file: the store's random data key, wrapped under a key derived from a passphrase.
+//! The key file: the store's random data key, wrapped once for each officer of the counter.
 //!
-//! The data key never changes, so a passphrase can be changed, or a second officer's added
-//! (one slot each), without re-encrypting the store. Wrapping is XChaCha20-Poly1305 under an
-//! Argon2id key; a wrong passphrase fails the AEAD tag, before the database is touched.
+//! Every officer logs in with their own name and passphrase: their slot alone is tried, so
+//! unlocking costs one key derivation however many officers there are, and the audit log
+//! names whoever actually unlocked. The data key never changes, so an officer is added or
+//! removed, or a passphrase changed, without re-encrypting the store. Wrapping is
+//! XChaCha20-Poly1305 under an Argon2id key; a wrong passphrase fails the AEAD tag, before the
+//! database is touched.
+//!
+//! Key files written before per-officer logins (`loket.keyring/1`) hold one passphrase for
+//! the whole counter, with any name: the first officer to unlock such a file makes it theirs.
 
 use crate::error::{io, Result, StoreError};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -14,7 +20,9 @@ use std::io::Write;
 use std::path::Path;
 use zeroize::Zeroizing;
 
-const FORMAT: &str = "loket.keyring/1";
+const FORMAT: &str = "loket.keyring/2";
+/// One passphrase for the counter, whatever name the officer gave.
+const SHARED_FORMAT: &str = "loket.keyring/1";
 
 /// Argon2id cost. The default takes about half a second on a counter laptop (see
 /// docs/benchmarks.md): slow enough to make guessing a stolen laptop's passphrase costly,
@@ -59,9 +67,10 @@ struct KeyFile {
     slots: Vec<Slot>,
 }
 
-/// The data key wrapped under one passphrase.
+/// The data key wrapped under one officer's passphrase.
 #[derive(Serialize, Deserialize)]
 struct Slot {
+    /// The officer's name, as it was given when the slot was made.
     name: String,
     kdf: KdfParams,
     salt: String,
@@ -71,6 +80,9 @@ struct Slot {
 
 pub const FILE_NAME: &str = "keyring.json";
 
+/// The longest officer's name, in characters.
+const MAX_NAME_CHARS: usize = 60;
+
 /// A new random data key.
 pub fn generate() -> DataKey {
     let mut key: DataKey = Zeroizing::new([0u8; 32]);
@@ -78,19 +90,137 @@ pub fn generate() -> DataKey {
     key
 }
 
-/// Writes `key`, wrapped under `passphrase`, to `dir/keyring.json`.
-pub fn save(dir: &Path, key: &DataKey, passphrase: &str, kdf: KdfParams) -> Result<()> {
-    let slot = wrap(key, "officer", passphrase, kdf)?;
-    let file = KeyFile {
-        format: FORMAT.to_string(),
-        slots: vec![slot],
-    };
-    let text = serde_json::to_vec_pretty(&file).expect("key file serializes");
-    write_atomically(&dir.join(FILE_NAME), &text)
+/// An officer's name as a login: trimmed, inner spaces collapsed, 1–60 characters, no control
+/// characters. Logins compare without regard to case.
+pub fn officer_name(raw: &str) -> Result<String> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(StoreError::InvalidOfficer);
+    }
+    Ok(name)
 }
 
-/// Unwraps the data key with `passphrase`, trying each slot.
-pub fn unlock(dir: &Path, passphrase: &str) -> Result<DataKey> {
+fn same_officer(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+/// What unlocking gives: the data key, the officer's name as their slot spells it, and the
+/// cost their passphrase was derived with (officers they add get the same).
+pub struct Unlocked {
+    pub key: DataKey,
+    pub officer: String,
+    pub kdf: KdfParams,
+}
+
+/// Writes a new key file in `dir` whose one slot is `officer`'s.
+pub fn create(
+    dir: &Path,
+    key: &DataKey,
+    officer: &str,
+    passphrase: &str,
+    kdf: KdfParams,
+) -> Result<()> {
+    let officer = officer_name(officer)?;
+    let slots = vec![wrap(key, &officer, passphrase, kdf)?];
+    write(dir, slots)
+}
+
+/// Unwraps the data key with `officer`'s slot and `passphrase`. A key file from before
+/// per-officer logins is rewritten so that its one passphrase becomes `officer`'s.
+pub fn unlock(dir: &Path, officer: &str, passphrase: &str) -> Result<Unlocked> {
+    let officer = officer_name(officer)?;
+    let (file, bad) = read(dir)?;
+    if file.format == SHARED_FORMAT {
+        for slot in &file.slots {
+            if let Some(key) = unwrap(slot, SHARED_FORMAT, passphrase).map_err(&bad)? {
+                write(dir, vec![wrap(&key, &officer, passphrase, slot.kdf)?])?;
+                return Ok(Unlocked {
+                    key,
+                    officer,
+                    kdf: slot.kdf,
+                });
+            }
+        }
+        return Err(StoreError::WrongPassphrase);
+    }
+    let slot = file
+        .slots
+        .iter()
+        .find(|s| same_officer(&s.name, &officer))
+        .ok_or(StoreError::UnknownOfficer { name: officer })?;
+    match unwrap(slot, FORMAT, passphrase).map_err(&bad)? {
+        Some(key) => Ok(Unlocked {
+            key,
+            officer: slot.name.clone(),
+            kdf: slot.kdf,
+        }),
+        None => Err(StoreError::WrongPassphrase),
+    }
+}
+
+/// The officers who can unlock the store, in the order they were added.
+pub fn officers(dir: &Path) -> Result<Vec<String>> {
+    let (file, _) = read(dir)?;
+    Ok(file.slots.into_iter().map(|s| s.name).collect())
+}
+
+/// Adds a slot for `officer`; refused when they have one. Returns the name as stored.
+pub fn add(
+    dir: &Path,
+    key: &DataKey,
+    officer: &str,
+    passphrase: &str,
+    kdf: KdfParams,
+) -> Result<String> {
+    let officer = officer_name(officer)?;
+    let (mut file, _) = read(dir)?;
+    if file.slots.iter().any(|s| same_officer(&s.name, &officer)) {
+        return Err(StoreError::OfficerExists { name: officer });
+    }
+    file.slots.push(wrap(key, &officer, passphrase, kdf)?);
+    write(dir, file.slots)?;
+    Ok(officer)
+}
+
+/// Removes `officer`'s slot; `Ok(false)` when they had none.
+pub fn remove(dir: &Path, officer: &str) -> Result<bool> {
+    let (mut file, _) = read(dir)?;
+    let before = file.slots.len();
+    file.slots.retain(|s| !same_officer(&s.name, officer));
+    if file.slots.len() == before {
+        return Ok(false);
+    }
+    write(dir, file.slots)?;
+    Ok(true)
+}
+
+/// Wraps the data key again under `officer`'s new passphrase, in their slot's place.
+pub fn change(
+    dir: &Path,
+    key: &DataKey,
+    officer: &str,
+    passphrase: &str,
+    kdf: KdfParams,
+) -> Result<()> {
+    let (mut file, _) = read(dir)?;
+    let Some(slot) = file
+        .slots
+        .iter_mut()
+        .find(|s| same_officer(&s.name, officer))
+    else {
+        return Err(StoreError::UnknownOfficer {
+            name: officer.to_string(),
+        });
+    };
+    *slot = wrap(key, &slot.name, passphrase, kdf)?;
+    write(dir, file.slots)
+}
+
+type Bad = Box<dyn Fn(String) -> StoreError>;
+
+/// The key file, current or from before per-officer logins, and how to report it damaged.
+fn read(dir: &Path) -> Result<(KeyFile, Bad)> {
     let path = dir.join(FILE_NAME);
     let text = match std::fs::read(&path) {
         Ok(t) => t,
@@ -101,20 +231,27 @@ pub fn unlock(dir: &Path, passphrase: &str) -> Result<DataKey> {
         }
         Err(e) => return Err(io(format!("cannot read {}", path.display()))(e)),
     };
-    let bad = |why: &str| StoreError::Keyring {
+    let bad: Bad = Box::new(move |why: String| StoreError::Keyring {
         path: path.clone(),
-        why: why.to_string(),
+        why,
+    });
+    let file: KeyFile = serde_json::from_slice(&text).map_err(|_| bad("not valid JSON".into()))?;
+    if file.format != FORMAT && file.format != SHARED_FORMAT {
+        return Err(bad(format!("unknown format {:?}", file.format)));
+    }
+    if file.slots.is_empty() {
+        return Err(bad("it has no officer's slot".into()));
+    }
+    Ok((file, bad))
+}
+
+fn write(dir: &Path, slots: Vec<Slot>) -> Result<()> {
+    let file = KeyFile {
+        format: FORMAT.to_string(),
+        slots,
     };
-    let file: KeyFile = serde_json::from_slice(&text).map_err(|_| bad("not valid JSON"))?;
-    if file.format != FORMAT {
-        return Err(bad(&format!("unknown format {:?}", file.format)));
-    }
-    for slot in &file.slots {
-        if let Some(key) = unwrap(slot, passphrase).map_err(|why| bad(&why))? {
-            return Ok(key);
-        }
-    }
-    Err(StoreError::WrongPassphrase)
+    let text = serde_json::to_vec_pretty(&file).expect("key file serializes");
+    write_atomically(&dir.join(FILE_NAME), &text)
 }
 
 fn derive(
@@ -130,12 +267,23 @@ fn derive(
     Ok(out)
 }
 
-/// The slot's parameters are bound to the ciphertext, so a file edited to weaken them fails.
-fn aad(name: &str, kdf: KdfParams) -> Vec<u8> {
-    format!("{FORMAT}|{name}|{}|{}|{}", kdf.m_kib, kdf.t, kdf.p).into_bytes()
+/// The slot's name and parameters are bound to the ciphertext, so a file edited to weaken
+/// them, or to give one officer's slot another's name, fails.
+fn aad(format: &str, name: &str, kdf: KdfParams) -> Vec<u8> {
+    format!("{format}|{name}|{}|{}|{}", kdf.m_kib, kdf.t, kdf.p).into_bytes()
 }
 
 fn wrap(key: &DataKey, name: &str, passphrase: &str, kdf: KdfParams) -> Result<Slot> {
+    wrap_as(FORMAT, key, name, passphrase, kdf)
+}
+
+fn wrap_as(
+    format: &str,
+    key: &DataKey,
+    name: &str,
+    passphrase: &str,
+    kdf: KdfParams,
+) -> Result<Slot> {
     let mut salt = [0u8; 16];
     let mut nonce = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut salt);
@@ -145,7 +293,7 @@ fn wrap(key: &DataKey, name: &str, passphrase: &str, kdf: KdfParams) -> Result<S
         why,
     })?;
     let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
-    let aad = aad(name, kdf);
+    let aad = aad(format, name, kdf);
     let wrapped = cipher
         .encrypt(
             XNonce::from_slice(&nonce),
@@ -165,7 +313,11 @@ fn wrap(key: &DataKey, name: &str, passphrase: &str, kdf: KdfParams) -> Result<S
 }
 
 /// `Ok(None)` when the passphrase is not this slot's.
-fn unwrap(slot: &Slot, passphrase: &str) -> std::result::Result<Option<DataKey>, String> {
+fn unwrap(
+    slot: &Slot,
+    format: &str,
+    passphrase: &str,
+) -> std::result::Result<Option<DataKey>, String> {
     let salt = hex::decode(&slot.salt).map_err(|_| "bad salt")?;
     let nonce = hex::decode(&slot.nonce).map_err(|_| "bad nonce")?;
     let wrapped = hex::decode(&slot.wrapped).map_err(|_| "bad wrapped key")?;
@@ -174,7 +326,7 @@ fn unwrap(slot: &Slot, passphrase: &str) -> std::result::Result<Option<DataKey>,
     }
     let kek = derive(passphrase, &salt, slot.kdf)?;
     let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek[..]));
-    let aad = aad(&slot.name, slot.kdf);
+    let aad = aad(format, &slot.name, slot.kdf);
     let Ok(plain) = cipher.decrypt(
         XNonce::from_slice(&nonce),
         Payload {
@@ -210,4 +362,89 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .and_then(|d| d.sync_all())
         .map_err(io(what()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PASSPHRASE: &str = "the counter's old passphrase";
+
+    /// A key file as builds before per-officer logins wrote it: one slot, any name.
+    fn shared_key_file(dir: &Path, key: &DataKey) {
+        let kdf = KdfParams::insecure_for_tests();
+        let file = KeyFile {
+            format: SHARED_FORMAT.into(),
+            slots: vec![wrap_as(SHARED_FORMAT, key, "officer", PASSPHRASE, kdf).unwrap()],
+        };
+        std::fs::write(dir.join(FILE_NAME), serde_json::to_vec(&file).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn the_first_officer_to_unlock_a_shared_key_file_makes_it_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = generate();
+        shared_key_file(dir.path(), &key);
+        assert!(matches!(
+            unlock(dir.path(), "Rina", "not it"),
+            Err(StoreError::WrongPassphrase)
+        ));
+        assert_eq!(officers(dir.path()).unwrap(), ["officer"]);
+
+        let unlocked = unlock(dir.path(), "  Rina   Wulandari ", PASSPHRASE).unwrap();
+        assert_eq!(*unlocked.key, *key);
+        assert_eq!(unlocked.officer, "Rina Wulandari");
+        let file: KeyFile =
+            serde_json::from_slice(&std::fs::read(dir.path().join(FILE_NAME)).unwrap()).unwrap();
+        assert_eq!(file.format, FORMAT);
+        assert_eq!(officers(dir.path()).unwrap(), ["Rina Wulandari"]);
+
+        let again = unlock(dir.path(), "RINA WULANDARI", PASSPHRASE).unwrap();
+        assert_eq!(*again.key, *key);
+        assert_eq!(again.officer, "Rina Wulandari");
+        match unlock(dir.path(), "Budi", PASSPHRASE) {
+            Err(StoreError::UnknownOfficer { name }) => assert_eq!(name, "Budi"),
+            other => panic!("{:?}", other.err()),
+        }
+    }
+
+    #[test]
+    fn a_slot_given_another_officers_name_does_not_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = generate();
+        let kdf = KdfParams::insecure_for_tests();
+        create(dir.path(), &key, "Rina", PASSPHRASE, kdf).unwrap();
+        add(dir.path(), &key, "Budi", "Budi's passphrase", kdf).unwrap();
+        let path = dir.path().join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Budi's slot renamed to Rina's, Rina's removed: Budi's passphrase must not open it
+        // as Rina.
+        let mut file: KeyFile = serde_json::from_str(&text).unwrap();
+        file.slots.remove(0);
+        file.slots[0].name = "Rina".into();
+        std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+        assert!(matches!(
+            unlock(dir.path(), "Rina", "Budi's passphrase"),
+            Err(StoreError::WrongPassphrase)
+        ));
+    }
+
+    #[test]
+    fn officers_names_are_trimmed_and_bounded() {
+        assert_eq!(officer_name(" Andi \t Prasetyo ").unwrap(), "Andi Prasetyo");
+        assert_eq!(officer_name("Ñoño").unwrap(), "Ñoño");
+        assert!(matches!(
+            officer_name("   "),
+            Err(StoreError::InvalidOfficer)
+        ));
+        assert!(matches!(
+            officer_name(&"A".repeat(61)),
+            Err(StoreError::InvalidOfficer)
+        ));
+        assert!(officer_name(&"A".repeat(60)).is_ok());
+        assert!(matches!(
+            officer_name("Andi\u{7}"),
+            Err(StoreError::InvalidOfficer)
+        ));
+    }
 }

@@ -21,6 +21,7 @@ mod migrations;
 mod mission;
 mod mission_index;
 mod network;
+mod officers;
 mod photos;
 mod purge;
 mod requests;
@@ -35,7 +36,7 @@ pub use export::{
     batch_file_name, mounted_sticks, receipt_file_name, Exported, BATCH_EXTENSION,
     RECEIPT_EXTENSION,
 };
-pub use keyring::KdfParams;
+pub use keyring::{officer_name, KdfParams};
 pub use mission::MissionProfile;
 pub use mission_index::{HqStatus, IndexApplied, MissionCase};
 pub use network::normalise_hq_url;
@@ -98,12 +99,22 @@ pub struct Store {
     key: keyring::DataKey,
     /// The mission, read once at open (and kept in step by `set_mission`).
     mission: String,
+    /// The officer who unlocked the store, as their login spells it.
+    officer: String,
+    /// The cost their passphrase was derived with; officers they add get the same.
+    kdf: KdfParams,
 }
 
 impl Store {
-    /// Creates the store in `dir` with the default Argon2id cost.
-    pub fn init(dir: &Path, passphrase: &str, mission: &str) -> Result<(Store, DeviceIdentity)> {
-        Self::init_with(dir, passphrase, mission, KdfParams::default())
+    /// Creates the store in `dir`, with `officer` its first login, at the default Argon2id
+    /// cost.
+    pub fn init(
+        dir: &Path,
+        officer: &str,
+        passphrase: &str,
+        mission: &str,
+    ) -> Result<(Store, DeviceIdentity)> {
+        Self::init_with(dir, officer, passphrase, mission, KdfParams::default())
     }
 
     /// Whether `dir` holds a store (its key file), without opening it.
@@ -114,10 +125,12 @@ impl Store {
     /// Creates the store with a chosen Argon2id cost (tests and benchmarks use a light one).
     pub fn init_with(
         dir: &Path,
+        officer: &str,
         passphrase: &str,
         mission: &str,
         kdf: KdfParams,
     ) -> Result<(Store, DeviceIdentity)> {
+        let officer = keyring::officer_name(officer)?;
         if !valid_mission(mission) {
             return Err(StoreError::InvalidMission(mission.to_string()));
         }
@@ -152,21 +165,24 @@ impl Store {
         }
         tx.commit()?;
         // The key file last: until it exists, the store does not.
-        keyring::save(dir, &key, passphrase, kdf)?;
-        let store = Store::assemble(conn, dir, &key, mission.to_string())?;
+        keyring::create(dir, &key, &officer, passphrase, kdf)?;
+        let unlocked = keyring::Unlocked { key, officer, kdf };
+        let store = Store::assemble(conn, dir, unlocked, mission.to_string())?;
         let identity = store.device_identity()?;
         Ok((store, identity))
     }
 
-    /// Unlocks the store in `dir`. A wrong passphrase leaves every file untouched.
-    pub fn open(dir: &Path, passphrase: &str) -> Result<Store> {
-        let key = keyring::unlock(dir, passphrase)?;
+    /// Unlocks the store in `dir` with `officer`'s login. A wrong passphrase leaves every file
+    /// untouched.
+    pub fn open(dir: &Path, officer: &str, passphrase: &str) -> Result<Store> {
+        let unlocked = keyring::unlock(dir, officer, passphrase)?;
+        let key = &unlocked.key;
         if !dir.join(DB_FILE).exists() {
             return Err(StoreError::NotInitialised {
                 dir: dir.to_path_buf(),
             });
         }
-        let mut conn = open_db(dir, &key, false)?;
+        let mut conn = open_db(dir, key, false)?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > migrations::latest() {
             let store_app_version = conn
@@ -200,7 +216,7 @@ impl Store {
         Store::assemble(
             conn,
             dir,
-            &key,
+            unlocked,
             String::from_utf8_lossy(&mission).into_owned(),
         )
     }
@@ -210,10 +226,10 @@ impl Store {
     fn assemble(
         conn: Connection,
         dir: &Path,
-        key: &keyring::DataKey,
+        unlocked: keyring::Unlocked,
         mission: String,
     ) -> Result<Store> {
-        let checkpointer = checkpoint::Checkpointer::start(dir, key)?;
+        let checkpointer = checkpoint::Checkpointer::start(dir, &unlocked.key)?;
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::BACKSTOP_FRAMES)?;
         conn.query_row(
             &format!("PRAGMA journal_size_limit = {}", checkpoint::WAL_SIZE_LIMIT),
@@ -224,8 +240,10 @@ impl Store {
             checkpointer,
             conn,
             dir: dir.to_path_buf(),
-            key: key.clone(),
+            key: unlocked.key,
             mission,
+            officer: unlocked.officer,
+            kdf: unlocked.kdf,
         })
     }
 

@@ -145,7 +145,7 @@ fn the_next_batch_names_the_previous_manifest_and_carries_only_new_versions() {
     let b = finalised(&mut store, "DEWI LESTARI", "A-2");
     // Across a restart: the sequence and the chain come from the store.
     drop(store);
-    let mut store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let mut store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     let second = store.seal_batch().unwrap().unwrap();
     assert_eq!(second.sequence, 2);
     let batch = opened(&store, &hq, 2);

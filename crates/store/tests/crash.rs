@@ -29,7 +29,7 @@ fn crash_child_saves_until_killed() {
     let dir = Path::new(&dir);
     let hq =
         HqSecret::from_secret_json(&std::fs::read_to_string(dir.join(HQ_FILE)).unwrap()).unwrap();
-    let mut store = Store::open(dir, PASSPHRASE).unwrap();
+    let mut store = Store::open(dir, OFFICER, PASSPHRASE).unwrap();
     let mut out = std::io::stdout().lock();
     let mut last: Option<String> = None;
     let mut finalised: Vec<String> = Vec::new();
@@ -88,7 +88,7 @@ struct Reported {
 }
 
 fn check(dir: &Path, reported: &Reported) {
-    let store = Store::open(dir, PASSPHRASE).unwrap();
+    let store = Store::open(dir, OFFICER, PASSPHRASE).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
     assert!(matches!(
         store.verify_audit().unwrap(),

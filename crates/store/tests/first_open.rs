@@ -28,9 +28,15 @@ fn first_open_child_creates_stores_at_once() {
             let dir = std::path::Path::new(&dir).join(i.to_string());
             std::thread::spawn(move || {
                 start.wait();
-                Store::init_with(&dir, PASSPHRASE, "PNH", KdfParams::insecure_for_tests())
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
+                Store::init_with(
+                    &dir,
+                    OFFICER,
+                    PASSPHRASE,
+                    "PNH",
+                    KdfParams::insecure_for_tests(),
+                )
+                .map(|_| ())
+                .map_err(|e| e.to_string())
             })
         })
         .collect();

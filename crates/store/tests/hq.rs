@@ -20,6 +20,6 @@ fn the_hq_key_is_pinned_once_and_replaced_only_on_purpose() {
     assert_eq!(store.hq_key().unwrap(), Some(ministry));
     store.pin_hq_key(&other, true).unwrap();
     drop(store);
-    let store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     assert_eq!(store.hq_key().unwrap(), Some(other));
 }

@@ -226,7 +226,7 @@ fn headquarters_address_is_a_setting_that_survives_reopening() {
     assert_eq!(store.last_sync().unwrap(), None);
     let at = store.record_sync().unwrap();
     drop(store);
-    let mut store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let mut store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     assert_eq!(
         store.hq_url().unwrap().as_deref(),
         Some("http://10.0.0.5:8080")

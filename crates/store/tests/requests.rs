@@ -340,7 +340,7 @@ fn a_photo_is_kept_in_the_store_audited_and_given_to_the_page() {
         .1;
     assert_eq!(photo, Some(jpeg));
     drop(store);
-    let store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     assert_eq!(store.requests().unwrap().len(), 1);
 }
 
@@ -374,7 +374,7 @@ fn the_mission_profile_is_kept_and_trimmed() {
         )
         .unwrap();
     drop(store);
-    let store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     let profile = store.mission_profile().unwrap();
     assert_eq!(profile.code, "PNH");
     assert_eq!(profile.name, "KBRI Phnom Penh");

@@ -19,7 +19,7 @@ fn a_new_store_runs_every_migration_and_is_sound() {
     assert_eq!(id.public_key.len(), 64);
     drop(store);
     // Reopening runs nothing again and finds the same identity.
-    let again = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let again = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     assert_eq!(again.device_identity().unwrap(), id);
 }
 
@@ -28,6 +28,7 @@ fn init_refuses_an_existing_store_and_a_bad_mission() {
     let (dir, _store) = store();
     let err = Store::init_with(
         dir.path(),
+        OFFICER,
         PASSPHRASE,
         "PNH",
         KdfParams::insecure_for_tests(),
@@ -36,6 +37,7 @@ fn init_refuses_an_existing_store_and_a_bad_mission() {
     let other = tempfile::tempdir().unwrap();
     let err = Store::init_with(
         other.path(),
+        OFFICER,
         PASSPHRASE,
         "pnh",
         KdfParams::insecure_for_tests(),
@@ -328,17 +330,19 @@ fn a_wrong_passphrase_is_refused_and_the_store_untouched() {
         .unwrap();
     drop(store);
     let before = file_bytes(dir.path());
-    let err = Store::open(dir.path(), "wrong horse").err().unwrap();
+    let err = Store::open(dir.path(), OFFICER, "wrong horse")
+        .err()
+        .unwrap();
     assert!(matches!(err, StoreError::WrongPassphrase));
     assert!(err.to_string().contains("wrong passphrase"));
     assert_eq!(file_bytes(dir.path()), before);
-    assert!(Store::open(dir.path(), PASSPHRASE).is_ok());
+    assert!(Store::open(dir.path(), OFFICER, PASSPHRASE).is_ok());
 }
 
 #[test]
 fn a_missing_store_says_how_to_make_one() {
     let dir = tempfile::tempdir().unwrap();
-    let err = Store::open(dir.path(), PASSPHRASE).err().unwrap();
+    let err = Store::open(dir.path(), OFFICER, PASSPHRASE).err().unwrap();
     assert!(matches!(err, StoreError::NotInitialised { .. }));
     assert!(err.to_string().contains("loket init"));
 }
@@ -364,7 +368,7 @@ fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
         )
         .unwrap();
     drop(store);
-    let mut store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let mut store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     assert!(store.requests().unwrap().is_empty());
     assert!(store.batches().unwrap().is_empty());
     assert_eq!(store.mission_case_count().unwrap(), 0);
@@ -427,7 +431,7 @@ fn a_store_of_schema_6_drops_the_copies_it_no_longer_needs_when_brought_up_to_da
         ))
         .unwrap();
     drop(store);
-    let store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     let mission_values: Vec<Vec<u8>> = store
         .every_value()
         .unwrap()
@@ -477,7 +481,7 @@ fn a_store_written_by_a_newer_loket_is_refused_naming_both_versions() {
         .tamper("PRAGMA user_version = 99; UPDATE meta SET value = CAST('3.2.0' AS BLOB) WHERE key = 'app_version';")
         .unwrap();
     drop(store);
-    let err = Store::open(dir.path(), PASSPHRASE).err().unwrap();
+    let err = Store::open(dir.path(), OFFICER, PASSPHRASE).err().unwrap();
     let text = err.to_string();
     assert!(
         matches!(
@@ -824,7 +828,7 @@ fn the_wal_stays_bounded_while_saving_and_is_gone_after_close() {
     assert_eq!(store.integrity_check().unwrap(), "ok");
     drop(store);
     assert!(!wal.exists(), "the WAL outlived the store");
-    let store = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     assert_eq!(store.count().unwrap(), 600);
 }
 

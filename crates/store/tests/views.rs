@@ -120,14 +120,20 @@ fn the_mission_code_can_change_and_must_stay_valid() {
         Err(StoreError::InvalidMission(_))
     ));
     drop(store);
-    let again = Store::open(dir.path(), PASSPHRASE).unwrap();
+    let again = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     assert_eq!(again.mission().unwrap(), "SGN");
 }
 
 #[test]
 fn a_new_store_needs_a_passphrase_of_eight_characters() {
     let dir = tempfile::tempdir().unwrap();
-    let err = Store::init_with(dir.path(), "short", "PNH", KdfParams::insecure_for_tests());
+    let err = Store::init_with(
+        dir.path(),
+        OFFICER,
+        "short",
+        "PNH",
+        KdfParams::insecure_for_tests(),
+    );
     assert!(matches!(err, Err(StoreError::ShortPassphrase)));
     assert!(!Store::exists(dir.path()), "nothing was created");
 }

@@ -6,6 +6,7 @@ import type { AppStatus } from "../bindings/AppStatus";
 import type { MissionProfile } from "../bindings/MissionProfile";
 import { describe } from "../errors";
 import { useLang, useT } from "../i18n";
+import { OfficersForm } from "./officers";
 
 export function SettingsScreen(props: { status: AppStatus; changed: () => void; toggleLang: () => void }) {
   const t = useT();
@@ -59,6 +60,7 @@ export function SettingsScreen(props: { status: AppStatus; changed: () => void; 
         {message && <p role={message.ok ? "status" : "alert"} class={message.ok ? "ok" : "error"}>{message.text}</p>}
       </form>
       <HqUrlForm />
+      <OfficersForm />
       <fieldset class="stack">
         <legend>{t("settings.language")}</legend>
         {(["id", "en"] as const).map((l) => (

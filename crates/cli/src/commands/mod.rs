@@ -1,6 +1,8 @@
 //! One function per command; each returns its exit code or a failure.
 
-use crate::args::{AuditCommand, BatchCommand, CaseCommand, Cli, Command, RequestCommand};
+use crate::args::{
+    AuditCommand, BatchCommand, CaseCommand, Cli, Command, OfficerCommand, RequestCommand,
+};
 use crate::input::{read_record, NOT_A_RECORD};
 use loket_core::mrz::{parse_td3, MrzTd3};
 use loket_core::Lang;
@@ -27,6 +29,10 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Case(CaseCommand::Close { id, reason }) => store::close(common, &id, &reason),
         Command::Case(CaseCommand::Photo { id, file }) => request::photo(common, &id, &file),
         Command::Audit(AuditCommand::Verify) => store::audit_verify(common),
+        Command::Officer(OfficerCommand::List { json }) => store::officers(common, json),
+        Command::Officer(OfficerCommand::Add { name }) => store::add_officer(common, &name),
+        Command::Officer(OfficerCommand::Remove { name }) => store::remove_officer(common, &name),
+        Command::Passphrase => store::change_passphrase(common),
         Command::Mission {
             code,
             name,

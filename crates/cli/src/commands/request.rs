@@ -2,7 +2,7 @@
 //! QR code printed on one.
 
 use super::print_json;
-use super::store::{officer, open};
+use super::store::open;
 use crate::args::Common;
 use loket_store::{PrintJob, RequestInfo};
 use loket_term::line;
@@ -51,7 +51,8 @@ fn read_photo(file: &Path) -> Result<loket_pdf::Photo, Failure> {
 pub fn photo(common: &Common, id: &str, file: &Path) -> Result<u8, Failure> {
     let photo = read_photo(file)?;
     let mut store = open(common)?;
-    let sha = store.attach_photo(id, &officer(common), photo.jpeg())?;
+    let officer = store.officer().to_string();
+    let sha = store.attach_photo(id, &officer, photo.jpeg())?;
     line(&format!("photo attached to case {id} (sha256 {sha})"))?;
     Ok(0)
 }
@@ -110,7 +111,7 @@ pub fn pdf(
 ) -> Result<u8, Failure> {
     let photo = photo.map(read_photo).transpose()?;
     let mut store = open(common)?;
-    let officer = officer(common);
+    let officer = store.officer().to_string();
     store.check_printable(id)?;
     if let Some(photo) = photo {
         store.attach_photo(id, &officer, photo.jpeg())?;
@@ -184,7 +185,8 @@ pub fn list(common: &Common, json: bool) -> Result<u8, Failure> {
 
 pub fn void(common: &Common, serial: &str, reason: &str, out: Option<&str>) -> Result<u8, Failure> {
     let mut store = open(common)?;
-    let request = store.void_request(serial, &officer(common), reason)?;
+    let officer = store.officer().to_string();
+    let request = store.void_request(serial, &officer, reason)?;
     if let Some(out) = out {
         let page = deliver(out, &render(&store.request_page(serial)?)?)?;
         finish(page, out)?;

@@ -10,6 +10,7 @@ use loket_term::Failure;
 use loket_term::Passphrase;
 use serde::Serialize;
 use std::path::PathBuf;
+use zeroize::Zeroizing;
 
 fn data_dir(common: &Common) -> Result<PathBuf, Failure> {
     match &common.data_dir {
@@ -20,7 +21,9 @@ fn data_dir(common: &Common) -> Result<PathBuf, Failure> {
     }
 }
 
-pub(super) fn officer(common: &Common) -> String {
+/// The officer whose login opens the store: `--officer` (`LOKET_OFFICER`), else the system
+/// user's name.
+fn officer(common: &Common) -> String {
     common
         .officer
         .clone()
@@ -28,26 +31,94 @@ pub(super) fn officer(common: &Common) -> String {
         .unwrap_or_else(|| "officer".to_string())
 }
 
-/// The store's passphrase: `LOKET_PASSPHRASE`, else the terminal.
+/// The officer's passphrase: `LOKET_PASSPHRASE`, else the terminal.
 const PASSPHRASE: Passphrase = Passphrase {
     env: "LOKET_PASSPHRASE",
     locked: "the store is encrypted",
 };
 
+/// A new passphrase (for another officer, or one's own): `LOKET_NEW_PASSPHRASE`, else typed
+/// twice on the terminal.
+const NEW_PASSPHRASE: Passphrase = Passphrase {
+    env: "LOKET_NEW_PASSPHRASE",
+    locked: "a new passphrase is needed",
+};
+
+fn new_passphrase(which: &Passphrase) -> Result<Zeroizing<String>, Failure> {
+    which.new_one(
+        loket_store::MIN_PASSPHRASE_CHARS,
+        &loket_store::StoreError::ShortPassphrase.to_string(),
+    )
+}
+
 pub(super) fn open(common: &Common) -> Result<Store, Failure> {
+    Ok(open_with_passphrase(common)?.0)
+}
+
+/// The store, and the passphrase that opened it (asked once, for changes to the logins).
+fn open_with_passphrase(common: &Common) -> Result<(Store, Zeroizing<String>), Failure> {
     let dir = data_dir(common)?;
     let passphrase = PASSPHRASE.existing()?;
-    Ok(Store::open(&dir, &passphrase)?)
+    let store = Store::open(&dir, &officer(common), &passphrase)?;
+    Ok((store, passphrase))
 }
 
 pub fn init(common: &Common, mission: &str) -> Result<u8, Failure> {
     let dir = data_dir(common)?;
-    let passphrase = PASSPHRASE.new_one(
-        loket_store::MIN_PASSPHRASE_CHARS,
-        &loket_store::StoreError::ShortPassphrase.to_string(),
-    )?;
-    let (store, _) = Store::init(&dir, &passphrase, mission)?;
+    let passphrase = new_passphrase(&PASSPHRASE)?;
+    let (store, _) = Store::init(&dir, &officer(common), &passphrase, mission)?;
     print!("{}", store.device_card()?.to_json());
+    Ok(0)
+}
+
+/// `officer list`: every officer with a login here; the one running the command is marked.
+pub fn officers(common: &Common, json: bool) -> Result<u8, Failure> {
+    let store = open(common)?;
+    let names = store.officers()?;
+    if json {
+        print_json(&names)?;
+        return Ok(0);
+    }
+    for name in names {
+        let you = name == store.officer();
+        line(&match (you, common.lang) {
+            (true, Lang::Id) => format!("{name} (Anda)"),
+            (true, Lang::En) => format!("{name} (you)"),
+            (false, _) => name,
+        })?;
+    }
+    Ok(0)
+}
+
+pub fn add_officer(common: &Common, name: &str) -> Result<u8, Failure> {
+    let (store, own) = open_with_passphrase(common)?;
+    let passphrase = new_passphrase(&NEW_PASSPHRASE)?;
+    let name = store.add_officer(&own, name, &passphrase)?;
+    line(&match common.lang {
+        Lang::Id => format!("petugas {name} dapat membuka loket ini dengan frasa sandinya sendiri"),
+        Lang::En => format!("officer {name} can now unlock this counter with their own passphrase"),
+    })?;
+    Ok(0)
+}
+
+pub fn remove_officer(common: &Common, name: &str) -> Result<u8, Failure> {
+    let (store, own) = open_with_passphrase(common)?;
+    store.remove_officer(&own, name)?;
+    line(&match common.lang {
+        Lang::Id => format!("login petugas {name} dihapus; catatan audit mereka tetap ada"),
+        Lang::En => format!("officer {name}'s login was removed; their audit entries stay"),
+    })?;
+    Ok(0)
+}
+
+pub fn change_passphrase(common: &Common) -> Result<u8, Failure> {
+    let (store, own) = open_with_passphrase(common)?;
+    let passphrase = new_passphrase(&NEW_PASSPHRASE)?;
+    store.change_passphrase(&own, &passphrase)?;
+    line(&match common.lang {
+        Lang::Id => format!("frasa sandi {} diganti", store.officer()),
+        Lang::En => format!("{}'s passphrase was changed", store.officer()),
+    })?;
     Ok(0)
 }
 
@@ -61,8 +132,9 @@ pub fn device(common: &Common) -> Result<u8, Failure> {
 pub fn add(common: &Common, file: &str, reason: Option<&str>) -> Result<u8, Failure> {
     let record = read_record(file)?;
     let mut store = open(common)?;
+    let officer = store.officer().to_string();
     let saved = store
-        .save(record, &officer(common), reason)
+        .save(record, &officer, reason)
         .map_err(|e| Failure::new(NOT_A_RECORD, format!("nothing was stored: {e}")))?;
     line(&saved.case_id)?;
     print_json(&saved.report.localized(common.lang))?;
@@ -194,7 +266,8 @@ pub fn history(common: &Common, id: &str) -> Result<u8, Failure> {
 
 pub fn finalize(common: &Common, id: &str) -> Result<u8, Failure> {
     let mut store = open(common)?;
-    match store.finalize(id, &officer(common))? {
+    let officer = store.officer().to_string();
+    match store.finalize(id, &officer)? {
         Finalize::Done { version } => {
             let text = match common.lang {
                 Lang::Id => format!("kasus {id} versi {version} difinalkan"),
@@ -212,7 +285,8 @@ pub fn finalize(common: &Common, id: &str) -> Result<u8, Failure> {
 
 pub fn close(common: &Common, id: &str, reason: &str) -> Result<u8, Failure> {
     let mut store = open(common)?;
-    let version = store.close(id, &officer(common), reason)?;
+    let officer = store.officer().to_string();
+    let version = store.close(id, &officer, reason)?;
     let text = match common.lang {
         Lang::Id => format!("kasus {id} ditutup (versi {version})"),
         Lang::En => format!("case {id} closed (version {version})"),

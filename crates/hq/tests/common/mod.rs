@@ -280,11 +280,14 @@ impl Site {
 
 /// The passphrase of the counters' stores in these tests.
 pub const COUNTER_PASSPHRASE: &str = "counter passphrase";
+/// The officer whose login the counters' stores are made with.
+pub const COUNTER_OFFICER: &str = "officer";
 
 /// A new counter store of mission PNH in `dir` (with a trivial key-derivation cost).
 pub fn counter_store(dir: &Path) -> loket_store::Store {
     loket_store::Store::init_with(
         dir,
+        COUNTER_OFFICER,
         COUNTER_PASSPHRASE,
         "PNH",
         loket_store::KdfParams::insecure_for_tests(),

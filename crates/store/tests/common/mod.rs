@@ -8,12 +8,15 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
+/// The officer whose login the test stores are made with.
+pub const OFFICER: &str = "SARI";
 
 /// A new store (light Argon2id: these tests create many) and the directory that holds it.
 pub fn store() -> (TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = Store::init_with(
         dir.path(),
+        OFFICER,
         PASSPHRASE,
         "PNH",
         KdfParams::insecure_for_tests(),

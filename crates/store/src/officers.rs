@@ -1,0 +1,74 @@
+//! The counter's officers: each logs in with their own name and passphrase (see `keyring`).
+//!
+//! Adding or removing an officer, or changing a passphrase, asks again for the passphrase of
+//! the officer who has the store open, so a laptop left unlocked at the counter does not let
+//! a passer-by give themselves a login.
+
+use crate::error::{Result, StoreError};
+use crate::{keyring, Store, MIN_PASSPHRASE_CHARS};
+
+impl Store {
+    /// The officer who unlocked the store, as their login spells it (named in the audit log).
+    pub fn officer(&self) -> &str {
+        &self.officer
+    }
+
+    /// Every officer with a login at this counter, in the order they were added.
+    pub fn officers(&self) -> Result<Vec<String>> {
+        keyring::officers(&self.dir)
+    }
+
+    /// Gives `name` a login with `passphrase`; `own_passphrase` is the current officer's.
+    /// Returns the name as stored.
+    pub fn add_officer(
+        &self,
+        own_passphrase: &str,
+        name: &str,
+        passphrase: &str,
+    ) -> Result<String> {
+        new_passphrase(passphrase)?;
+        self.as_officer(own_passphrase, || {
+            keyring::add(&self.dir, &self.key, name, passphrase, self.kdf)
+        })
+    }
+
+    /// Removes `name`'s login (never the current officer's own); their entries in the audit
+    /// log stay.
+    pub fn remove_officer(&self, own_passphrase: &str, name: &str) -> Result<()> {
+        let name = keyring::officer_name(name)?;
+        if name.to_lowercase() == self.officer.to_lowercase() {
+            return Err(StoreError::RemoveSelf);
+        }
+        self.as_officer(own_passphrase, || {
+            if keyring::remove(&self.dir, &name)? {
+                Ok(())
+            } else {
+                Err(StoreError::UnknownOfficer { name: name.clone() })
+            }
+        })
+    }
+
+    /// Changes the current officer's passphrase from `own_passphrase` to `passphrase`.
+    pub fn change_passphrase(&self, own_passphrase: &str, passphrase: &str) -> Result<()> {
+        new_passphrase(passphrase)?;
+        self.as_officer(own_passphrase, || {
+            keyring::change(&self.dir, &self.key, &self.officer, passphrase, self.kdf)
+        })
+    }
+
+    /// Runs `edit` of the key file once `own_passphrase` proves the current officer, holding
+    /// the store's write lock so that two Loket programs never edit the key file at once.
+    fn as_officer<T>(&self, own_passphrase: &str, edit: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = keyring::unlock(&self.dir, &self.officer, own_passphrase).and_then(|_| edit());
+        self.conn.execute_batch("ROLLBACK")?;
+        result
+    }
+}
+
+fn new_passphrase(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(StoreError::ShortPassphrase);
+    }
+    Ok(())
+}
