@@ -512,6 +512,46 @@ async fn headquarters_address_in_settings_and_the_status_bar_offline() {
     app.quit().await;
 }
 
+#[tokio::test(flavor = "current_thread")]
+async fn an_officer_added_in_settings_unlocks_with_their_own_passphrase() {
+    let Some(counter) = Counter::new("the officers end-to-end test") else {
+        return;
+    };
+    let app = counter.start().await;
+    set_up(&app).await;
+    let budi = "Budi's own passphrase";
+    let tab = Key::Tab.to_string();
+
+    // Settings by keyboard: Rina confirms with her passphrase and adds Budi.
+    app.ctrl(",").await;
+    app.wait_text("#officer-list", "Rina (Anda)").await;
+    app.tab_to("own-passphrase").await;
+    app.keys(PASSPHRASE).await;
+    app.tab_to("new-officer").await;
+    app.keys(&format!("Budi{tab}{budi}{tab}{budi}{}", Key::Enter))
+        .await;
+    app.wait_text("#officers-message", "Budi kini dapat membuka Loket")
+        .await;
+    app.wait_text("#officer-list", "Budi").await;
+    app.quit().await;
+
+    // A name without a login is told so at the unlock screen; Budi's own passphrase opens.
+    let app = counter.start().await;
+    app.wait_focus("officer").await;
+    app.keys(&format!("Andi{tab}{PASSPHRASE}{}", Key::Enter))
+        .await;
+    app.wait_text("[role=alert]", "Tidak ada petugas dengan nama itu")
+        .await;
+    app.tab_to("officer").await;
+    let erase = Key::Backspace.to_string().repeat(4);
+    app.keys(&format!("{erase}budi{tab}")).await;
+    app.wait_focus("passphrase").await;
+    let erase = Key::Backspace.to_string().repeat(PASSPHRASE.len());
+    app.keys(&format!("{erase}{budi}{}", Key::Enter)).await;
+    app.wait_text("header.bar", "Petugas: Budi").await;
+    app.quit().await;
+}
+
 /// A store holding one finalised case per name (tickets, …), with headquarters' key
 /// pinned; returns the case ids.
 fn finalised_cases(dir: &Path, names: &[&str], hq: &loket_batch::HqPublic) -> Vec<String> {
@@ -794,6 +834,15 @@ async fn screenshots() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         app.shoot(&shot("8-settings")).await;
+        app.tab_to("own-passphrase").await;
+        app.client
+            .execute(
+                "document.getElementById('officers-title').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.shoot(&shot("13-officers")).await;
         // The four finalised cases go to a "stick" (a folder); the second language finds
         // them sealed and written already, and writes the same batch again.
         app.ctrl("e").await;
@@ -815,6 +864,9 @@ async fn screenshots() {
 /// A store with a morning's worth of cases, as the screenshots show it.
 fn seed(dir: &Path) {
     let (mut store, _) = loket_store::Store::init(dir, OFFICER, PASSPHRASE, "PNH").unwrap();
+    store
+        .add_officer(PASSPHRASE, "Budi Santoso", "Budi's own passphrase")
+        .unwrap();
     store
         .set_mission_details(
             "Kedutaan Besar Republik Indonesia di Phnom Penh",

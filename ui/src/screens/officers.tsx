@@ -73,7 +73,7 @@ export function OfficersForm() {
     <section class="stack" aria-labelledby="officers-title">
       <h2 id="officers-title">{t("officers.title")}</h2>
       <p class="note">{t("officers.note")}</p>
-      <ul id="officer-list" class="plain">
+      <ul id="officer-list" class="plain officers">
         {officers?.officers.map((o) => (
           <li key={o}>
             {o === officers.you ? (
@@ -81,8 +81,8 @@ export function OfficersForm() {
             ) : (
               <>
                 {o}{" "}
-                <button type="button" class="link" onClick={() => remove(o)}>
-                  {t("officers.remove", { name: o })}
+                <button type="button" class="link" aria-label={t("officers.remove", { name: o })} onClick={() => remove(o)}>
+                  {t("officers.remove_short")}
                 </button>
               </>
             )}
