@@ -81,7 +81,7 @@ pub async fn status(session: State<'_, Session>) -> Result<AppStatus> {
         Some(open) => (
             StoreState::Open,
             Some(open.store.mission()?),
-            Some(open.officer.clone()),
+            Some(open.store.officer().to_string()),
         ),
         None if session.in_use => (StoreState::InUse, None, None),
         None if Store::exists(&session.dir) => (StoreState::Locked, None, None),
@@ -106,7 +106,7 @@ pub async fn create_store(
     let passphrase = Zeroizing::new(passphrase);
     session.writable()?;
     let (store, identity) = Store::init(&session.dir, &officer, &passphrase, mission.trim())?;
-    *session.slot() = Some(Open::new(store));
+    *session.slot() = Some(Open { store });
     Ok(identity)
 }
 
@@ -120,7 +120,7 @@ pub async fn unlock(
     let passphrase = Zeroizing::new(passphrase);
     session.writable()?;
     let store = Store::open(&session.dir, &officer, &passphrase)?;
-    *session.slot() = Some(Open::new(store));
+    *session.slot() = Some(Open { store });
     Ok(())
 }
 
@@ -133,7 +133,7 @@ pub struct Officers {
 
 fn officers_of(open: &Open) -> Result<Officers> {
     Ok(Officers {
-        you: open.officer.clone(),
+        you: open.store.officer().to_string(),
         officers: open.store.officers()?,
     })
 }
@@ -294,17 +294,17 @@ pub async fn save(
     record: IntakeRecord,
     reason: Option<String>,
 ) -> Result<Saved> {
-    session.with(|open| Ok(open.store.save(record, &open.officer, reason.as_deref())?))
+    session.with(|open| Ok(open.store.save(record, reason.as_deref())?))
 }
 
 #[tauri::command]
 pub async fn finalize(session: State<'_, Session>, id: String) -> Result<Finalize> {
-    session.with(|open| Ok(open.store.finalize(&id, &open.officer)?))
+    session.with(|open| Ok(open.store.finalize(&id)?))
 }
 
 #[tauri::command]
 pub async fn close_case(session: State<'_, Session>, id: String, reason: String) -> Result<u32> {
-    session.with(|open| Ok(open.store.close(&id, &open.officer, &reason)?))
+    session.with(|open| Ok(open.store.close(&id, &reason)?))
 }
 
 #[tauri::command]
@@ -410,16 +410,14 @@ pub async fn print_request(
 ) -> Result<RequestInfo> {
     let server = session.settings().print_server;
     let request = session.with(|open| {
-        let (request, ()) =
-            open.store
-                .print_request(&id, &open.officer, reason.as_deref(), |job| {
-                    let pdf = loket_pdf::render_job(job)?;
-                    match &printer {
-                        Some(name) => cups::spool(server.as_deref(), name, &pdf).map(drop)?,
-                        None => loket_pdf::viewer::open(&pdf).map(drop)?,
-                    }
-                    Ok::<_, AppError>(())
-                })??;
+        let (request, ()) = open.store.print_request(&id, reason.as_deref(), |job| {
+            let pdf = loket_pdf::render_job(job)?;
+            match &printer {
+                Some(name) => cups::spool(server.as_deref(), name, &pdf).map(drop)?,
+                None => loket_pdf::viewer::open(&pdf).map(drop)?,
+            }
+            Ok::<_, AppError>(())
+        })??;
         Ok(request)
     })?;
     if printer.is_some() && printer != session.settings().printer {
@@ -438,7 +436,7 @@ pub async fn void_request(
     serial: String,
     reason: String,
 ) -> Result<RequestInfo> {
-    session.with(|open| Ok(open.store.void_request(&serial, &open.officer, &reason)?))
+    session.with(|open| Ok(open.store.void_request(&serial, &reason)?))
 }
 
 /// Attaches the photo in the request's body (JPEG or PNG bytes, as read from the file the
@@ -462,7 +460,7 @@ pub async fn attach_photo(
         .to_string();
     let photo = loket_pdf::Photo::from_image(bytes)?;
     session.with(|open| {
-        open.store.attach_photo(&id, &open.officer, photo.jpeg())?;
+        open.store.attach_photo(&id, photo.jpeg())?;
         Ok(())
     })
 }

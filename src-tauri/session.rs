@@ -10,19 +10,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-/// The unlocked store and who unlocked it (named in every audit entry).
+/// The unlocked store (it knows who unlocked it, and names them in every audit entry).
 pub struct Open {
     pub store: Store,
-    /// The officer's login, as the store spells it; kept beside the store so that a command
-    /// can name them while it changes the store.
-    pub officer: String,
-}
-
-impl Open {
-    pub fn new(store: Store) -> Self {
-        let officer = store.officer().to_string();
-        Open { store, officer }
-    }
 }
 
 pub struct Session {

@@ -568,9 +568,9 @@ fn finalised_cases(dir: &Path, names: &[&str], hq: &loket_batch::HqPublic) -> Ve
         v["person"]["aliases"] = json!([]);
         v["person"]["nik"] = json!(format!("320341520499000{}", i + 1));
         let saved = store
-            .save(serde_json::from_value(v).unwrap(), "Rina", None)
+            .save(serde_json::from_value(v).unwrap(), None)
             .unwrap();
-        store.finalize(&saved.case_id, "Rina").unwrap();
+        store.finalize(&saved.case_id).unwrap();
         ids.push(saved.case_id);
     }
     ids
@@ -898,9 +898,9 @@ fn seed(dir: &Path) {
         v["person"]["sex"] = json!(if nik.as_bytes()[6] >= b'4' { "F" } else { "M" });
         v["passport"]["number"] = serde_json::Value::Null;
         let record = serde_json::from_value(v).unwrap();
-        let saved = store.save(record, "Rina", None).unwrap();
+        let saved = store.save(record, None).unwrap();
         if ticket != "A-045" {
-            store.finalize(&saved.case_id, "Rina").unwrap();
+            store.finalize(&saved.case_id).unwrap();
         }
         ids.push(saved.case_id);
     }
@@ -908,18 +908,16 @@ fn seed(dir: &Path) {
     // last, so the first "siti" found) has her photo.
     for (i, id) in ids.iter().take(2).enumerate() {
         let printed = store
-            .print_request(id, "Rina", None, |_| Ok::<_, ()>(()))
+            .print_request(id, None, |_| Ok::<_, ()>(()))
             .unwrap()
             .unwrap()
             .0;
         if i == 0 {
             store
-                .void_request(&printed.serial, "Rina", "printed on the wrong paper")
+                .void_request(&printed.serial, "printed on the wrong paper")
                 .unwrap();
         } else {
-            store
-                .attach_photo(id, "Rina", specimen_photo().jpeg())
-                .unwrap();
+            store.attach_photo(id, specimen_photo().jpeg()).unwrap();
         }
     }
     seed_network(&mut store, &ids[1]);
@@ -940,10 +938,10 @@ fn seed_purged(
     v["person"]["nik"] = json!("3204124506970006");
     v["person"]["date_of_birth"] = json!("1997-06-05");
     let record = serde_json::from_value(v).unwrap();
-    let id = store.save(record, "Rina", None).unwrap().case_id;
-    store.finalize(&id, "Rina").unwrap();
+    let id = store.save(record, None).unwrap().case_id;
+    store.finalize(&id).unwrap();
     store
-        .close(&id, "Rina", "travelling home with her own passport")
+        .close(&id, "travelling home with her own passport")
         .unwrap();
     let batch = store.seal_batch().unwrap().unwrap();
     let card = store.device_card().unwrap();
@@ -1251,7 +1249,7 @@ fn seed_many(dir: &Path, n: usize) {
         v["person"]["date_of_birth"] = json!(born.to_string());
         v["person"]["sex"] = json!(["M", "F"][i % 2]);
         store
-            .save(serde_json::from_value(v).unwrap(), "Rina", None)
+            .save(serde_json::from_value(v).unwrap(), None)
             .unwrap();
     }
     store.tamper("PRAGMA synchronous = FULL").unwrap();

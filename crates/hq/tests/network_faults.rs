@@ -162,7 +162,7 @@ fn save_with_photos(desk: &mut Desk, from: usize, n: usize) {
     for i in from..from + n {
         let id = desk.save(&format!("PERSON {}", net::words(i)), &format!("T-{i}"));
         desk.with(|s| {
-            s.attach_photo(&id, "rina", &common::photo_sized(i, 100_000))
+            s.attach_photo(&id, &common::photo_sized(i, 100_000))
                 .unwrap()
         });
     }

@@ -33,12 +33,9 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
 
     let siti = first.save("SITI AMINAH", "A-1");
     let dewi = first.save("DEWI LESTARI", "A-2");
-    first.with(|s| s.attach_photo(&siti, "rina", &common::photo(1)).unwrap());
+    first.with(|s| s.attach_photo(&siti, &common::photo(1)).unwrap());
     // A draft stays at the counter.
-    first.with(|s| {
-        s.save(net::person("STILL TYPING", "A-3"), "rina", None)
-            .unwrap()
-    });
+    first.with(|s| s.save(net::person("STILL TYPING", "A-3"), None).unwrap());
 
     let report = first.sync(&url).unwrap();
     assert_eq!(report.sealed.as_ref().map(|b| b.sequence), Some(1));
@@ -77,10 +74,7 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
         (siti.as_str(), first.device_id.as_str())
     );
     // … and warns when the same person comes to it.
-    let saved = second.with(|s| {
-        s.save(net::person("SITI AMINAH", "B-1"), "budi", None)
-            .unwrap()
-    });
+    let saved = second.with(|s| s.save(net::person("SITI AMINAH", "B-1"), None).unwrap());
     let codes: Vec<&str> = saved.report.findings.iter().map(|f| f.code).collect();
     assert!(codes.contains(&"duplicate.nik"), "{codes:?}");
     assert!(codes.contains(&"duplicate.name_dob"), "{codes:?}");
@@ -310,10 +304,10 @@ fn the_worker_syncs_in_the_background_and_says_how_it_goes(b: Backend) {
         .as_mut()
         .map(|s| {
             let id = s
-                .save(net::person("DEWI LESTARI", "A-2"), "rina", None)
+                .save(net::person("DEWI LESTARI", "A-2"), None)
                 .unwrap()
                 .case_id;
-            s.finalize(&id, "rina").unwrap();
+            s.finalize(&id).unwrap();
             id
         })
         .unwrap();
@@ -355,7 +349,7 @@ fn progress_moves_while_a_batch_uploads() {
     for i in 0..10 {
         let id = desk.save(&format!("PERSON {}", net::words(i)), &format!("T-{i}"));
         desk.with(|s| {
-            s.attach_photo(&id, "rina", &common::photo_sized(i, 100_000))
+            s.attach_photo(&id, &common::photo_sized(i, 100_000))
                 .unwrap()
         });
     }

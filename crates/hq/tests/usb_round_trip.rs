@@ -30,11 +30,8 @@ fn person(name: &str, ticket: &str) -> IntakeRecord {
 }
 
 fn finalised(store: &mut Store, name: &str, ticket: &str) -> String {
-    let id = store
-        .save(person(name, ticket), "rina", None)
-        .unwrap()
-        .case_id;
-    store.finalize(&id, "rina").unwrap();
+    let id = store.save(person(name, ticket), None).unwrap().case_id;
+    store.finalize(&id).unwrap();
     id
 }
 
@@ -70,7 +67,7 @@ fn verify_qr(site: &Site, payload: &str) -> (i32, Value) {
 /// returns the text of its QR code.
 fn print(store: &mut Store, id: &str) -> String {
     store
-        .print_request(id, "rina", None, |_| Ok::<_, ()>(()))
+        .print_request(id, None, |_| Ok::<_, ()>(()))
         .unwrap()
         .unwrap()
         .0
@@ -108,12 +105,8 @@ fn round_trip(backend: Backend) {
         .unwrap();
     let siti = finalised(&mut store, "SITI AMINAH", "A-1");
     let dewi = finalised(&mut store, "DEWI LESTARI", "A-2");
-    store
-        .save(person("STILL TYPING", "A-3"), "rina", None)
-        .unwrap();
-    store
-        .attach_photo(&siti, "rina", &common::photo(1))
-        .unwrap();
+    store.save(person("STILL TYPING", "A-3"), None).unwrap();
+    store.attach_photo(&siti, &common::photo(1)).unwrap();
 
     // Day 1: export, import, receipt.
     let first = store.export_to(&stick).unwrap();
@@ -163,7 +156,7 @@ fn round_trip(backend: Backend) {
     let mut changed = store.case(&siti).unwrap().unwrap().record;
     changed.person.place_of_birth = Some("SUKABUMI".into());
     store
-        .save(changed, "rina", Some("place of birth misheard"))
+        .save(changed, Some("place of birth misheard"))
         .unwrap();
     let ratna = finalised(&mut store, "RATNA SARI", "A-4");
     // Printed before headquarters has her record: the code cannot be matched yet.
@@ -247,7 +240,7 @@ fn round_trip(backend: Backend) {
     );
 
     // Day 3: Dewi has departed. Closing her case is a version of its own, batch 3.
-    assert_eq!(store.close(&dewi, "rina", "departed").unwrap(), 2);
+    assert_eq!(store.close(&dewi, "departed").unwrap(), 2);
     let third = store.export_to(&stick).unwrap();
     assert!(third.files[0]
         .to_string_lossy()

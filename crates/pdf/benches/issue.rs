@@ -33,9 +33,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut v = example.clone();
         v.as_object_mut().ok_or("object")?.remove("id");
         v["ticket"] = format!("A-{i}").into();
-        let saved = store.save(serde_json::from_value(v)?, "bench", None)?;
-        store.finalize(&saved.case_id, "bench")?;
-        store.attach_photo(&saved.case_id, "bench", photo.jpeg())?;
+        let saved = store.save(serde_json::from_value(v)?, None)?;
+        store.finalize(&saved.case_id)?;
+        store.attach_photo(&saved.case_id, photo.jpeg())?;
         ids.push(saved.case_id);
     }
 
@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let all = Instant::now();
     for id in &ids {
         let start = Instant::now();
-        let (_, pdf) = store.print_request(id, "bench", None, loket_pdf::render_job)??;
+        let (_, pdf) = store.print_request(id, None, loket_pdf::render_job)??;
         times.push(start.elapsed());
         bytes += pdf.len();
     }

@@ -27,10 +27,10 @@ fn the_printed_code_scans_back_and_verifies_and_a_changed_byte_fails() {
     store
         .set_mission_details(&m.name, &m.address, &m.city)
         .unwrap();
-    let saved = store.save(example(), "o1", None).unwrap();
-    store.finalize(&saved.case_id, "o1").unwrap();
+    let saved = store.save(example(), None).unwrap();
+    store.finalize(&saved.case_id).unwrap();
     let (request, pdf) = store
-        .print_request(&saved.case_id, "o1", None, loket_pdf::render_job)
+        .print_request(&saved.case_id, None, loket_pdf::render_job)
         .unwrap()
         .unwrap();
 

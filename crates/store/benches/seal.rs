@@ -76,10 +76,10 @@ fn main() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         let mut photo = vec![0u8; PHOTO_BYTES];
         for i in 0..cases {
-            let saved = store.save(record(i), "bench", None).unwrap();
-            store.finalize(&saved.case_id, "bench").unwrap();
+            let saved = store.save(record(i), None).unwrap();
+            store.finalize(&saved.case_id).unwrap();
             rng.fill(&mut photo[..]);
-            store.attach_photo(&saved.case_id, "bench", &photo).unwrap();
+            store.attach_photo(&saved.case_id, &photo).unwrap();
         }
     }
     eprintln!(
@@ -104,7 +104,7 @@ fn main() {
         assert_eq!(exported.files.len(), 1);
         let ids: Vec<String> = store.list().unwrap().into_iter().map(|c| c.id).collect();
         for id in &ids {
-            store.close(id, "bench", "departed").unwrap();
+            store.close(id, "departed").unwrap();
         }
         store.seal_batch().unwrap().unwrap();
         let text = common::receipt_for(&store, &hq, &[1, 2]);

@@ -152,7 +152,7 @@ fn save_times(
         floor.insert(r.id.as_deref().unwrap(), &json);
         floors.push(t.elapsed());
         let t = Instant::now();
-        store.save(r, "bench", None).unwrap();
+        store.save(r, None).unwrap();
         saves.push(t.elapsed());
     }
     (saves, floors)
@@ -222,7 +222,7 @@ fn main() {
         if i % 1000 == 0 {
             seeded.push(r.clone());
         }
-        store.save(r, "seed", None).unwrap();
+        store.save(r, None).unwrap();
     }
     store.tamper("PRAGMA synchronous = FULL").unwrap();
     let floor_rows: Vec<(String, String)> = (SAMPLES..n)

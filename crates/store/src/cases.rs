@@ -123,12 +123,8 @@ impl Store {
     ///
     /// A record with errors is saved as a draft. Changing a finalised case needs a `reason`;
     /// it stays finalised if the new version is clean and returns to draft if not.
-    pub fn save(
-        &mut self,
-        mut record: IntakeRecord,
-        officer: &str,
-        reason: Option<&str>,
-    ) -> Result<Saved> {
+    pub fn save(&mut self, mut record: IntakeRecord, reason: Option<&str>) -> Result<Saved> {
+        let officer = &self.officer.clone();
         normalize(&mut record, &self.mission, || {
             uuid::Uuid::now_v7().to_string()
         });
@@ -271,7 +267,8 @@ impl Store {
     }
 
     /// Closes the interview of case `id` when its current version has no error.
-    pub fn finalize(&mut self, id: &str, officer: &str) -> Result<Finalize> {
+    pub fn finalize(&mut self, id: &str) -> Result<Finalize> {
+        let officer = &self.officer.clone();
         let case = self
             .case(id)?
             .ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
@@ -314,7 +311,8 @@ impl Store {
     /// the case went elsewhere). A finalised case only, and with a `reason`; the closing is a
     /// new version holding the same record, so it travels to headquarters like any change.
     /// Closing a closed case changes nothing.
-    pub fn close(&mut self, id: &str, officer: &str, reason: &str) -> Result<u32> {
+    pub fn close(&mut self, id: &str, reason: &str) -> Result<u32> {
+        let officer = &self.officer.clone();
         let tx = self.conn.transaction()?;
         let CaseRow {
             no,

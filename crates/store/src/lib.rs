@@ -99,7 +99,8 @@ pub struct Store {
     key: keyring::DataKey,
     /// The mission, read once at open (and kept in step by `set_mission`).
     mission: String,
-    /// The officer who unlocked the store, as their login spells it.
+    /// The officer who unlocked the store, as their login spells it: every change made through
+    /// this store (versions, audit entries, photos, prints, voids) names them.
     officer: String,
     /// The cost their passphrase was derived with; officers they add get the same.
     kdf: KdfParams,

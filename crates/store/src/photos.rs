@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 impl Store {
     /// Attaches `jpeg` (already checked and normalised by the caller: `loket_pdf::Photo`) as
     /// case `id`'s photo; returns its SHA-256, which the audit entry records.
-    pub fn attach_photo(&mut self, id: &str, officer: &str, jpeg: &[u8]) -> Result<String> {
+    pub fn attach_photo(&mut self, id: &str, jpeg: &[u8]) -> Result<String> {
+        let officer = &self.officer.clone();
         let sha = hex::encode(Sha256::digest(jpeg));
         let at = now();
         let tx = self.conn.transaction()?;

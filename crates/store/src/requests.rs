@@ -128,10 +128,10 @@ impl Store {
     pub fn print_request<T, E>(
         &mut self,
         id: &str,
-        officer: &str,
         reprint_reason: Option<&str>,
         deliver: impl FnOnce(&PrintJob) -> std::result::Result<T, E>,
     ) -> Result<std::result::Result<(RequestInfo, T), E>> {
+        let officer = &self.officer.clone();
         let (mission, case) = self.check_printable(id)?;
         let signing = self.signing_key()?;
         let series_counter = counter_code(&signing.verifying_key().to_bytes());
@@ -271,12 +271,8 @@ impl Store {
     }
 
     /// Voids request `serial`: it keeps its number, marked void with `reason`, for good.
-    pub fn void_request(
-        &mut self,
-        serial: &str,
-        officer: &str,
-        reason: &str,
-    ) -> Result<RequestInfo> {
+    pub fn void_request(&mut self, serial: &str, reason: &str) -> Result<RequestInfo> {
+        let officer = &self.officer.clone();
         let reason = non_empty(Some(reason)).ok_or_else(|| StoreError::VoidReasonRequired {
             serial: serial.to_string(),
         })?;

@@ -16,10 +16,8 @@ fn counter() -> (tempfile::TempDir, Store, HqSecret) {
 }
 
 fn finalised(store: &mut Store, name: &str, ticket: &str) -> String {
-    let saved = store
-        .save(person(name, None, None, ticket), "o1", None)
-        .unwrap();
-    store.finalize(&saved.case_id, "o1").unwrap();
+    let saved = store.save(person(name, None, None, ticket), None).unwrap();
+    store.finalize(&saved.case_id).unwrap();
     saved.case_id
 }
 
@@ -31,7 +29,7 @@ fn sealing_needs_the_pinned_key_and_something_finalised() {
 
     let (_dir, mut store, _hq) = counter();
     store
-        .save(person("DRAFT ONLY", None, None, "A-2"), "o1", None)
+        .save(person("DRAFT ONLY", None, None, "A-2"), None)
         .unwrap();
     assert_eq!(store.seal_batch().unwrap(), None);
     assert!(store.batches().unwrap().is_empty());
@@ -44,11 +42,11 @@ fn a_batch_holds_exactly_the_finalised_versions_with_their_photos() {
     let a = finalised(&mut store, "SITI AMINAH", "A-1");
     let b = finalised(&mut store, "DEWI LESTARI", "A-2");
     let draft = store
-        .save(person("STILL TYPING", None, None, "A-3"), "o1", None)
+        .save(person("STILL TYPING", None, None, "A-3"), None)
         .unwrap()
         .case_id;
     let jpeg = photo_bytes();
-    let photo_sha = store.attach_photo(&a, "o1", &jpeg).unwrap();
+    let photo_sha = store.attach_photo(&a, &jpeg).unwrap();
     assert_eq!(store.sync_counts().unwrap().unsealed_versions, 2);
 
     let info = store.seal_batch().unwrap().unwrap();
@@ -103,10 +101,10 @@ fn a_large_batch_read_on_two_connections_holds_every_version_in_order_once() {
         let id = finalised(&mut store, "SITI AMINAH", &format!("A-{i}"));
         // A photo on a few cases, one of them shared by two cases; one case's photo replaced.
         let photo = match i {
-            7 | 1_500 => Some(store.attach_photo(&id, "o1", &jpeg).unwrap()),
+            7 | 1_500 => Some(store.attach_photo(&id, &jpeg).unwrap()),
             2_000 => {
-                store.attach_photo(&id, "o1", &jpeg).unwrap();
-                Some(store.attach_photo(&id, "o1", &other).unwrap())
+                store.attach_photo(&id, &jpeg).unwrap();
+                Some(store.attach_photo(&id, &other).unwrap())
             }
             _ => None,
         };
@@ -140,7 +138,7 @@ fn the_next_batch_names_the_previous_manifest_and_carries_only_new_versions() {
     let mut changed = store.case(&a).unwrap().unwrap().record;
     changed.person.place_of_birth = Some("SUKABUMI".into());
     store
-        .save(changed, "o2", Some("place of birth misheard"))
+        .save(changed, Some("place of birth misheard"))
         .unwrap();
     let b = finalised(&mut store, "DEWI LESTARI", "A-2");
     // Across a restart: the sequence and the chain come from the store.
@@ -250,7 +248,7 @@ fn a_receipt_marks_exactly_what_headquarters_holds_and_only_when_it_verifies() {
     // A version named with another hash is not acknowledged.
     let c = finalised(&mut store, "RATNA SARI", "A-3");
     store
-        .save(person("STILL TYPING", None, None, "A-4"), "o1", None)
+        .save(person("STILL TYPING", None, None, "A-4"), None)
         .unwrap();
     assert_eq!(
         store.unacknowledged_versions().unwrap(),
@@ -283,7 +281,7 @@ fn a_receipt_checks_an_older_version_against_that_version_not_the_current_one() 
     let mut changed = person("SITI AMINAH BINTI ALI", None, None, "A-1");
     changed.id = Some(a.clone());
     let v2 = store
-        .save(changed, "o1", Some("name as in the passport"))
+        .save(changed, Some("name as in the passport"))
         .unwrap();
     assert_eq!((v2.case_id.as_str(), v2.version), (a.as_str(), 2));
 
@@ -451,16 +449,15 @@ fn a_closed_case_is_purged_once_headquarters_holds_its_closing_and_not_before() 
     let gone = store
         .save(
             person("SITI AMINAH", Some(nik), Some("C1234567"), "A-1"),
-            "o1",
             None,
         )
         .unwrap()
         .case_id;
-    store.finalize(&gone, "o1").unwrap();
+    store.finalize(&gone).unwrap();
     let photo = photo_bytes();
-    store.attach_photo(&gone, "o1", &photo).unwrap();
+    store.attach_photo(&gone, &photo).unwrap();
     let (request, ()) = store
-        .print_request(&gone, "o1", None, |_| Ok::<_, String>(()))
+        .print_request(&gone, None, |_| Ok::<_, String>(()))
         .unwrap()
         .unwrap();
     let kept = finalised(&mut store, "DEWI LESTARI", "A-2");
@@ -475,7 +472,7 @@ fn a_closed_case_is_purged_once_headquarters_holds_its_closing_and_not_before() 
     );
 
     // Closed, sealed, not yet acknowledged: still here.
-    assert_eq!(store.close(&gone, "o1", "flew home on 3 Feb").unwrap(), 2);
+    assert_eq!(store.close(&gone, "flew home on 3 Feb").unwrap(), 2);
     store.seal_batch().unwrap();
     assert_eq!(
         store.case(&gone).unwrap().unwrap().status,
@@ -550,20 +547,20 @@ fn a_closed_case_is_purged_once_headquarters_holds_its_closing_and_not_before() 
     let mut again = person("SITI AMINAH", Some(nik), None, "A-9");
     again.id = Some(gone.clone());
     assert!(matches!(
-        store.save(again, "o1", Some("came back")),
+        store.save(again, Some("came back")),
         Err(StoreError::Purged { .. })
     ));
     assert!(matches!(
-        store.attach_photo(&gone, "o1", &photo),
+        store.attach_photo(&gone, &photo),
         Err(StoreError::Purged { .. })
     ));
     assert!(matches!(
-        store.print_request(&gone, "o1", Some("again"), |_| Ok::<_, String>(())),
+        store.print_request(&gone, Some("again"), |_| Ok::<_, String>(())),
         Err(StoreError::Purged { .. })
     ));
-    assert_eq!(store.close(&gone, "o1", "again").unwrap(), 2);
+    assert_eq!(store.close(&gone, "again").unwrap(), 2);
     store
-        .void_request(&request.serial, "o1", "spoiled copy found")
+        .void_request(&request.serial, "spoiled copy found")
         .unwrap();
 
     // The other case is untouched; the same receipt again purges nothing.

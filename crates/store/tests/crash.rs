@@ -38,7 +38,7 @@ fn crash_child_saves_until_killed() {
             // Not the case the next round may amend.
             let closable = finalised.iter().rposition(|f| Some(f) != last.as_ref());
             if let Some(id) = closable.map(|at| finalised.remove(at)) {
-                store.close(&id, "crash", "departed").unwrap();
+                store.close(&id, "departed").unwrap();
                 writeln!(out, "closed {id}").unwrap();
                 out.flush().unwrap();
                 // Sealing, then the receipt: each its own transaction, as on a counter.
@@ -54,20 +54,16 @@ fn crash_child_saves_until_killed() {
             (Some(id), 1) => {
                 let mut r = store.case(id).unwrap().unwrap().record;
                 r.notes = Some(format!("amended {i}"));
-                store.save(r, "crash", Some("amended")).unwrap()
+                store.save(r, Some("amended")).unwrap()
             }
             _ => store
-                .save(
-                    person("SITI AMINAH", None, None, &format!("K-{i}")),
-                    "crash",
-                    None,
-                )
+                .save(person("SITI AMINAH", None, None, &format!("K-{i}")), None)
                 .unwrap(),
         };
         writeln!(out, "committed {} {}", saved.case_id, saved.version).unwrap();
         out.flush().unwrap();
         if i % 5 == 0 {
-            store.finalize(&saved.case_id, "crash").unwrap();
+            store.finalize(&saved.case_id).unwrap();
             writeln!(out, "finalised {}", saved.case_id).unwrap();
             out.flush().unwrap();
             if !finalised.contains(&saved.case_id) {

@@ -109,7 +109,6 @@ fn saving_a_person_another_counter_registered_warns_naming_case_and_counter() {
     let saved = store
         .save(
             person("SITI AMINA", Some("3203415204990001"), None, "A-1"),
-            "o1",
             None,
         )
         .unwrap();
@@ -132,7 +131,7 @@ fn saving_a_person_another_counter_registered_warns_naming_case_and_counter() {
 
     // A different person draws no warning from the index.
     let other = store
-        .save(person("BUDI SANTOSO", None, None, "A-2"), "o1", None)
+        .save(person("BUDI SANTOSO", None, None, "A-2"), None)
         .unwrap();
     assert!(!other
         .report
@@ -147,7 +146,6 @@ fn this_counters_own_cases_in_the_index_are_not_reported_twice() {
     let saved = store
         .save(
             person("SITI AMINAH", Some("3203415204990001"), None, "A-1"),
-            "o1",
             None,
         )
         .unwrap();
@@ -178,11 +176,7 @@ fn this_counters_own_cases_in_the_index_are_not_reported_twice() {
         Some("departed".to_owned())
     );
     let again = store
-        .save(
-            person("BUDI", Some("3203415204990001"), None, "A-2"),
-            "o1",
-            None,
-        )
+        .save(person("BUDI", Some("3203415204990001"), None, "A-2"), None)
         .unwrap();
     let dups = again
         .report

@@ -42,9 +42,8 @@ fn each_officer_unlocks_with_their_own_passphrase_and_is_named_in_the_audit_log(
 
     let mut budi = open(dir.path(), "BUDI SANTOSO", BUDI_PASSPHRASE).unwrap();
     assert_eq!(budi.officer(), "budi santoso", "the login's own spelling");
-    let officer = budi.officer().to_string();
     let saved = budi
-        .save(person("SITI AMINAH", None, None, "A-1"), &officer, None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
     drop(budi);
 

@@ -76,7 +76,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Add => {
                 let n = ids.len();
                 let saved = store
-                    .save(person(&name(n), None, None, &format!("A-{n}")), "o1", None)
+                    .save(person(&name(n), None, None, &format!("A-{n}")), None)
                     .unwrap();
                 model.insert(
                     saved.case_id.clone(),
@@ -99,7 +99,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     );
                     record.id = Some(id.clone());
                     record.notes = Some(format!("changed at version {}", m.version + 1));
-                    match store.save(record, "o1", Some("corrected")) {
+                    match store.save(record, Some("corrected")) {
                         Err(StoreError::Purged { .. }) => prop_assert!(m.purged),
                         Ok(saved) => {
                             prop_assert!(!m.purged);
@@ -116,7 +116,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Finalize(n) => {
                 if let Some(id) = pick(n) {
                     let m = model.get_mut(&id).unwrap();
-                    match store.finalize(&id, "o1") {
+                    match store.finalize(&id) {
                         Err(StoreError::Purged { .. }) => prop_assert!(m.purged),
                         Ok(_) => {
                             prop_assert!(!m.purged);
@@ -132,7 +132,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Close(n) => {
                 if let Some(id) = pick(n) {
                     let m = model.get_mut(&id).unwrap();
-                    match store.close(&id, "o1", "departed") {
+                    match store.close(&id, "departed") {
                         Err(StoreError::DraftNotClosable { .. }) => {
                             prop_assert_eq!(m.status, CaseStatus::Draft)
                         }

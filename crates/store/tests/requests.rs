@@ -11,7 +11,7 @@ type Outcome = loket_store::Result<Result<(RequestInfo, PrintKind), String>>;
 
 /// Prints case `id`'s request; the "delivery" only notes what kind of page it was.
 fn print(store: &mut Store, id: &str, reason: Option<&str>) -> Outcome {
-    store.print_request(id, "o1", reason, |job| Ok::<_, String>(job.kind))
+    store.print_request(id, reason, |job| Ok::<_, String>(job.kind))
 }
 
 fn printed(store: &mut Store, id: &str, reason: Option<&str>) -> (RequestInfo, PrintKind) {
@@ -32,9 +32,9 @@ fn with_mission(mut store: Store) -> Store {
 /// A finalised case asking for an SPLP (the spec's example as a new person).
 fn finalised(store: &mut Store, ticket: &str) -> String {
     let saved = store
-        .save(person("SITI AMINAH", None, None, ticket), "o1", None)
+        .save(person("SITI AMINAH", None, None, ticket), None)
         .unwrap();
-    store.finalize(&saved.case_id, "o1").unwrap();
+    store.finalize(&saved.case_id).unwrap();
     saved.case_id
 }
 
@@ -108,7 +108,7 @@ fn drafts_cases_without_an_splp_and_a_mission_without_an_address_are_refused() {
     let mut store = with_mission(store);
     let mut draft = person("BUDI", None, None, "A-2");
     draft.person.nik = Some("123".into());
-    let draft = store.save(draft, "o1", None).unwrap().case_id;
+    let draft = store.save(draft, None).unwrap().case_id;
     assert!(matches!(
         print(&mut store, &draft, None),
         Err(StoreError::NotFinalised { .. })
@@ -117,8 +117,8 @@ fn drafts_cases_without_an_splp_and_a_mission_without_an_address_are_refused() {
     v.as_object_mut().unwrap().remove("id");
     v["request"] = json!({ "document": "none" });
     v["passport"] = json!({ "status": "held", "number": "C7654321", "expiry_date": "2031-01-01" });
-    let none = store.save(record(v), "o1", None).unwrap().case_id;
-    store.finalize(&none, "o1").unwrap();
+    let none = store.save(record(v), None).unwrap().case_id;
+    store.finalize(&none).unwrap();
     assert!(matches!(
         print(&mut store, &none, None),
         Err(StoreError::NoSplpRequest { .. })
@@ -137,7 +137,7 @@ fn a_failed_delivery_uses_no_number_and_records_nothing() {
     let id = finalised(&mut store, "A-1");
     let entries = store.audit_of(&id).unwrap().len();
     let failed = store
-        .print_request(&id, "o1", None, |_| Err::<(), _>("printer offline"))
+        .print_request(&id, None, |_| Err::<(), _>("printer offline"))
         .unwrap();
     assert_eq!(failed.unwrap_err(), "printer offline");
     assert!(store.requests().unwrap().is_empty());
@@ -155,7 +155,7 @@ fn a_changed_case_voids_its_old_request_and_takes_a_new_number() {
     let mut r = store.case(&id).unwrap().unwrap().record;
     r.notes = Some("Port of entry changed.".into());
     r.request.as_mut().unwrap().port_of_entry = Some("SUB".into());
-    store.save(r, "o1", Some("flight to Surabaya")).unwrap();
+    store.save(r, Some("flight to Surabaya")).unwrap();
     let (new, kind) = printed(&mut store, &id, None);
     assert_eq!(kind, PrintKind::Original, "no reprint reason asked");
     assert_eq!((number(&new.serial), new.version), (2, 2));
@@ -183,28 +183,29 @@ fn a_changed_case_voids_its_old_request_and_takes_a_new_number() {
 
 #[test]
 fn a_void_needs_a_reason_keeps_its_number_and_its_page_says_void() {
-    let (_dir, store) = store();
+    let (dir, store) = store();
     let mut store = with_mission(store);
     let id = finalised(&mut store, "A-1");
     let (request, _) = printed(&mut store, &id, None);
+    let mut store = as_officer(dir.path(), store, "ANDI");
     assert!(matches!(
-        store.void_request(&request.serial, "o1", " "),
+        store.void_request(&request.serial, " "),
         Err(StoreError::VoidReasonRequired { .. })
     ));
     let voided = store
-        .void_request(&request.serial, "o2", "ink smudged the name")
+        .void_request(&request.serial, "ink smudged the name")
         .unwrap();
     let void = voided.void.unwrap();
     assert_eq!(
         (void.officer.as_str(), void.reason.as_str()),
-        ("o2", "ink smudged the name")
+        ("ANDI", "ink smudged the name")
     );
     assert!(matches!(
-        store.void_request(&request.serial, "o1", "again"),
+        store.void_request(&request.serial, "again"),
         Err(StoreError::AlreadyVoid { .. })
     ));
     assert!(matches!(
-        store.void_request("PNH-2026-XXXX-999999", "o1", "typo"),
+        store.void_request("PNH-2026-XXXX-999999", "typo"),
         Err(StoreError::RequestNotFound { .. })
     ));
     let page = store.request_page(&request.serial).unwrap();
@@ -231,7 +232,7 @@ fn serials_stay_unique_and_gapless_across_1000_requests_with_voids_and_reprints(
     for (i, id) in ids.iter().enumerate() {
         if i % 7 == 0 {
             let failed = store
-                .print_request(id, "o1", None, |_| Err::<(), _>("jam"))
+                .print_request(id, None, |_| Err::<(), _>("jam"))
                 .unwrap();
             assert!(failed.is_err());
         }
@@ -242,9 +243,7 @@ fn serials_stay_unique_and_gapless_across_1000_requests_with_voids_and_reprints(
             reprints += 1;
         }
         if i % 5 == 0 {
-            store
-                .void_request(&request.serial, "o1", "spoiled")
-                .unwrap();
+            store.void_request(&request.serial, "spoiled").unwrap();
             voids += 1;
             printed(&mut store, id, None);
             originals += 1;
@@ -254,7 +253,7 @@ fn serials_stay_unique_and_gapless_across_1000_requests_with_voids_and_reprints(
         // More originals through changed cases, until 1,000 numbers.
         let mut r = store.case(id).unwrap().unwrap().record;
         r.notes = Some(format!("changed {id}"));
-        store.save(r, "o1", Some("notes")).unwrap();
+        store.save(r, Some("notes")).unwrap();
         printed(&mut store, id, None);
         originals += 1;
         voids += 1;
@@ -325,16 +324,16 @@ fn a_photo_is_kept_in_the_store_audited_and_given_to_the_page() {
     let id = finalised(&mut store, "A-1");
     assert_eq!(store.photo(&id).unwrap(), None);
     let jpeg = b"\xff\xd8\xff\xe0 stands in for a normalised photo".to_vec();
-    let sha = store.attach_photo(&id, "o1", &jpeg).unwrap();
+    let sha = store.attach_photo(&id, &jpeg).unwrap();
     assert_eq!(store.photo(&id).unwrap().as_deref(), Some(jpeg.as_slice()));
     let last = store.audit_of(&id).unwrap().pop().unwrap();
     assert_eq!((last.action.as_str(), last.record_sha256), ("photo", sha));
     assert!(matches!(
-        store.attach_photo("0190f3c2-0000-7000-8000-000000000000", "o1", &jpeg),
+        store.attach_photo("0190f3c2-0000-7000-8000-000000000000", &jpeg),
         Err(StoreError::CaseNotFound { .. })
     ));
     let photo = store
-        .print_request(&id, "o1", None, |job| Ok::<_, ()>(job.photo.clone()))
+        .print_request(&id, None, |job| Ok::<_, ()>(job.photo.clone()))
         .unwrap()
         .unwrap()
         .1;

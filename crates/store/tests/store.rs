@@ -47,14 +47,15 @@ fn init_refuses_an_existing_store_and_a_bad_mission() {
 
 #[test]
 fn every_save_is_a_new_version_and_nothing_is_overwritten() {
-    let (_dir, mut store) = store();
+    let (dir, mut store) = store();
     let first = store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
     assert_eq!((first.version, first.status), (1, CaseStatus::Draft));
     let mut changed = store.case(&first.case_id).unwrap().unwrap().record;
     changed.person.place_of_birth = Some("SUKABUMI".into());
-    let second = store.save(changed, "o2", None).unwrap();
+    let mut store = as_officer(dir.path(), store, "ANDI");
+    let second = store.save(changed, None).unwrap();
     assert_eq!(
         (second.case_id.as_str(), second.version),
         (first.case_id.as_str(), 2)
@@ -64,7 +65,10 @@ fn every_save_is_a_new_version_and_nothing_is_overwritten() {
         versions.iter().map(|v| v.version).collect::<Vec<_>>(),
         [1, 2]
     );
-    assert_eq!(versions[0].officer, "o1");
+    assert_eq!(
+        (versions[0].officer.as_str(), versions[1].officer.as_str()),
+        (OFFICER, "ANDI")
+    );
     let v1 = store.version(&first.case_id, 1).unwrap().unwrap();
     assert_eq!(v1.record.person.place_of_birth.as_deref(), Some("CIANJUR"));
     let now = store.case(&first.case_id).unwrap().unwrap();
@@ -85,7 +89,7 @@ fn saving_fills_id_mission_and_upper_cases_the_name() {
     let (_dir, mut store) = store();
     let mut r = person("  siti aminah ", None, None, "A-1");
     r.mission = None;
-    let saved = store.save(r, "o1", None).unwrap();
+    let saved = store.save(r, None).unwrap();
     let case = store.case(&saved.case_id).unwrap().unwrap();
     assert_eq!(
         uuid::Uuid::parse_str(&saved.case_id)
@@ -104,7 +108,7 @@ fn a_record_that_is_not_a_case_id_is_refused_whole() {
     let mut r = person("SITI", None, None, "A-1");
     r.id = Some("case-1".into());
     assert!(matches!(
-        store.save(r, "o1", None),
+        store.save(r, None),
         Err(StoreError::InvalidCaseId(_))
     ));
     assert_eq!(store.count().unwrap(), 0);
@@ -119,10 +123,10 @@ fn a_draft_with_errors_cannot_be_finalised_until_fixed() {
         Some("C1234567"),
         "A-1",
     );
-    let saved = store.save(r.clone(), "o1", None).unwrap();
+    let saved = store.save(r.clone(), None).unwrap();
     assert_eq!(saved.status, CaseStatus::Draft);
     assert!(saved.report.has_errors());
-    match store.finalize(&saved.case_id, "o1").unwrap() {
+    match store.finalize(&saved.case_id).unwrap() {
         Finalize::Blocked(report) => {
             let codes: Vec<_> = report.errors().map(|f| f.code).collect();
             assert_eq!(codes, ["nik.district"]);
@@ -131,10 +135,10 @@ fn a_draft_with_errors_cannot_be_finalised_until_fixed() {
     }
     r.id = Some(saved.case_id.clone());
     r.person.nik = Some("3203415204990001".into());
-    let fixed = store.save(r, "o1", None).unwrap();
+    let fixed = store.save(r, None).unwrap();
     assert_eq!(fixed.version, 2);
     assert!(matches!(
-        store.finalize(&saved.case_id, "o1").unwrap(),
+        store.finalize(&saved.case_id).unwrap(),
         Finalize::Done { version: 2 }
     ));
     assert_eq!(
@@ -142,7 +146,7 @@ fn a_draft_with_errors_cannot_be_finalised_until_fixed() {
         CaseStatus::Finalised
     );
     assert!(matches!(
-        store.finalize("0190f3c2-0000-7000-8000-000000000000", "o1"),
+        store.finalize("0190f3c2-0000-7000-8000-000000000000"),
         Err(StoreError::CaseNotFound { .. })
     ));
 }
@@ -151,16 +155,16 @@ fn a_draft_with_errors_cannot_be_finalised_until_fixed() {
 fn changing_a_finalised_case_needs_a_reason_and_makes_a_version() {
     let (_dir, mut store) = store();
     let saved = store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
-    store.finalize(&saved.case_id, "o1").unwrap();
+    store.finalize(&saved.case_id).unwrap();
     let mut r = store.case(&saved.case_id).unwrap().unwrap().record;
     r.notes = Some("Brother called.".into());
-    let err = store.save(r.clone(), "o1", Some("  ")).unwrap_err();
+    let err = store.save(r.clone(), Some("  ")).unwrap_err();
     assert!(matches!(err, StoreError::ReasonRequired { .. }), "{err}");
     assert_eq!(store.versions(&saved.case_id).unwrap().len(), 1);
     let amended = store
-        .save(r.clone(), "o1", Some("brother's phone added"))
+        .save(r.clone(), Some("brother's phone added"))
         .unwrap();
     assert_eq!(
         (amended.version, amended.status),
@@ -172,7 +176,7 @@ fn changing_a_finalised_case_needs_a_reason_and_makes_a_version() {
     );
     // An amendment that brings an error back returns the case to draft.
     r.person.sex = Some(loket_core::lenient::Lenient::Other("?".into()));
-    let broken = store.save(r, "o1", Some("sex unclear")).unwrap();
+    let broken = store.save(r, Some("sex unclear")).unwrap();
     assert_eq!((broken.version, broken.status), (3, CaseStatus::Draft));
 }
 
@@ -196,18 +200,13 @@ fn likely_duplicates_are_warnings_naming_the_other_case() {
                 Some("C1234567"),
                 "A-1",
             ),
-            "o1",
             None,
         )
         .unwrap();
     assert!(duplicate_codes(&first.report).is_empty());
 
     let same_nik = store
-        .save(
-            person("RINA", Some("3203415204990001"), None, "A-2"),
-            "o1",
-            None,
-        )
+        .save(person("RINA", Some("3203415204990001"), None, "A-2"), None)
         .unwrap();
     assert_eq!(
         duplicate_codes(&same_nik.report),
@@ -228,7 +227,7 @@ fn likely_duplicates_are_warnings_naming_the_other_case() {
     assert!(message.id.contains(&first.case_id));
 
     let same_passport = store
-        .save(person("DEWI", None, Some("C1234567"), "A-3"), "o1", None)
+        .save(person("DEWI", None, Some("C1234567"), "A-3"), None)
         .unwrap();
     assert_eq!(
         duplicate_codes(&same_passport.report),
@@ -237,7 +236,7 @@ fn likely_duplicates_are_warnings_naming_the_other_case() {
 
     // A close spelling, other word order, same birth date.
     let close = store
-        .save(person("Aminah Sitti", None, None, "A-4"), "o1", None)
+        .save(person("Aminah Sitti", None, None, "A-4"), None)
         .unwrap();
     assert_eq!(
         duplicate_codes(&close.report),
@@ -247,13 +246,13 @@ fn likely_duplicates_are_warnings_naming_the_other_case() {
     // Same name, another birth date: a different person.
     let mut other = person("SITI AMINAH", None, None, "A-5");
     other.person.date_of_birth = Some("1998-04-12".into());
-    let other = store.save(other, "o1", None).unwrap();
+    let other = store.save(other, None).unwrap();
     assert!(duplicate_codes(&other.report).is_empty());
 
     // A case is never its own duplicate when saved again.
     let mut again = store.case(&first.case_id).unwrap().unwrap().record;
     again.notes = Some("second look".into());
-    let again = store.save(again, "o1", None).unwrap();
+    let again = store.save(again, None).unwrap();
     assert!(!again
         .report
         .findings
@@ -272,16 +271,15 @@ fn search_by_name_in_any_order_and_spelling_nik_passport_and_ticket() {
                 Some("C1234567"),
                 "A-042",
             ),
-            "o1",
             None,
         )
         .unwrap()
         .case_id;
     let mut r = person("M. FIRMAN D'SOUZA", None, Some("B7654321"), "B-7");
     r.person.aliases = Some(vec!["Muhammad Firman".into()]);
-    let firman = store.save(r, "o1", None).unwrap().case_id;
+    let firman = store.save(r, None).unwrap().case_id;
     store
-        .save(person("BUDI SANTOSO", None, None, "C-1"), "o1", None)
+        .save(person("BUDI SANTOSO", None, None, "C-1"), None)
         .unwrap();
 
     let ids = |q: &str| -> Vec<String> {
@@ -326,7 +324,7 @@ fn file_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 fn a_wrong_passphrase_is_refused_and_the_store_untouched() {
     let (dir, mut store) = store();
     store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
     drop(store);
     let before = file_bytes(dir.path());
@@ -351,7 +349,7 @@ fn a_missing_store_says_how_to_make_one() {
 fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
     let (dir, mut store) = store();
     let saved = store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
     // Back to schema 1 as the first release wrote it.
     store
@@ -372,7 +370,7 @@ fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
     assert!(store.requests().unwrap().is_empty());
     assert!(store.batches().unwrap().is_empty());
     assert_eq!(store.mission_case_count().unwrap(), 0);
-    store.finalize(&saved.case_id, "o1").unwrap();
+    store.finalize(&saved.case_id).unwrap();
     assert_eq!(
         store.verify_audit().unwrap(),
         AuditCheck::Intact { entries: 2 }
@@ -392,13 +390,13 @@ fn a_store_of_schema_6_drops_the_copies_it_no_longer_needs_when_brought_up_to_da
     let (dir, mut store) = store();
     let device = store.device_id().unwrap();
     let saved = store
-        .save(person("RATNA SARI", None, None, "A-9"), "o1", None)
+        .save(person("RATNA SARI", None, None, "A-9"), None)
         .unwrap();
     // And a batch headquarters acknowledged, its bytes still kept (as schema 6 did).
     store
         .pin_hq_key(&loket_batch::HqSecret::generate().public(), false)
         .unwrap();
-    store.finalize(&saved.case_id, "o1").unwrap();
+    store.finalize(&saved.case_id).unwrap();
     let sealed = store.seal_batch().unwrap().unwrap();
     // Back to schema 6, with the index holding one of this counter's cases whole (as
     // headquarters sent it) and one of another counter's.
@@ -507,7 +505,7 @@ fn a_store_written_by_a_newer_loket_is_refused_naming_both_versions() {
 fn a_full_disk_rolls_back_the_whole_save() {
     let (_dir, mut store) = store();
     store
-        .save(person("SITI AMINAH", None, None, "A-0"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-0"), None)
         .unwrap();
     // Room for the schema and a little more.
     store.set_max_page_count(40).unwrap();
@@ -516,7 +514,7 @@ fn a_full_disk_rolls_back_the_whole_save() {
     for i in 0..10_000 {
         let mut r = person("SITI AMINAH", None, None, &format!("A-{i}"));
         r.notes = Some("x".repeat(3000));
-        match store.save(r, "o1", None) {
+        match store.save(r, None) {
             Ok(_) => stored += 1,
             Err(e) => {
                 failure = Some(e);
@@ -534,7 +532,7 @@ fn a_full_disk_rolls_back_the_whole_save() {
     );
     store.set_max_page_count(1_000_000).unwrap();
     store
-        .save(person("SITI AMINAH", None, None, "A-x"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-x"), None)
         .unwrap();
     assert_eq!(store.count().unwrap(), stored + 1);
 }
@@ -551,7 +549,7 @@ fn no_file_holds_a_saved_name_nik_or_passport_number_in_plaintext() {
             &format!("T-{i}"),
         );
         r.person.aliases = Some(vec!["Zulkarnaen W".into()]);
-        store.save(r, "o1", None).unwrap();
+        store.save(r, None).unwrap();
     }
     let scan = |when: &str| {
         let files = file_bytes(dir.path());
@@ -627,7 +625,7 @@ fn audit_verify_finds_a_deleted_entry_even_the_last() {
 fn audit_verify_finds_a_changed_case_version() {
     let (_dir, mut store) = store();
     let saved = store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
     store
         .tamper(&format!(
@@ -644,18 +642,14 @@ fn audit_verify_finds_a_changed_case_version() {
 
 #[test]
 fn closing_a_finalised_case_makes_a_closed_version_that_travels() {
-    let (_dir, mut store) = store();
+    let (dir, mut store) = store();
     let saved = store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
     let id = saved.case_id;
-    store.finalize(&id, "o1").unwrap();
-    assert_eq!(
-        store
-            .close(&id, "o2", "  departed CGK 2026-02-03 ")
-            .unwrap(),
-        2
-    );
+    store.finalize(&id).unwrap();
+    let mut store = as_officer(dir.path(), store, "ANDI");
+    assert_eq!(store.close(&id, "  departed CGK 2026-02-03 ").unwrap(), 2);
 
     let case = store.case(&id).unwrap().unwrap();
     assert_eq!((case.status, case.version), (CaseStatus::Closed, 2));
@@ -663,7 +657,7 @@ fn closing_a_finalised_case_makes_a_closed_version_that_travels() {
     let closed = &versions[1];
     assert_eq!(
         (closed.version, closed.status, closed.officer.as_str()),
-        (2, CaseStatus::Closed, "o2")
+        (2, CaseStatus::Closed, "ANDI")
     );
     assert_eq!(closed.reason.as_deref(), Some("departed CGK 2026-02-03"));
     // The same record, unchanged: the version says only that the case is closed.
@@ -685,13 +679,13 @@ fn closing_a_finalised_case_makes_a_closed_version_that_travels() {
     ));
 
     // Closing again changes nothing; changing a closed case reopens it, with a reason.
-    assert_eq!(store.close(&id, "o2", "again").unwrap(), 2);
+    assert_eq!(store.close(&id, "again").unwrap(), 2);
     assert_eq!(store.versions(&id).unwrap().len(), 2);
     assert_eq!(store.unsent_changes().unwrap().len(), 3);
     let r = store.case(&id).unwrap().unwrap().record;
-    let err = store.save(r.clone(), "o1", None).unwrap_err();
+    let err = store.save(r.clone(), None).unwrap_err();
     assert!(matches!(err, StoreError::ReasonRequired { .. }), "{err}");
-    let reopened = store.save(r, "o1", Some("came back")).unwrap();
+    let reopened = store.save(r, Some("came back")).unwrap();
     assert_eq!(
         (reopened.version, reopened.status),
         (3, CaseStatus::Finalised)
@@ -702,23 +696,23 @@ fn closing_a_finalised_case_makes_a_closed_version_that_travels() {
 fn only_a_finalised_case_closes_and_only_with_a_reason() {
     let (_dir, mut store) = store();
     let saved = store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
     let id = saved.case_id;
-    let err = store.close(&id, "o1", "departed").unwrap_err();
+    let err = store.close(&id, "departed").unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("case {id} is a draft: finalise it before closing it")
     );
-    store.finalize(&id, "o1").unwrap();
-    let err = store.close(&id, "o1", " ").unwrap_err();
+    store.finalize(&id).unwrap();
+    let err = store.close(&id, " ").unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("case {id} is finalised: changing it needs a reason")
     );
     let unknown = "0190f3c2-8a7e-7b7c-9a51-000000000000";
     assert!(matches!(
-        store.close(unknown, "o1", "departed").unwrap_err(),
+        store.close(unknown, "departed").unwrap_err(),
         StoreError::CaseNotFound { .. }
     ));
     let case = store.case(&id).unwrap().unwrap();
@@ -730,9 +724,9 @@ fn only_a_finalised_case_closes_and_only_with_a_reason() {
 fn the_outbox_gets_every_change_in_the_same_transaction() {
     let (_dir, mut store) = store();
     let saved = store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
-    store.finalize(&saved.case_id, "o1").unwrap();
+    store.finalize(&saved.case_id).unwrap();
     assert_eq!(
         store.unsent_changes().unwrap(),
         [
@@ -746,12 +740,12 @@ fn the_outbox_gets_every_change_in_the_same_transaction() {
 fn search_ranks_the_most_recently_changed_case_first() {
     let (_dir, mut store) = store();
     let aminah = store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap()
         .case_id;
     std::thread::sleep(std::time::Duration::from_millis(5));
     let rahayu = store
-        .save(person("SITI RAHAYU", None, None, "A-2"), "o1", None)
+        .save(person("SITI RAHAYU", None, None, "A-2"), None)
         .unwrap()
         .case_id;
     let ids = |store: &Store| -> Vec<String> {
@@ -764,7 +758,7 @@ fn search_ranks_the_most_recently_changed_case_first() {
     };
     assert_eq!(ids(&store), vec![rahayu.clone(), aminah.clone()]);
     std::thread::sleep(std::time::Duration::from_millis(5));
-    store.finalize(&aminah, "o1").unwrap();
+    store.finalize(&aminah).unwrap();
     assert_eq!(ids(&store), vec![aminah, rahayu]);
 }
 
@@ -773,7 +767,7 @@ fn audit_verify_finds_a_deleted_last_entry_that_made_no_version() {
     // The newest entry is a finalisation: no case version points at it, the case row does.
     let (_dir, mut store) = store_with(2);
     let id = store.list().unwrap()[0].id.clone();
-    store.finalize(&id, "o1").unwrap();
+    store.finalize(&id).unwrap();
     assert_eq!(
         store.verify_audit().unwrap(),
         AuditCheck::Intact { entries: 3 }
@@ -791,12 +785,12 @@ fn audit_verify_finds_a_deleted_last_entry_that_made_no_version() {
 fn a_renamed_case_is_found_by_its_new_name_only() {
     let (_dir, mut store) = store();
     let saved = store
-        .save(person("SITI AMINAH", None, None, "A-1"), "o1", None)
+        .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
     let mut r = store.case(&saved.case_id).unwrap().unwrap().record;
     r.person.full_name = Some("SITI RAHAYU".into());
     r.person.aliases = Some(vec!["Ayu Lestari".into()]);
-    store.save(r, "o1", None).unwrap();
+    store.save(r, None).unwrap();
     let found = |q: &str| store.search(q, 10).unwrap().len();
     assert_eq!(found("aminah"), 0);
     assert_eq!(found("rahayu siti"), 1);
@@ -819,7 +813,7 @@ fn the_wal_stays_bounded_while_saving_and_is_gone_after_close() {
     let mut largest = 0;
     for i in 0..600 {
         let r = person("SITI AMINAH", None, None, &format!("W-{i}"));
-        store.save(r, "o1", None).unwrap();
+        store.save(r, None).unwrap();
         largest = largest.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
     }
     // SQLite's own automatic checkpoint stays armed as a backstop at 8,000 frames (~33 MB);

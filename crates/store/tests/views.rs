@@ -16,7 +16,7 @@ fn search_pages_read_only_the_stretch_asked_for_and_count_every_match() {
             "SITI AMINAH"
         };
         store
-            .save(person(name, None, None, &format!("A-{i}")), "o1", None)
+            .save(person(name, None, None, &format!("A-{i}")), None)
             .unwrap();
     }
     let page = store.search_page("siti", 0, 10, 1000).unwrap();
@@ -56,7 +56,7 @@ fn every_case_page_by_page_newest_first() {
 fn today_counts_the_cases_opened_since_the_start_of_the_day() {
     let (_dir, mut store) = store_with(3);
     let first = store.search("A-0", 1).unwrap().pop().unwrap();
-    store.finalize(&first.id, "o1").unwrap();
+    store.finalize(&first.id).unwrap();
     let today = store.today(&start_of_local_day(), 10).unwrap();
     assert_eq!((today.intakes, today.drafts, today.finalised), (3, 2, 1));
     assert_eq!(
@@ -75,7 +75,7 @@ fn today_counts_the_cases_opened_since_the_start_of_the_day() {
         .collect();
     assert_eq!(tickets, ["A-1", "A-2"]);
     // A case finalised and then closed the same day still counts as finalised.
-    store.close(&first.id, "o1", "departed").unwrap();
+    store.close(&first.id, "departed").unwrap();
     let closed = store.today(&start_of_local_day(), 10).unwrap();
     assert_eq!((closed.intakes, closed.drafts, closed.finalised), (3, 2, 1));
     assert_eq!(closed.cases[0].status, CaseStatus::Closed);
@@ -86,20 +86,17 @@ fn today_counts_the_cases_opened_since_the_start_of_the_day() {
 
 #[test]
 fn a_cases_audit_entries_name_each_save_and_the_finalising() {
-    let (_dir, mut store) = store();
-    let saved = store
-        .save(person("RUDI", None, None, "B-1"), "o1", None)
-        .unwrap();
-    let other = store
-        .save(person("AYU", None, None, "B-2"), "o1", None)
-        .unwrap();
-    store.finalize(&saved.case_id, "o2").unwrap();
+    let (dir, mut store) = store();
+    let saved = store.save(person("RUDI", None, None, "B-1"), None).unwrap();
+    let other = store.save(person("AYU", None, None, "B-2"), None).unwrap();
+    let mut store = as_officer(dir.path(), store, "ANDI");
+    store.finalize(&saved.case_id).unwrap();
     let entries = store.audit_of(&saved.case_id).unwrap();
     let seen: Vec<_> = entries
         .iter()
         .map(|e| (e.action.as_str(), e.version, e.officer.as_str()))
         .collect();
-    assert_eq!(seen, [("save", 1, "o1"), ("finalize", 1, "o2")]);
+    assert_eq!(seen, [("save", 1, OFFICER), ("finalize", 1, "ANDI")]);
     assert_eq!(store.audit_of(&other.case_id).unwrap().len(), 1);
     assert!(store.audit_of("no such case").unwrap().is_empty());
 }
@@ -112,7 +109,7 @@ fn the_mission_code_can_change_and_must_stay_valid() {
     // New cases without a code of their own take the new one.
     let mut rudi = person("RUDI", None, None, "B-1");
     rudi.mission = None;
-    let saved = store.save(rudi, "o1", None).unwrap();
+    let saved = store.save(rudi, None).unwrap();
     let case = store.case(&saved.case_id).unwrap().unwrap();
     assert_eq!(case.record.mission.as_deref(), Some("SGN"));
     assert!(matches!(

@@ -51,8 +51,7 @@ fn read_photo(file: &Path) -> Result<loket_pdf::Photo, Failure> {
 pub fn photo(common: &Common, id: &str, file: &Path) -> Result<u8, Failure> {
     let photo = read_photo(file)?;
     let mut store = open(common)?;
-    let officer = store.officer().to_string();
-    let sha = store.attach_photo(id, &officer, photo.jpeg())?;
+    let sha = store.attach_photo(id, photo.jpeg())?;
     line(&format!("photo attached to case {id} (sha256 {sha})"))?;
     Ok(0)
 }
@@ -111,13 +110,12 @@ pub fn pdf(
 ) -> Result<u8, Failure> {
     let photo = photo.map(read_photo).transpose()?;
     let mut store = open(common)?;
-    let officer = store.officer().to_string();
     store.check_printable(id)?;
     if let Some(photo) = photo {
-        store.attach_photo(id, &officer, photo.jpeg())?;
+        store.attach_photo(id, photo.jpeg())?;
     }
     let (request, written) =
-        store.print_request(id, &officer, reprint, |job| deliver(out, &render(job)?))??;
+        store.print_request(id, reprint, |job| deliver(out, &render(job)?))??;
     finish(written, out)?;
     let what = if request.prints > 1 {
         "reprint"
@@ -185,8 +183,7 @@ pub fn list(common: &Common, json: bool) -> Result<u8, Failure> {
 
 pub fn void(common: &Common, serial: &str, reason: &str, out: Option<&str>) -> Result<u8, Failure> {
     let mut store = open(common)?;
-    let officer = store.officer().to_string();
-    let request = store.void_request(serial, &officer, reason)?;
+    let request = store.void_request(serial, reason)?;
     if let Some(out) = out {
         let page = deliver(out, &render(&store.request_page(serial)?)?)?;
         finish(page, out)?;

@@ -132,9 +132,8 @@ pub fn device(common: &Common) -> Result<u8, Failure> {
 pub fn add(common: &Common, file: &str, reason: Option<&str>) -> Result<u8, Failure> {
     let record = read_record(file)?;
     let mut store = open(common)?;
-    let officer = store.officer().to_string();
     let saved = store
-        .save(record, &officer, reason)
+        .save(record, reason)
         .map_err(|e| Failure::new(NOT_A_RECORD, format!("nothing was stored: {e}")))?;
     line(&saved.case_id)?;
     print_json(&saved.report.localized(common.lang))?;
@@ -266,8 +265,7 @@ pub fn history(common: &Common, id: &str) -> Result<u8, Failure> {
 
 pub fn finalize(common: &Common, id: &str) -> Result<u8, Failure> {
     let mut store = open(common)?;
-    let officer = store.officer().to_string();
-    match store.finalize(id, &officer)? {
+    match store.finalize(id)? {
         Finalize::Done { version } => {
             let text = match common.lang {
                 Lang::Id => format!("kasus {id} versi {version} difinalkan"),
@@ -285,8 +283,7 @@ pub fn finalize(common: &Common, id: &str) -> Result<u8, Failure> {
 
 pub fn close(common: &Common, id: &str, reason: &str) -> Result<u8, Failure> {
     let mut store = open(common)?;
-    let officer = store.officer().to_string();
-    let version = store.close(id, &officer, reason)?;
+    let version = store.close(id, reason)?;
     let text = match common.lang {
         Lang::Id => format!("kasus {id} ditutup (versi {version})"),
         Lang::En => format!("case {id} closed (version {version})"),

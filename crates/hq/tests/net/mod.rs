@@ -127,8 +127,8 @@ impl Desk {
     /// Saves and finalises person `name` (the spec's example otherwise); returns the case id.
     pub fn save(&mut self, name: &str, ticket: &str) -> String {
         let id = self.with(|s| {
-            let id = s.save(person(name, ticket), "rina", None).unwrap().case_id;
-            s.finalize(&id, "rina").unwrap();
+            let id = s.save(person(name, ticket), None).unwrap().case_id;
+            s.finalize(&id).unwrap();
             id
         });
         self.saved.push(id.clone());

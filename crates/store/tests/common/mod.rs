@@ -11,6 +11,16 @@ pub const PASSPHRASE: &str = "correct horse battery staple";
 /// The officer whose login the test stores are made with.
 pub const OFFICER: &str = "SARI";
 
+/// Closes `store` and opens the one in `dir` as officer `name` (first given a login with the
+/// same passphrase, when they have none): the changes after it are theirs.
+pub fn as_officer(dir: &std::path::Path, store: Store, name: &str) -> Store {
+    if !store.officers().unwrap().iter().any(|o| o == name) {
+        store.add_officer(PASSPHRASE, name, PASSPHRASE).unwrap();
+    }
+    drop(store);
+    Store::open(dir, name, PASSPHRASE).unwrap()
+}
+
 /// A new store (light Argon2id: these tests create many) and the directory that holds it.
 pub fn store() -> (TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -50,7 +60,7 @@ pub fn store_with(n: usize) -> (TempDir, Store) {
     let (dir, mut store) = store();
     for i in 0..n {
         let r = person("SITI AMINAH", None, None, &format!("A-{i}"));
-        store.save(r, "o1", None).unwrap();
+        store.save(r, None).unwrap();
     }
     (dir, store)
 }
