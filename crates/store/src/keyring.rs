@@ -101,7 +101,8 @@ pub fn officer_name(raw: &str) -> Result<String> {
     Ok(name)
 }
 
-fn same_officer(a: &str, b: &str) -> bool {
+/// Whether two names are the same login.
+pub(crate) fn same_officer(a: &str, b: &str) -> bool {
     a.to_lowercase() == b.to_lowercase()
 }
 

@@ -36,7 +36,7 @@ pub use export::{
     batch_file_name, mounted_sticks, receipt_file_name, Exported, BATCH_EXTENSION,
     RECEIPT_EXTENSION,
 };
-pub use keyring::{officer_name, KdfParams};
+pub use keyring::KdfParams;
 pub use mission::MissionProfile;
 pub use mission_index::{HqStatus, IndexApplied, MissionCase};
 pub use network::normalise_hq_url;

@@ -36,7 +36,7 @@ impl Store {
     /// log stay.
     pub fn remove_officer(&self, own_passphrase: &str, name: &str) -> Result<()> {
         let name = keyring::officer_name(name)?;
-        if name.to_lowercase() == self.officer.to_lowercase() {
+        if keyring::same_officer(&name, &self.officer) {
             return Err(StoreError::RemoveSelf);
         }
         self.as_officer(own_passphrase, || {
