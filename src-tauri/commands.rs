@@ -2,7 +2,7 @@
 //! granted by name in `capabilities/default.json` (see `COMMANDS` and `build.rs`).
 
 use crate::error::{AppError, Result};
-use crate::session::{Open, Session};
+use crate::session::Session;
 use crate::settings::Settings;
 use loket_core::mrz::{parse_td3, MrzTd3};
 use loket_core::{normalize, validate, IntakeRecord, Lang, Report};
@@ -78,10 +78,10 @@ fn today_date() -> chrono::NaiveDate {
 pub async fn status(session: State<'_, Session>) -> Result<AppStatus> {
     let slot = session.slot();
     let (store, mission, officer) = match &*slot {
-        Some(open) => (
+        Some(store) => (
             StoreState::Open,
-            Some(open.store.mission()?),
-            Some(open.store.officer().to_string()),
+            Some(store.mission()?),
+            Some(store.officer().to_string()),
         ),
         None if session.in_use => (StoreState::InUse, None, None),
         None if Store::exists(&session.dir) => (StoreState::Locked, None, None),
@@ -106,7 +106,7 @@ pub async fn create_store(
     let passphrase = Zeroizing::new(passphrase);
     session.writable()?;
     let (store, identity) = Store::init(&session.dir, &officer, &passphrase, mission.trim())?;
-    *session.slot() = Some(Open { store });
+    *session.slot() = Some(store);
     Ok(identity)
 }
 
@@ -120,7 +120,7 @@ pub async fn unlock(
     let passphrase = Zeroizing::new(passphrase);
     session.writable()?;
     let store = Store::open(&session.dir, &officer, &passphrase)?;
-    *session.slot() = Some(Open { store });
+    *session.slot() = Some(store);
     Ok(())
 }
 
@@ -131,16 +131,16 @@ pub struct Officers {
     pub officers: Vec<String>,
 }
 
-fn officers_of(open: &Open) -> Result<Officers> {
+fn officers_of(store: &Store) -> Result<Officers> {
     Ok(Officers {
-        you: open.store.officer().to_string(),
-        officers: open.store.officers()?,
+        you: store.officer().to_string(),
+        officers: store.officers()?,
     })
 }
 
 #[tauri::command]
 pub async fn officers(session: State<'_, Session>) -> Result<Officers> {
-    session.with(|open| officers_of(open))
+    session.with(|store| officers_of(store))
 }
 
 /// Gives `name` a login; `own_passphrase` is the current officer's, asked again.
@@ -152,9 +152,9 @@ pub async fn add_officer(
     passphrase: String,
 ) -> Result<Officers> {
     let (own, passphrase) = (Zeroizing::new(own_passphrase), Zeroizing::new(passphrase));
-    session.with(|open| {
-        open.store.add_officer(&own, &name, &passphrase)?;
-        officers_of(open)
+    session.with(|store| {
+        store.add_officer(&own, &name, &passphrase)?;
+        officers_of(store)
     })
 }
 
@@ -165,9 +165,9 @@ pub async fn remove_officer(
     name: String,
 ) -> Result<Officers> {
     let own = Zeroizing::new(own_passphrase);
-    session.with(|open| {
-        open.store.remove_officer(&own, &name)?;
-        officers_of(open)
+    session.with(|store| {
+        store.remove_officer(&own, &name)?;
+        officers_of(store)
     })
 }
 
@@ -178,7 +178,7 @@ pub async fn change_passphrase(
     passphrase: String,
 ) -> Result<()> {
     let (own, passphrase) = (Zeroizing::new(own_passphrase), Zeroizing::new(passphrase));
-    session.with(|open| Ok(open.store.change_passphrase(&own, &passphrase)?))
+    session.with(|store| Ok(store.change_passphrase(&own, &passphrase)?))
 }
 
 #[tauri::command]
@@ -199,7 +199,7 @@ pub async fn set_language(session: State<'_, Session>, lang: Lang) -> Result<()>
 /// The mission as requests print it.
 #[tauri::command]
 pub async fn mission(session: State<'_, Session>) -> Result<MissionProfile> {
-    session.with(|open| Ok(open.store.mission_profile()?))
+    session.with(|store| Ok(store.mission_profile()?))
 }
 
 /// Sets the mission's code, name, address and city; returns them as stored.
@@ -208,18 +208,17 @@ pub async fn set_mission(
     session: State<'_, Session>,
     mission: MissionProfile,
 ) -> Result<MissionProfile> {
-    session.with(|open| {
-        open.store.set_mission(&mission.code)?;
-        open.store
-            .set_mission_details(&mission.name, &mission.address, &mission.city)?;
-        Ok(open.store.mission_profile()?)
+    session.with(|store| {
+        store.set_mission(&mission.code)?;
+        store.set_mission_details(&mission.name, &mission.address, &mission.city)?;
+        Ok(store.mission_profile()?)
     })
 }
 
 /// Headquarters' address for network sync; none when the counter syncs by USB only.
 #[tauri::command]
 pub async fn hq_url(session: State<'_, Session>) -> Result<Option<String>> {
-    session.with(|open| Ok(open.store.hq_url()?))
+    session.with(|store| Ok(store.hq_url()?))
 }
 
 /// Sets headquarters' address (checked; empty clears it: USB only); returns it as stored. A
@@ -230,7 +229,7 @@ pub async fn set_hq_url(
     sync: State<'_, Worker>,
     url: String,
 ) -> Result<Option<String>> {
-    let stored = session.with(|open| Ok(open.store.set_hq_url(Some(&url))?))?;
+    let stored = session.with(|store| Ok(store.set_hq_url(Some(&url))?))?;
     if stored.is_some() {
         sync.sync_now();
     }
@@ -253,8 +252,7 @@ pub async fn sync_status(
     session: State<'_, Session>,
     sync: State<'_, Worker>,
 ) -> Result<SyncState> {
-    let unacknowledged_versions =
-        session.with(|open| Ok(open.store.unacknowledged_versions()?))?;
+    let unacknowledged_versions = session.with(|store| Ok(store.unacknowledged_versions()?))?;
     Ok(SyncState {
         worker: sync.status(),
         unacknowledged_versions: count(unacknowledged_versions),
@@ -275,15 +273,13 @@ pub async fn sync_now(session: State<'_, Session>, sync: State<'_, Worker>) -> R
 pub async fn check(session: State<'_, Session>, mut record: IntakeRecord) -> Result<Report> {
     let slot = session.slot();
     let mission = match &*slot {
-        Some(open) => open.store.mission()?,
+        Some(store) => store.mission()?,
         None => String::new(),
     };
     normalize(&mut record, &mission, String::new);
     let mut report = validate(&record, today_date());
-    if let Some(open) = &*slot {
-        report
-            .findings
-            .extend(open.store.duplicate_candidates(&record)?);
+    if let Some(store) = &*slot {
+        report.findings.extend(store.duplicate_candidates(&record)?);
     }
     Ok(report)
 }
@@ -294,23 +290,23 @@ pub async fn save(
     record: IntakeRecord,
     reason: Option<String>,
 ) -> Result<Saved> {
-    session.with(|open| Ok(open.store.save(record, reason.as_deref())?))
+    session.with(|store| Ok(store.save(record, reason.as_deref())?))
 }
 
 #[tauri::command]
 pub async fn finalize(session: State<'_, Session>, id: String) -> Result<Finalize> {
-    session.with(|open| Ok(open.store.finalize(&id)?))
+    session.with(|store| Ok(store.finalize(&id)?))
 }
 
 #[tauri::command]
 pub async fn close_case(session: State<'_, Session>, id: String, reason: String) -> Result<u32> {
-    session.with(|open| Ok(open.store.close(&id, &reason)?))
+    session.with(|store| Ok(store.close(&id, &reason)?))
 }
 
 #[tauri::command]
 pub async fn case(session: State<'_, Session>, id: String) -> Result<Case> {
-    session.with(|open| {
-        open.store
+    session.with(|store| {
+        store
             .case(&id)?
             .ok_or_else(|| loket_store::StoreError::CaseNotFound { id }.into())
     })
@@ -318,13 +314,13 @@ pub async fn case(session: State<'_, Session>, id: String) -> Result<Case> {
 
 #[tauri::command]
 pub async fn history(session: State<'_, Session>, id: String) -> Result<History> {
-    session.with(|open| {
+    session.with(|store| {
         Ok(History {
-            versions: open.store.versions(&id)?,
-            audit: open.store.audit_of(&id)?,
-            requests: open.store.requests_of(&id)?,
-            hq_status: open.store.hq_status(&id)?,
-            purged_at: open.store.purged_at(&id)?,
+            versions: store.versions(&id)?,
+            audit: store.audit_of(&id)?,
+            requests: store.requests_of(&id)?,
+            hq_status: store.hq_status(&id)?,
+            purged_at: store.purged_at(&id)?,
         })
     })
 }
@@ -335,8 +331,8 @@ pub async fn version(
     id: String,
     version: u32,
 ) -> Result<VersionRecord> {
-    session.with(|open| {
-        open.store
+    session.with(|store| {
+        store
             .version(&id, version)?
             .ok_or_else(|| loket_store::StoreError::CaseNotFound { id }.into())
     })
@@ -350,16 +346,14 @@ pub async fn cases(
     offset: u32,
     limit: u32,
 ) -> Result<CasePage> {
-    session.with(|open| {
+    session.with(|store| {
         if query.trim().is_empty() {
             return Ok(CasePage {
-                total: open.store.count()? as u32,
-                items: open.store.page(offset.into(), limit.into())?,
+                total: store.count()? as u32,
+                items: store.page(offset.into(), limit.into())?,
             });
         }
-        let found =
-            open.store
-                .search_page(&query, offset as usize, limit as usize, SEARCH_LIMIT)?;
+        let found = store.search_page(&query, offset as usize, limit as usize, SEARCH_LIMIT)?;
         Ok(CasePage {
             total: found.total as u32,
             items: found.items,
@@ -371,12 +365,12 @@ pub async fn cases(
 /// shown, never opened, here.
 #[tauri::command]
 pub async fn mission_cases(session: State<'_, Session>, query: String) -> Result<Vec<MissionCase>> {
-    session.with(|open| Ok(open.store.search_mission(&query, MISSION_SEARCH_LIMIT)?))
+    session.with(|store| Ok(store.search_mission(&query, MISSION_SEARCH_LIMIT)?))
 }
 
 #[tauri::command]
 pub async fn today(session: State<'_, Session>) -> Result<Today> {
-    session.with(|open| Ok(open.store.today(&start_of_local_day(), TODAY_QUEUE)?))
+    session.with(|store| Ok(store.today(&start_of_local_day(), TODAY_QUEUE)?))
 }
 
 /// The two lines a passport reader typed, parsed; a failed check digit is in `checks`.
@@ -409,8 +403,8 @@ pub async fn print_request(
     reason: Option<String>,
 ) -> Result<RequestInfo> {
     let server = session.settings().print_server;
-    let request = session.with(|open| {
-        let (request, ()) = open.store.print_request(&id, reason.as_deref(), |job| {
+    let request = session.with(|store| {
+        let (request, ()) = store.print_request(&id, reason.as_deref(), |job| {
             let pdf = loket_pdf::render_job(job)?;
             match &printer {
                 Some(name) => cups::spool(server.as_deref(), name, &pdf).map(drop)?,
@@ -436,7 +430,7 @@ pub async fn void_request(
     serial: String,
     reason: String,
 ) -> Result<RequestInfo> {
-    session.with(|open| Ok(open.store.void_request(&serial, &reason)?))
+    session.with(|store| Ok(store.void_request(&serial, &reason)?))
 }
 
 /// Attaches the photo in the request's body (JPEG or PNG bytes, as read from the file the
@@ -459,8 +453,8 @@ pub async fn attach_photo(
         .ok_or_else(|| AppError::new("case.invalid_id", "no case named for the photo"))?
         .to_string();
     let photo = loket_pdf::Photo::from_image(bytes)?;
-    session.with(|open| {
-        open.store.attach_photo(&id, photo.jpeg())?;
+    session.with(|store| {
+        store.attach_photo(&id, photo.jpeg())?;
         Ok(())
     })
 }
@@ -469,8 +463,8 @@ pub async fn attach_photo(
 #[tauri::command]
 pub async fn photo(session: State<'_, Session>, id: String) -> Result<Option<String>> {
     use base64::Engine;
-    session.with(|open| {
-        Ok(open.store.photo(&id)?.map(|jpeg| {
+    session.with(|store| {
+        Ok(store.photo(&id)?.map(|jpeg| {
             format!(
                 "data:image/jpeg;base64,{}",
                 base64::engine::general_purpose::STANDARD.encode(jpeg)
@@ -521,13 +515,13 @@ fn count(n: u64) -> u32 {
 
 #[tauri::command]
 pub async fn usb_state(session: State<'_, Session>) -> Result<UsbState> {
-    session.with(|open| {
-        let counts = open.store.sync_counts()?;
+    session.with(|store| {
+        let counts = store.sync_counts()?;
         Ok(UsbState {
             waiting_versions: count(counts.unsealed_versions),
             unacknowledged_batches: count(counts.unacknowledged_batches),
             acknowledged_cases: count(counts.acknowledged_cases),
-            hq_key: open.store.hq_key()?.is_some(),
+            hq_key: store.hq_key()?.is_some(),
             sticks: loket_store::mounted_sticks()
                 .iter()
                 .map(|p| p.display().to_string())
@@ -539,8 +533,8 @@ pub async fn usb_state(session: State<'_, Session>) -> Result<UsbState> {
 /// Seals what is waiting and writes every unacknowledged batch to the folder `dir`.
 #[tauri::command]
 pub async fn export_usb(session: State<'_, Session>, dir: String) -> Result<UsbExport> {
-    session.with(|open| {
-        let exported = open.store.export_to(std::path::Path::new(&dir))?;
+    session.with(|store| {
+        let exported = store.export_to(std::path::Path::new(&dir))?;
         Ok(UsbExport {
             sealed_versions: exported.sealed.map_or(0, |b| count(b.record_count)),
             files: exported
@@ -555,8 +549,8 @@ pub async fn export_usb(session: State<'_, Session>, dir: String) -> Result<UsbE
 /// Applies headquarters' receipt found in the folder `dir` (or the file `dir`).
 #[tauri::command]
 pub async fn apply_receipt(session: State<'_, Session>, dir: String) -> Result<ReceiptApplied> {
-    session.with(|open| {
-        let ack = open.store.apply_receipt_file(std::path::Path::new(&dir))?;
+    session.with(|store| {
+        let ack = store.apply_receipt_file(std::path::Path::new(&dir))?;
         Ok(ReceiptApplied {
             new_versions: count(ack.new_versions),
             new_cases: count(ack.new_cases),

@@ -10,14 +10,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-/// The unlocked store (it knows who unlocked it, and names them in every audit entry).
-pub struct Open {
-    pub store: Store,
-}
-
 pub struct Session {
     pub dir: PathBuf,
-    open: Arc<Mutex<Option<Open>>>,
+    /// The store once an officer has unlocked it (it names them in every change it makes).
+    open: Arc<Mutex<Option<Store>>>,
     settings: Mutex<Settings>,
     /// Held while the window is open: a second window on the same data directory (when the
     /// single-instance plugin cannot tell, without a session bus) finds it taken.
@@ -70,7 +66,7 @@ impl Session {
     /// The store slot, open or not. A command that panicked while holding it cannot have
     /// left the store half-written (every change is one transaction), so a poisoned lock is
     /// taken over rather than turned into a second failure.
-    pub fn slot(&self) -> MutexGuard<'_, Option<Open>> {
+    pub fn slot(&self) -> MutexGuard<'_, Option<Store>> {
         self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -88,7 +84,7 @@ impl Session {
     }
 
     /// Runs `f` on the unlocked store; `store.locked` when it is not.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Open) -> Result<T>) -> Result<T> {
+    pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
         self.writable()?;
         self.slot()
             .as_mut()
@@ -115,11 +111,11 @@ impl Session {
 /// officer has it unlocked (never while another window holds the data directory: this one
 /// then never opens it).
 #[derive(Clone)]
-pub struct SyncSlot(Arc<Mutex<Option<Open>>>);
+pub struct SyncSlot(Arc<Mutex<Option<Store>>>);
 
 impl loket_sync::StoreSlot for SyncSlot {
     fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
         let mut open = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        open.as_mut().map(|open| f(&mut open.store))
+        open.as_mut().map(f)
     }
 }
