@@ -101,6 +101,14 @@ pub fn officer_name(raw: &str) -> Result<String> {
     Ok(name)
 }
 
+/// A new passphrase: refused when shorter than `MIN_PASSPHRASE_CHARS`.
+pub(crate) fn long_enough(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < crate::MIN_PASSPHRASE_CHARS {
+        return Err(StoreError::ShortPassphrase);
+    }
+    Ok(())
+}
+
 /// Whether two names are the same login.
 pub(crate) fn same_officer(a: &str, b: &str) -> bool {
     a.to_lowercase() == b.to_lowercase()
@@ -114,7 +122,8 @@ pub struct Unlocked {
     pub kdf: KdfParams,
 }
 
-/// Writes a new key file in `dir` whose one slot is `officer`'s.
+/// Writes a new key file in `dir` whose one slot is `officer`'s (a name `officer_name` has
+/// checked).
 pub fn create(
     dir: &Path,
     key: &DataKey,
@@ -122,19 +131,18 @@ pub fn create(
     passphrase: &str,
     kdf: KdfParams,
 ) -> Result<()> {
-    let officer = officer_name(officer)?;
-    let slots = vec![wrap(key, &officer, passphrase, kdf)?];
-    write(dir, slots)
+    write(dir, vec![wrap(key, officer, passphrase, kdf)?])
 }
 
 /// Unwraps the data key with `officer`'s slot and `passphrase`. A key file from before
 /// per-officer logins is rewritten so that its one passphrase becomes `officer`'s.
 pub fn unlock(dir: &Path, officer: &str, passphrase: &str) -> Result<Unlocked> {
     let officer = officer_name(officer)?;
-    let (file, bad) = read(dir)?;
+    let file = read(dir)?;
+    let bad = |why| damaged(dir, why);
     if file.format == SHARED_FORMAT {
         for slot in &file.slots {
-            if let Some(key) = unwrap(slot, SHARED_FORMAT, passphrase).map_err(&bad)? {
+            if let Some(key) = unwrap(slot, SHARED_FORMAT, passphrase).map_err(bad)? {
                 write(dir, vec![wrap(&key, &officer, passphrase, slot.kdf)?])?;
                 return Ok(Unlocked {
                     key,
@@ -150,7 +158,7 @@ pub fn unlock(dir: &Path, officer: &str, passphrase: &str) -> Result<Unlocked> {
         .iter()
         .find(|s| same_officer(&s.name, &officer))
         .ok_or(StoreError::UnknownOfficer { name: officer })?;
-    match unwrap(slot, FORMAT, passphrase).map_err(&bad)? {
+    match unwrap(slot, FORMAT, passphrase).map_err(bad)? {
         Some(key) => Ok(Unlocked {
             key,
             officer: slot.name.clone(),
@@ -162,7 +170,7 @@ pub fn unlock(dir: &Path, officer: &str, passphrase: &str) -> Result<Unlocked> {
 
 /// The officers who can unlock the store, in the order they were added.
 pub fn officers(dir: &Path) -> Result<Vec<String>> {
-    let (file, _) = read(dir)?;
+    let file = read(dir)?;
     Ok(file.slots.into_iter().map(|s| s.name).collect())
 }
 
@@ -175,7 +183,7 @@ pub fn add(
     kdf: KdfParams,
 ) -> Result<String> {
     let officer = officer_name(officer)?;
-    let (mut file, _) = read(dir)?;
+    let mut file = read(dir)?;
     if file.slots.iter().any(|s| same_officer(&s.name, &officer)) {
         return Err(StoreError::OfficerExists { name: officer });
     }
@@ -186,7 +194,7 @@ pub fn add(
 
 /// Removes `officer`'s slot; `Ok(false)` when they had none.
 pub fn remove(dir: &Path, officer: &str) -> Result<bool> {
-    let (mut file, _) = read(dir)?;
+    let mut file = read(dir)?;
     let before = file.slots.len();
     file.slots.retain(|s| !same_officer(&s.name, officer));
     if file.slots.len() == before {
@@ -204,7 +212,7 @@ pub fn change(
     passphrase: &str,
     kdf: KdfParams,
 ) -> Result<()> {
-    let (mut file, _) = read(dir)?;
+    let mut file = read(dir)?;
     let Some(slot) = file
         .slots
         .iter_mut()
@@ -218,10 +226,16 @@ pub fn change(
     write(dir, file.slots)
 }
 
-type Bad = Box<dyn Fn(String) -> StoreError>;
+/// The key file in `dir` is not one Loket can read: `why`.
+fn damaged(dir: &Path, why: String) -> StoreError {
+    StoreError::Keyring {
+        path: dir.join(FILE_NAME),
+        why,
+    }
+}
 
-/// The key file, current or from before per-officer logins, and how to report it damaged.
-fn read(dir: &Path) -> Result<(KeyFile, Bad)> {
+/// The key file, current or from before per-officer logins.
+fn read(dir: &Path) -> Result<KeyFile> {
     let path = dir.join(FILE_NAME);
     let text = match std::fs::read(&path) {
         Ok(t) => t,
@@ -232,18 +246,15 @@ fn read(dir: &Path) -> Result<(KeyFile, Bad)> {
         }
         Err(e) => return Err(io(format!("cannot read {}", path.display()))(e)),
     };
-    let bad: Bad = Box::new(move |why: String| StoreError::Keyring {
-        path: path.clone(),
-        why,
-    });
-    let file: KeyFile = serde_json::from_slice(&text).map_err(|_| bad("not valid JSON".into()))?;
+    let file: KeyFile =
+        serde_json::from_slice(&text).map_err(|_| damaged(dir, "not valid JSON".into()))?;
     if file.format != FORMAT && file.format != SHARED_FORMAT {
-        return Err(bad(format!("unknown format {:?}", file.format)));
+        return Err(damaged(dir, format!("unknown format {:?}", file.format)));
     }
     if file.slots.is_empty() {
-        return Err(bad("it has no officer's slot".into()));
+        return Err(damaged(dir, "it has no officer's slot".into()));
     }
-    Ok((file, bad))
+    Ok(file)
 }
 
 fn write(dir: &Path, slots: Vec<Slot>) -> Result<()> {

@@ -135,9 +135,7 @@ impl Store {
         if !valid_mission(mission) {
             return Err(StoreError::InvalidMission(mission.to_string()));
         }
-        if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-            return Err(StoreError::ShortPassphrase);
-        }
+        keyring::long_enough(passphrase)?;
         if dir.join(keyring::FILE_NAME).exists() {
             return Err(StoreError::AlreadyInitialised {
                 dir: dir.to_path_buf(),

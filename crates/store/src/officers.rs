@@ -5,7 +5,7 @@
 //! a passer-by give themselves a login.
 
 use crate::error::{Result, StoreError};
-use crate::{keyring, Store, MIN_PASSPHRASE_CHARS};
+use crate::{keyring, Store};
 
 impl Store {
     /// The officer who unlocked the store, as their login spells it (named in the audit log).
@@ -26,7 +26,7 @@ impl Store {
         name: &str,
         passphrase: &str,
     ) -> Result<String> {
-        new_passphrase(passphrase)?;
+        keyring::long_enough(passphrase)?;
         self.as_officer(own_passphrase, || {
             keyring::add(&self.dir, &self.key, name, passphrase, self.kdf)
         })
@@ -50,7 +50,7 @@ impl Store {
 
     /// Changes the current officer's passphrase from `own_passphrase` to `passphrase`.
     pub fn change_passphrase(&self, own_passphrase: &str, passphrase: &str) -> Result<()> {
-        new_passphrase(passphrase)?;
+        keyring::long_enough(passphrase)?;
         self.as_officer(own_passphrase, || {
             keyring::change(&self.dir, &self.key, &self.officer, passphrase, self.kdf)
         })
@@ -64,11 +64,4 @@ impl Store {
         self.conn.execute_batch("ROLLBACK")?;
         result
     }
-}
-
-fn new_passphrase(passphrase: &str) -> Result<()> {
-    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(StoreError::ShortPassphrase);
-    }
-    Ok(())
 }

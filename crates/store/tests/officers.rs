@@ -3,31 +3,9 @@
 mod common;
 use common::*;
 use loket_store::{AuditCheck, Store, StoreError};
-use std::path::Path;
 
 const BUDI: &str = "Budi Santoso";
 const BUDI_PASSPHRASE: &str = "budi's own passphrase";
-
-/// Every file of the store and its bytes: a refusal must leave them all as they were.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut all: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().unwrap().is_file())
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    all.sort();
-    all
-}
-
-fn open(dir: &Path, officer: &str, passphrase: &str) -> Result<Store, StoreError> {
-    Store::open(dir, officer, passphrase)
-}
 
 #[test]
 fn each_officer_unlocks_with_their_own_passphrase_and_is_named_in_the_audit_log() {
@@ -40,31 +18,31 @@ fn each_officer_unlocks_with_their_own_passphrase_and_is_named_in_the_audit_log(
     assert_eq!(store.officers().unwrap(), [OFFICER, "budi santoso"]);
     drop(store);
 
-    let mut budi = open(dir.path(), "BUDI SANTOSO", BUDI_PASSPHRASE).unwrap();
+    let mut budi = Store::open(dir.path(), "BUDI SANTOSO", BUDI_PASSPHRASE).unwrap();
     assert_eq!(budi.officer(), "budi santoso", "the login's own spelling");
     let saved = budi
         .save(person("SITI AMINAH", None, None, "A-1"), None)
         .unwrap();
     drop(budi);
 
-    let before = files(dir.path());
+    let before = file_bytes(dir.path());
     assert!(matches!(
-        open(dir.path(), BUDI, PASSPHRASE),
+        Store::open(dir.path(), BUDI, PASSPHRASE),
         Err(StoreError::WrongPassphrase)
     ));
     assert!(matches!(
-        open(dir.path(), OFFICER, BUDI_PASSPHRASE),
+        Store::open(dir.path(), OFFICER, BUDI_PASSPHRASE),
         Err(StoreError::WrongPassphrase)
     ));
-    let err = open(dir.path(), "Rina", PASSPHRASE).err().unwrap();
+    let err = Store::open(dir.path(), "Rina", PASSPHRASE).err().unwrap();
     assert!(matches!(&err, StoreError::UnknownOfficer { name } if name == "Rina"));
     assert_eq!(
         err.to_string(),
         "no officer Rina at this counter: an officer who can unlock it adds you (Settings, or `loket officer add`)"
     );
-    assert_eq!(files(dir.path()), before, "refusals change nothing");
+    assert_eq!(file_bytes(dir.path()), before, "refusals change nothing");
 
-    let store = open(dir.path(), OFFICER, PASSPHRASE).unwrap();
+    let store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     let audit = store.audit_of(&saved.case_id).unwrap();
     assert_eq!(audit[0].officer, "budi santoso");
 }
@@ -122,10 +100,10 @@ fn a_removed_officer_can_no_longer_unlock_and_nobody_removes_themselves() {
     assert_eq!(store.officers().unwrap(), [OFFICER]);
     drop(store);
     assert!(matches!(
-        open(dir.path(), BUDI, BUDI_PASSPHRASE),
+        Store::open(dir.path(), BUDI, BUDI_PASSPHRASE),
         Err(StoreError::UnknownOfficer { .. })
     ));
-    let store = open(dir.path(), OFFICER, PASSPHRASE).unwrap();
+    let store = Store::open(dir.path(), OFFICER, PASSPHRASE).unwrap();
     assert_eq!(
         store.verify_audit().unwrap(),
         AuditCheck::Intact { entries: 0 }
@@ -143,14 +121,14 @@ fn a_changed_passphrase_replaces_the_old_one() {
         .unwrap();
     drop(store);
     assert!(matches!(
-        open(dir.path(), OFFICER, PASSPHRASE),
+        Store::open(dir.path(), OFFICER, PASSPHRASE),
         Err(StoreError::WrongPassphrase)
     ));
-    let store = open(dir.path(), OFFICER, "sari's new passphrase").unwrap();
+    let store = Store::open(dir.path(), OFFICER, "sari's new passphrase").unwrap();
     assert_eq!(store.officers().unwrap(), [OFFICER, BUDI]);
     drop(store);
     assert!(
-        open(dir.path(), BUDI, BUDI_PASSPHRASE).is_ok(),
+        Store::open(dir.path(), BUDI, BUDI_PASSPHRASE).is_ok(),
         "others' logins stay"
     );
 }

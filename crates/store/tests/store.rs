@@ -304,22 +304,6 @@ fn search_by_name_in_any_order_and_spelling_nik_passport_and_ticket() {
     assert_eq!(store.search("a", 1).unwrap().len(), 1);
 }
 
-fn file_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn a_wrong_passphrase_is_refused_and_the_store_untouched() {
     let (dir, mut store) = store();

@@ -96,3 +96,20 @@ pub fn receipt_for(store: &Store, hq: &HqSecret, batches: &[u64]) -> String {
     )
     .sign(&hq.sign)
 }
+
+/// Every file in `dir` with its bytes, by name: what a refusal must leave as it was.
+pub fn file_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
