@@ -56,11 +56,13 @@ impl Store {
         })
     }
 
-    /// Runs `edit` of the key file once `own_passphrase` proves the current officer, holding
-    /// the store's write lock so that two Loket programs never edit the key file at once.
+    /// Runs `edit` of the key file once `own_passphrase` proves the current officer. The edit
+    /// (not the proof) holds the store's write lock, so that two Loket programs never edit the
+    /// key file at once and saving waits as little as it can.
     fn as_officer<T>(&self, own_passphrase: &str, edit: impl FnOnce() -> Result<T>) -> Result<T> {
+        keyring::unlock(&self.dir, &self.officer, own_passphrase)?;
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let result = keyring::unlock(&self.dir, &self.officer, own_passphrase).and_then(|_| edit());
+        let result = edit();
         self.conn.execute_batch("ROLLBACK")?;
         result
     }
