@@ -5,6 +5,20 @@ import type { CaseSummary } from "../bindings/CaseSummary";
 import { describe } from "../errors";
 import { useT } from "../i18n";
 
+/** A labelled text field (a passphrase when `secret`) and the text it holds. */
+export function Field(props: { id: string; label: string; value: string; set: (v: string) => void; secret?: boolean }) {
+  return (
+    <label>
+      {props.label}
+      {props.secret ? (
+        <input id={props.id} type="password" value={props.value} onInput={(e) => props.set(e.currentTarget.value)} />
+      ) : (
+        <input id={props.id} value={props.value} onInput={(e) => props.set(e.currentTarget.value)} />
+      )}
+    </label>
+  );
+}
+
 export function StatusBadge(props: { status: CaseStatus }) {
   const t = useT();
   return <span class={`badge ${props.status}`}>{t(`status.${props.status}`)}</span>;

@@ -6,6 +6,7 @@ import { api } from "../api";
 import type { Officers } from "../bindings/Officers";
 import { describe } from "../errors";
 import { useT } from "../i18n";
+import { Field } from "./common";
 
 type Message = { ok: boolean; text: string } | null;
 
@@ -63,12 +64,6 @@ export function OfficersForm() {
     });
   };
 
-  const secret = (id: string, label: string, value: string, set: (v: string) => void) => (
-    <label>
-      {label}
-      <input id={id} type="password" autoComplete="off" value={value} onInput={(e) => set(e.currentTarget.value)} />
-    </label>
-  );
   return (
     <section class="stack" aria-labelledby="officers-title">
       <h2 id="officers-title">{t("officers.title")}</h2>
@@ -89,24 +84,21 @@ export function OfficersForm() {
           </li>
         ))}
       </ul>
-      {secret("own-passphrase", t("officers.own_passphrase"), own, setOwn)}
+      <Field id="own-passphrase" label={t("officers.own_passphrase")} value={own} set={setOwn} secret />
       <p id="officers-message" role={message?.ok === false ? "alert" : "status"} class={message ? (message.ok ? "ok" : "error") : "hidden"}>
         {message?.text ?? ""}
       </p>
       <form onSubmit={add} class="stack">
         <h3>{t("officers.add_title")}</h3>
-        <label>
-          {t("officers.name")}
-          <input id="new-officer" autoComplete="off" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        {secret("new-officer-passphrase", t("officers.their_passphrase"), theirs, setTheirs)}
-        {secret("new-officer-passphrase-again", t("setup.passphrase_again"), theirsAgain, setTheirsAgain)}
+        <Field id="new-officer" label={t("officers.name")} value={name} set={setName} />
+        <Field id="new-officer-passphrase" label={t("officers.their_passphrase")} value={theirs} set={setTheirs} secret />
+        <Field id="new-officer-passphrase-again" label={t("setup.passphrase_again")} value={theirsAgain} set={setTheirsAgain} secret />
         <button type="submit" id="add-officer">{t("officers.add")}</button>
       </form>
       <form onSubmit={change} class="stack">
         <h3>{t("officers.change_title")}</h3>
-        {secret("my-new-passphrase", t("officers.new_passphrase"), mine, setMine)}
-        {secret("my-new-passphrase-again", t("setup.passphrase_again"), mineAgain, setMineAgain)}
+        <Field id="my-new-passphrase" label={t("officers.new_passphrase")} value={mine} set={setMine} secret />
+        <Field id="my-new-passphrase-again" label={t("setup.passphrase_again")} value={mineAgain} set={setMineAgain} secret />
         <button type="submit" id="change-passphrase">{t("officers.change")}</button>
       </form>
     </section>

@@ -5,6 +5,7 @@ import { api } from "../api";
 import { describe } from "../errors";
 import { useT } from "../i18n";
 import { mark } from "../marks";
+import { Field } from "./common";
 
 function Card(props: { title: string; lead: string; children: preact.ComponentChildren; dataDir?: string }) {
   const t = useT();
@@ -19,20 +20,6 @@ function Card(props: { title: string; lead: string; children: preact.ComponentCh
         <p class="note">Ctrl+L: {t("nav.language")}</p>
       </section>
     </main>
-  );
-}
-
-/** A field of these forms: its label, and the text it holds. */
-function Field(props: { id: string; label: string; value: string; set: (v: string) => void; secret?: boolean }) {
-  return (
-    <label>
-      {props.label}
-      {props.secret ? (
-        <input id={props.id} type="password" value={props.value} onInput={(e) => props.set(e.currentTarget.value)} />
-      ) : (
-        <input id={props.id} value={props.value} onInput={(e) => props.set(e.currentTarget.value)} />
-      )}
-    </label>
   );
 }
 
