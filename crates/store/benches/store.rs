@@ -217,12 +217,15 @@ fn main() {
     let t = Instant::now();
     store.tamper("PRAGMA synchronous = OFF").unwrap();
     let mut seeded = Vec::new();
+    let mut seeded_ids = Vec::new();
     for i in SAMPLES..n {
         let r = person(&mut rng, i);
-        if i % 1000 == 0 {
-            seeded.push(r.clone());
+        let kept = (i % 1000 == 0).then(|| r.clone());
+        let saved = store.save(r, None).unwrap();
+        if let Some(r) = kept {
+            seeded.push(r);
+            seeded_ids.push(saved.case_id);
         }
-        store.save(r, None).unwrap();
     }
     store.tamper("PRAGMA synchronous = FULL").unwrap();
     let floor_rows: Vec<(String, String)> = (SAMPLES..n)
@@ -320,5 +323,24 @@ fn main() {
         "| duplicate candidates of a record | {} | {} |",
         ms(percentile(&mut dups, 0.5)),
         ms(percentile(&mut dups, 0.95))
+    );
+
+    // A case's detail: its versions, its audit entries and its requests.
+    let mut histories: Vec<Duration> = seeded_ids
+        .iter()
+        .map(|id| {
+            let t = Instant::now();
+            let versions = store.versions(id).unwrap();
+            let audit = store.audit_of(id).unwrap();
+            store.requests_of(id).unwrap();
+            let took = t.elapsed();
+            assert!(!versions.is_empty() && !audit.is_empty());
+            took
+        })
+        .collect();
+    println!(
+        "| a case's history (versions, audit entries, requests) | {} | {} |",
+        ms(percentile(&mut histories, 0.5)),
+        ms(percentile(&mut histories, 0.95))
     );
 }

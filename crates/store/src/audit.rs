@@ -1,11 +1,13 @@
-//! The append-only audit log: who did what to which case version, as ids and hashes only.
+//! The append-only audit log: who did what to which case version, and what was done at the
+//! counter itself (logins, batches, receipts), as ids and hashes only.
 //!
 //! Each entry's hash covers the previous entry's hash, so editing, inserting or deleting an
-//! entry breaks the chain. The head is kept too, without a row of its own: every change
-//! rewrites its case's row anyway, and that row names the change's entry (`changed`, its seq,
-//! and `changed_hash`, its hash). Every case must find its entry, the newest case the last
-//! entry, and every case version must have its entry, so removing the newest entries (or
-//! rewriting them with fresh hashes) is caught too.
+//! entry breaks the chain. The head is kept too, without a row of its own on the save path:
+//! every change rewrites its case's row anyway, and that row names the change's entry
+//! (`changed`, its seq, and `changed_hash`, its hash); the counter's own entries, which are
+//! rare, name their last one in `meta`. Every case and the counter must find their entries,
+//! the newest of them the last entry, and every case version must have its entry, so removing
+//! the newest entries (or rewriting them with fresh hashes) is caught too.
 
 use crate::error::Result;
 use crate::Store;
@@ -15,18 +17,47 @@ use std::collections::{HashMap, HashSet};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// The `meta` key naming the counter's last entry of its own: `"<seq> <hash>"`.
+const COUNTER_HEAD: &str = "audit_counter_head";
+
+/// What the counter's own entries (about no case) record, each with its detail.
+pub mod counter {
+    /// A login was added; the detail is its name.
+    pub const OFFICER_ADD: &str = "officer_add";
+    /// A login was removed; the detail is its name.
+    pub const OFFICER_REMOVE: &str = "officer_remove";
+    /// The acting officer changed their own passphrase.
+    pub const PASSPHRASE: &str = "passphrase";
+    /// The mission's code was changed (it begins every new serial); the detail is the new one.
+    pub const MISSION: &str = "mission";
+    /// The mission's name, address or city, printed on every request, was changed.
+    pub const MISSION_DETAILS: &str = "mission_details";
+    /// Headquarters' public key was pinned or replaced; the hash is the key's text.
+    pub const HQ_KEY: &str = "hq_key";
+    /// A batch was sealed; the detail is its number, the hash its manifest's.
+    pub const SEAL: &str = "seal";
+    /// A batch file was written to a folder (a USB stick); the detail is its number, the
+    /// hash the file's.
+    pub const EXPORT: &str = "export";
+    /// A receipt from headquarters acknowledged something new; the detail lists the batches
+    /// it confirmed, the hash is the receipt's.
+    pub const RECEIPT: &str = "receipt";
+}
+
 /// What an entry records.
 pub(crate) struct Entry<'a> {
     pub at: &'a str,
     pub officer: &'a str,
     /// `save`, `finalize`, `close`, `photo`, `purge`, or `print`, `reprint`, `void` (of a
-    /// request).
+    /// request); for the counter's own entries, one of [`counter`].
     pub action: &'a str,
+    /// Empty for the counter's own entries.
     pub case_id: &'a str,
     pub version: u32,
-    /// The record's hash (the photo's, for `photo`).
+    /// The record's hash (the photo's, for `photo`; see [`counter`] for the others).
     pub record_sha256: &'a str,
-    /// An id the action concerns: a request's serial number. Never free text.
+    /// An id the action concerns: a request's serial number, a batch's number, an officer's
+    /// login. Never free text.
     pub detail: Option<&'a str>,
 }
 
@@ -92,9 +123,49 @@ pub(crate) fn append(tx: &Transaction, e: &Entry) -> Result<(i64, String)> {
     Ok((seq, hash))
 }
 
+/// Appends an entry about the counter itself (no case) in the caller's transaction, and
+/// makes it the counter's head.
+pub(crate) fn append_counter(
+    tx: &Transaction,
+    officer: &str,
+    action: &str,
+    detail: Option<&str>,
+    sha256: &str,
+) -> Result<()> {
+    let at = crate::cases::now();
+    let (seq, hash) = append(
+        tx,
+        &Entry {
+            at: &at,
+            officer,
+            action,
+            case_id: "",
+            version: 0,
+            record_sha256: sha256,
+            detail,
+        },
+    )?;
+    tx.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute((COUNTER_HEAD, format!("{seq} {hash}").into_bytes()))?;
+    Ok(())
+}
+
+/// Who an anchored entry belongs to, for a message: a case, or the counter (`""`).
+fn owner(case_id: &str) -> String {
+    if case_id.is_empty() {
+        "the counter itself".into()
+    } else {
+        format!("case {case_id}")
+    }
+}
+
 fn verify(conn: &Connection) -> Result<AuditCheck> {
     let broken = |seq: Option<i64>, why: String| Ok(AuditCheck::Broken { seq, why });
-    // The entry each case names as its last change: seq -> (case, hash).
+    // The entry each case names as its last change, and the counter's last entry of its own:
+    // seq -> (case, or "" for the counter, hash).
     let mut heads: HashMap<i64, (String, String)> = HashMap::new();
     let mut newest = 0i64;
     let mut stmt = conn.prepare("SELECT changed, id, changed_hash FROM cases")?;
@@ -102,6 +173,24 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
         let (seq, head): (i64, (String, String)) = row?;
         newest = newest.max(seq);
         heads.insert(seq, head);
+    }
+    let counter: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [COUNTER_HEAD],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(value) = counter {
+        let text = String::from_utf8_lossy(&value);
+        let Some((seq, hash)) = text
+            .split_once(' ')
+            .and_then(|(seq, hash)| Some((seq.parse::<i64>().ok()?, hash)))
+        else {
+            return broken(None, "the counter's last entry is named unreadably".into());
+        };
+        newest = newest.max(seq);
+        heads.insert(seq, (String::new(), hash.to_string()));
     }
     let mut stmt = conn.prepare(
         "SELECT seq, at, officer, action, case_id, version, record_sha256, prev_hash, hash,
@@ -150,7 +239,10 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
             if head_case != case_id || head_hash != hash {
                 return broken(
                     Some(seq),
-                    format!("it is not the entry case {head_case} was last changed by"),
+                    format!(
+                        "it is not the entry {} was last changed by",
+                        owner(&head_case)
+                    ),
                 );
             }
         }
@@ -167,7 +259,10 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
     if let Some((seq, (case_id, _))) = heads.into_iter().min_by_key(|(seq, _)| *seq) {
         return broken(
             None,
-            format!("case {case_id} was last changed by entry {seq}, which is not in the log"),
+            format!(
+                "{} was last changed by entry {seq}, which is not in the log",
+                owner(&case_id)
+            ),
         );
     }
     // Every version has the entry that made it (a save, or a closing), with the hash of the
@@ -222,9 +317,24 @@ pub struct AuditEntry {
     pub action: String,
     pub version: u32,
     pub record_sha256: String,
-    /// The request serial a print, reprint or void concerns.
+    /// The request serial a print, reprint or void concerns; for the counter's own entries,
+    /// the batch number or officer's login.
     pub detail: Option<String>,
     pub hash: String,
+}
+
+/// An [`AuditEntry`] from `seq, at, officer, action, version, record_sha256, hash, detail`.
+fn audit_entry(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        officer: r.get(2)?,
+        action: r.get(3)?,
+        version: r.get(4)?,
+        record_sha256: r.get(5)?,
+        hash: r.get(6)?,
+        detail: r.get(7)?,
+    })
 }
 
 impl Store {
@@ -234,18 +344,17 @@ impl Store {
             "SELECT seq, at, officer, action, version, record_sha256, hash, detail
              FROM audit WHERE case_id = ?1 ORDER BY seq",
         )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok(AuditEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                officer: r.get(2)?,
-                action: r.get(3)?,
-                version: r.get(4)?,
-                record_sha256: r.get(5)?,
-                hash: r.get(6)?,
-                detail: r.get(7)?,
-            })
-        })?;
+        let rows = stmt.query_map([id], audit_entry)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The counter's own entries (logins, batches, receipts), newest first, at most `limit`.
+    pub fn counter_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, at, officer, action, version, record_sha256, hash, detail
+             FROM audit WHERE case_id = '' ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], audit_entry)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -16,6 +16,7 @@ use loket_core::status::CaseStatus;
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 
+use crate::audit::{self, counter};
 use crate::cases::now;
 use crate::error::{Result, StoreError};
 use crate::Store;
@@ -265,6 +266,13 @@ impl Store {
             "UPDATE outbox SET batch = ?1 WHERE batch IS NULL AND status <> 'draft' AND seq <= ?2",
             rusqlite::params![sequence as i64, last_seq],
         )?;
+        audit::append_counter(
+            &tx,
+            &self.officer,
+            counter::SEAL,
+            Some(&sequence.to_string()),
+            &sealed.manifest_sha256,
+        )?;
         tx.commit()?;
         self.committed();
         Ok(Some(BatchInfo {
@@ -434,6 +442,17 @@ impl Store {
                     ack.new_batches.push(sequence);
                 }
             }
+        }
+        if ack.new_versions > 0 || !ack.new_batches.is_empty() {
+            let batches: Vec<String> = ack.new_batches.iter().map(u64::to_string).collect();
+            let detail = (!batches.is_empty()).then(|| batches.join(","));
+            audit::append_counter(
+                &tx,
+                &self.officer,
+                counter::RECEIPT,
+                detail.as_deref(),
+                &loket_batch::sha256_hex(text),
+            )?;
         }
         ack.purged = crate::purge::acknowledged_closed(&tx, &at)?;
         ack.total_versions =

@@ -10,6 +10,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use crate::audit::{self, counter};
 use crate::batches::BatchInfo;
 use crate::error::{Result, StoreError};
 use crate::Store;
@@ -98,6 +99,17 @@ impl Store {
                 .ok_or(StoreError::Corrupt)?;
             let path = dir.join(batch_file_name(&device_id, batch.sequence));
             write_whole(&path, &bytes, &batch.file_sha256)?;
+            // Personal data left the laptop on a stick: the log says which batch, when, by whom.
+            let tx = self.conn.transaction()?;
+            audit::append_counter(
+                &tx,
+                &self.officer,
+                counter::EXPORT,
+                Some(&batch.sequence.to_string()),
+                &batch.file_sha256,
+            )?;
+            tx.commit()?;
+            self.committed();
             files.push(path);
         }
         Ok(Exported { sealed, files })

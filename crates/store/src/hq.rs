@@ -2,6 +2,7 @@
 //! receipts are checked against it. Changing it is deliberate (`replace`), never silent: a
 //! swapped key would send every case to someone else.
 
+use crate::audit::{self, counter};
 use crate::error::{Result, StoreError};
 use crate::Store;
 use loket_batch::HqPublic;
@@ -22,18 +23,25 @@ impl Store {
     }
 
     /// Pins headquarters' key. Pinning the same key again changes nothing; a different one
-    /// is refused unless `replace` says the ministry really changed it.
+    /// is refused unless `replace` says the ministry really changed it. Either is an entry in
+    /// the audit log, with the hash of the key's text.
     pub fn pin_hq_key(&mut self, key: &HqPublic, replace: bool) -> Result<()> {
         match self.hq_key()? {
             Some(pinned) if pinned == *key => return Ok(()),
             Some(_) if !replace => return Err(StoreError::HqKeyPinned),
             _ => {}
         }
-        self.conn.execute(
+        let text = key.to_json();
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "INSERT INTO meta (key, value) VALUES ('hq_key', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key.to_json().as_bytes()],
+            [text.as_bytes()],
         )?;
+        let sha256 = loket_batch::sha256_hex(text.as_bytes());
+        audit::append_counter(&tx, &self.officer, counter::HQ_KEY, None, &sha256)?;
+        tx.commit()?;
+        self.committed();
         Ok(())
     }
 }

@@ -278,10 +278,17 @@ impl Store {
         if !valid_mission(&code) {
             return Err(StoreError::InvalidMission(code));
         }
-        self.conn.execute(
+        if code == self.mission {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'mission'",
             [code.as_bytes()],
         )?;
+        audit::append_counter(&tx, &self.officer, audit::counter::MISSION, Some(&code), "")?;
+        tx.commit()?;
+        self.committed();
         self.mission = code;
         Ok(())
     }

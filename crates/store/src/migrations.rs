@@ -278,6 +278,12 @@ pub const MIGRATIONS: &[&str] = &[
                   AND NEW.issued_at = OLD.issued_at AND NEW.officer = OLD.officer)
         BEGIN SELECT RAISE(ABORT, 'requests are append-only'); END;
     "#,
+    // 8: a case's audit entries, and the counter's own (logins, batches, receipts: case ''),
+    // found without reading the whole log: a case's history took ~100 ms at 100,000 cases.
+    // Case ids are time-ordered (UUID v7), so a save's entry lands at the index's right end.
+    r#"
+    CREATE INDEX audit_case ON audit (case_id, seq);
+    "#,
 ];
 
 /// The schema version this build writes.

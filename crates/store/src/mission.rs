@@ -1,5 +1,6 @@
 //! The mission as a printed request names it: code, name, address and city.
 
+use crate::audit::{self, counter};
 use crate::error::Result;
 use crate::Store;
 use rusqlite::OptionalExtension;
@@ -52,16 +53,24 @@ impl Store {
     }
 
     /// Sets the mission's name, address and city (trimmed); the code has `set_mission`.
+    /// A change is an entry in the audit log: they are printed on every request.
     pub fn set_mission_details(&mut self, name: &str, address: &str, city: &str) -> Result<()> {
+        let now = self.mission_profile()?;
+        let new = [name.trim(), address.trim(), city.trim()];
+        if new == [now.name.as_str(), &now.address, &now.city] {
+            return Ok(());
+        }
         let tx = self.conn.transaction()?;
-        for (key, value) in KEYS.iter().zip([name, address, city]) {
+        for (key, value) in KEYS.iter().zip(new) {
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value.trim().as_bytes()),
+                (key, value.as_bytes()),
             )?;
         }
+        audit::append_counter(&tx, &self.officer, counter::MISSION_DETAILS, None, "")?;
         tx.commit()?;
+        self.committed();
         Ok(())
     }
 }

@@ -2,10 +2,12 @@
 //!
 //! Adding or removing an officer, or changing a passphrase, asks again for the passphrase of
 //! the officer who has the store open, so a laptop left unlocked at the counter does not let
-//! a passer-by give themselves a login.
+//! a passer-by give themselves a login; each is an entry in the audit log.
 
+use crate::audit::{self, counter};
 use crate::error::{Result, StoreError};
 use crate::{keyring, Store};
+use rusqlite::{Transaction, TransactionBehavior};
 
 impl Store {
     /// The officer who unlocked the store, as their login spells it (named in the audit log).
@@ -27,8 +29,9 @@ impl Store {
         passphrase: &str,
     ) -> Result<String> {
         keyring::long_enough(passphrase)?;
-        self.as_officer(own_passphrase, || {
-            keyring::add(&self.dir, &self.key, name, passphrase, self.kdf)
+        let name = keyring::officer_name(name)?;
+        self.as_officer(own_passphrase, counter::OFFICER_ADD, Some(&name), || {
+            keyring::add(&self.dir, &self.key, &name, passphrase, self.kdf)
         })
     }
 
@@ -39,7 +42,7 @@ impl Store {
         if keyring::same_officer(&name, &self.officer) {
             return Err(StoreError::RemoveSelf);
         }
-        self.as_officer(own_passphrase, || {
+        self.as_officer(own_passphrase, counter::OFFICER_REMOVE, Some(&name), || {
             if keyring::remove(&self.dir, &name)? {
                 Ok(())
             } else {
@@ -51,19 +54,29 @@ impl Store {
     /// Changes the current officer's passphrase from `own_passphrase` to `passphrase`.
     pub fn change_passphrase(&self, own_passphrase: &str, passphrase: &str) -> Result<()> {
         keyring::long_enough(passphrase)?;
-        self.as_officer(own_passphrase, || {
+        self.as_officer(own_passphrase, counter::PASSPHRASE, None, || {
             keyring::change(&self.dir, &self.key, &self.officer, passphrase, self.kdf)
         })
     }
 
-    /// Runs `edit` of the key file once `own_passphrase` proves the current officer. The edit
-    /// (not the proof) holds the store's write lock, so that two Loket programs never edit the
-    /// key file at once and saving waits as little as it can.
-    fn as_officer<T>(&self, own_passphrase: &str, edit: impl FnOnce() -> Result<T>) -> Result<T> {
+    /// Runs `edit` of the key file once `own_passphrase` proves the current officer, and
+    /// records it in the audit log as `action`. The edit (not the proof) holds the store's
+    /// write lock, so that two Loket programs never edit the key file at once and saving
+    /// waits as little as it can. The entry commits only once the edit is done; should the
+    /// commit itself fail after that, the edit stands without its entry.
+    fn as_officer<T>(
+        &self,
+        own_passphrase: &str,
+        action: &str,
+        detail: Option<&str>,
+        edit: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
         keyring::unlock(&self.dir, &self.officer, own_passphrase)?;
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let result = edit();
-        self.conn.execute_batch("ROLLBACK")?;
-        result
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        audit::append_counter(&tx, &self.officer, action, detail, "")?;
+        let done = edit()?;
+        tx.commit()?;
+        self.committed();
+        Ok(done)
     }
 }

@@ -521,10 +521,13 @@ fn a_closed_case_is_purged_once_headquarters_holds_its_closing_and_not_before() 
         (last.action.as_str(), last.officer.as_str(), last.version),
         ("purge", loket_store::PURGE_OFFICER, 2)
     );
+    // 8 about the cases, 6 the counter's own: headquarters' key, the mission's details, two
+    // seals and two receipts.
     assert_eq!(
         store.verify_audit().unwrap(),
-        AuditCheck::Intact { entries: 8 }
+        AuditCheck::Intact { entries: 14 }
     );
+    assert_eq!(store.counter_log(10).unwrap().len(), 6);
     let row = store.page(0, 10).unwrap().pop().unwrap();
     assert_eq!(
         (
@@ -572,7 +575,7 @@ fn a_closed_case_is_purged_once_headquarters_holds_its_closing_and_not_before() 
     assert_eq!((ack.new_versions, ack.purged), (0, 0));
     assert_eq!(
         store.verify_audit().unwrap(),
-        AuditCheck::Intact { entries: 9 }
+        AuditCheck::Intact { entries: 15 }
     );
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }

@@ -91,9 +91,10 @@ fn the_first_print_takes_the_next_serial_and_a_second_is_a_reprint_with_a_reason
             ("reprint".into(), Some(first.serial.clone())),
         ]
     );
+    // And the counter's own: the mission's details.
     assert_eq!(
         store.verify_audit().unwrap(),
-        AuditCheck::Intact { entries: 4 }
+        AuditCheck::Intact { entries: 5 }
     );
 }
 
@@ -175,9 +176,10 @@ fn a_changed_case_voids_its_old_request_and_takes_a_new_number() {
         void_entry.record_sha256,
         store.versions(&id).unwrap()[0].record_sha256
     );
+    // With the mission's details.
     assert_eq!(
         store.verify_audit().unwrap(),
-        AuditCheck::Intact { entries: 6 }
+        AuditCheck::Intact { entries: 7 }
     );
 }
 
