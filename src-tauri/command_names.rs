@@ -10,6 +10,7 @@ pub const COMMANDS: &[&str] = &[
     "add_officer",
     "remove_officer",
     "change_passphrase",
+    "counter_log",
     "set_language",
     "set_mission",
     "check",

@@ -181,6 +181,13 @@ pub async fn change_passphrase(
     session.with(|store| Ok(store.change_passphrase(&own, &passphrase)?))
 }
 
+/// What was done at the counter itself (logins, headquarters' key, the mission, batches),
+/// newest first: the last 200 entries.
+#[tauri::command]
+pub async fn counter_log(session: State<'_, Session>) -> Result<Vec<AuditEntry>> {
+    session.with(|store| Ok(store.counter_log(200)?))
+}
+
 #[tauri::command]
 pub async fn lock(session: State<'_, Session>) -> Result<()> {
     *session.slot() = None;

@@ -48,6 +48,7 @@ pub fn with_commands<R: Runtime>(
             add_officer,
             remove_officer,
             change_passphrase,
+            counter_log,
             set_language,
             set_mission,
             check,

@@ -209,7 +209,31 @@ fn officers_are_added_removed_and_change_their_passphrase_in_the_window() {
         w.error("remove_officer", remove(PASSPHRASE, "Budi")),
         "officer.unknown"
     );
+    // The counter's log: the three changes, newest first, each naming who made it; the
+    // refused ones left nothing.
+    let log = w.ok("counter_log", json!({}));
+    let entries: Vec<(&str, &str, &Value)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["officer"].as_str().unwrap(),
+                e["action"].as_str().unwrap(),
+                &e["detail"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (OFFICER, "officer_remove", &json!("Budi")),
+            ("Budi", "passphrase", &Value::Null),
+            (OFFICER, "officer_add", &json!("Budi")),
+        ]
+    );
     w.ok("lock", json!({}));
+    assert_eq!(w.error("counter_log", json!({})), "store.locked");
     assert_eq!(
         w.error("unlock", unlock("Budi's new one", "Budi")),
         "officer.unknown"

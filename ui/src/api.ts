@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { AppError } from "./bindings/AppError";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { AuditEntry } from "./bindings/AuditEntry";
 import type { Case } from "./bindings/Case";
 import type { CasePage } from "./bindings/CasePage";
 import type { DeviceIdentity } from "./bindings/DeviceIdentity";
@@ -66,6 +67,7 @@ export const api = {
     call<Officers>("remove_officer", { ownPassphrase, name }),
   changePassphrase: (ownPassphrase: string, passphrase: string) =>
     call<null>("change_passphrase", { ownPassphrase, passphrase }),
+  counterLog: () => call<AuditEntry[]>("counter_log"),
   setLanguage: (lang: Lang) => call<null>("set_language", { lang }),
   mission: () => call<MissionProfile>("mission"),
   setMission: (mission: MissionProfile) => call<MissionProfile>("set_mission", { mission }),

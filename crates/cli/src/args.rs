@@ -224,4 +224,14 @@ pub enum OfficerCommand {
 pub enum AuditCommand {
     /// Walk the audit chain; exit 0 intact, 1 naming the first broken entry.
     Verify,
+    /// What was done at the counter itself (logins, headquarters' key, the mission, batches
+    /// sealed, copied to a stick and acknowledged), newest first. A case's own entries are in
+    /// `case history`.
+    Log {
+        #[arg(long)]
+        json: bool,
+        /// At most this many entries.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
 }

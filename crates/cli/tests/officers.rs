@@ -96,4 +96,36 @@ fn officers_get_their_own_logins_and_the_audit_log_names_who_acted() {
         gone.stderr
     );
     assert_eq!(loket(&["audit", "verify"], "", d).code, 0);
+
+    // The counter's log: each change to the logins and who made it, newest first.
+    let log = loket(&["audit", "log", "--json"], "", d).json();
+    let entries: Vec<(&str, &str, Option<&str>)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["officer"].as_str().unwrap(),
+                e["action"].as_str().unwrap(),
+                e["detail"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (OFFICER, "officer_remove", Some("Budi")),
+            ("Budi", "passphrase", None),
+            (OFFICER, "officer_add", Some("Budi")),
+        ]
+    );
+    let table = loket(&["audit", "log", "--limit", "1"], "", d);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", table.stdout);
+    assert!(lines[0].starts_with("ENTRY  AT"), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("4      ") && lines[1].ends_with("  officer-1  officer_remove  Budi"),
+        "{}",
+        lines[1]
+    );
 }

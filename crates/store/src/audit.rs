@@ -307,7 +307,7 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
     Ok(AuditCheck::Intact { entries })
 }
 
-/// One entry of the log as the case's history shows it.
+/// One entry of the log, as a case's history and the counter's log show it.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditEntry {

@@ -42,13 +42,24 @@ impl Store {
         if keyring::same_officer(&name, &self.officer) {
             return Err(StoreError::RemoveSelf);
         }
-        self.as_officer(own_passphrase, counter::OFFICER_REMOVE, Some(&name), || {
-            if keyring::remove(&self.dir, &name)? {
-                Ok(())
-            } else {
-                Err(StoreError::UnknownOfficer { name: name.clone() })
-            }
-        })
+        // The log names the login as it was spelled, however it is typed here.
+        let login = self
+            .officers()?
+            .into_iter()
+            .find(|o| keyring::same_officer(o, &name))
+            .ok_or_else(|| StoreError::UnknownOfficer { name: name.clone() })?;
+        self.as_officer(
+            own_passphrase,
+            counter::OFFICER_REMOVE,
+            Some(&login),
+            || {
+                if keyring::remove(&self.dir, &name)? {
+                    Ok(())
+                } else {
+                    Err(StoreError::UnknownOfficer { name: name.clone() })
+                }
+            },
+        )
     }
 
     /// Changes the current officer's passphrase from `own_passphrase` to `passphrase`.

@@ -6,6 +6,7 @@ import type { AppStatus } from "../bindings/AppStatus";
 import type { MissionProfile } from "../bindings/MissionProfile";
 import { describe } from "../errors";
 import { useLang, useT } from "../i18n";
+import { CounterLog } from "./counter-log";
 import { OfficersForm } from "./officers";
 
 export function SettingsScreen(props: { status: AppStatus; changed: () => void; toggleLang: () => void }) {
@@ -73,6 +74,7 @@ export function SettingsScreen(props: { status: AppStatus; changed: () => void; 
       <p class="note">
         {t("settings.data_dir")}: <code>{props.status.data_dir}</code>
       </p>
+      <CounterLog />
     </section>
   );
 }

@@ -5,9 +5,9 @@ use crate::args::Common;
 use crate::input::{read_record, NOT_A_RECORD};
 use loket_core::Lang;
 use loket_store::{AuditCheck, Finalize, Store};
-use loket_term::line;
 use loket_term::Failure;
 use loket_term::Passphrase;
+use loket_term::{line, table};
 use serde::Serialize;
 use std::path::PathBuf;
 use zeroize::Zeroizing;
@@ -311,6 +311,29 @@ pub fn audit_verify(common: &Common) -> Result<u8, Failure> {
             Ok(1)
         }
     }
+}
+
+pub fn audit_log(common: &Common, json: bool, limit: u32) -> Result<u8, Failure> {
+    let store = open(common)?;
+    let entries = store.counter_log(limit)?;
+    if json {
+        print_json(&entries)?;
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = entries
+        .into_iter()
+        .map(|e| {
+            vec![
+                e.seq.to_string(),
+                e.at,
+                e.officer,
+                e.action,
+                e.detail.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(&["ENTRY", "AT", "OFFICER", "ACTION", "DETAIL"], &rows)?;
+    Ok(0)
 }
 
 pub fn hq_key(common: &Common, file: &std::path::Path, replace: bool) -> Result<u8, Failure> {
