@@ -533,6 +533,11 @@ async fn an_officer_added_in_settings_unlocks_with_their_own_passphrase() {
     app.wait_text("#officers-message", "Budi kini dapat membuka Loket")
         .await;
     app.wait_text("#officer-list", "Budi").await;
+    // The counter's log, below, reads itself again and names the change and who made it.
+    app.wait_text("#counter-log tbody tr:first-child", "Rina")
+        .await;
+    app.wait_text("#counter-log tbody tr:first-child", "login ditambahkan")
+        .await;
     app.quit().await;
 
     // A name without a login is told so at the unlock screen; Budi's own passphrase opens.

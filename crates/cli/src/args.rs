@@ -225,13 +225,16 @@ pub enum AuditCommand {
     /// Walk the audit chain; exit 0 intact, 1 naming the first broken entry.
     Verify,
     /// What was done at the counter itself (logins, headquarters' key, the mission, batches
-    /// sealed, copied to a stick and acknowledged), newest first. A case's own entries are in
-    /// `case history`.
+    /// sealed, copied to a stick and acknowledged), newest first; or, with --case, every
+    /// entry about one case, oldest first.
     Log {
         #[arg(long)]
         json: bool,
-        /// At most this many entries.
+        /// At most this many of the counter's entries.
         #[arg(long, default_value_t = 100)]
         limit: u32,
+        /// The entries about this case instead.
+        #[arg(long, value_name = "ID")]
+        case: Option<String>,
     },
 }

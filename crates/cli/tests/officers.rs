@@ -119,6 +119,20 @@ fn officers_get_their_own_logins_and_the_audit_log_names_who_acted() {
             (OFFICER, "officer_add", Some("Budi")),
         ]
     );
+    let of_case = loket(&["audit", "log", "--case", &id], "", d);
+    let lines: Vec<&str> = of_case.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", of_case.stdout);
+    assert!(lines[0].starts_with("ENTRY  AT"), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("2      ") && lines[1].ends_with("  Budi     save    1"),
+        "{}",
+        lines[1]
+    );
+    let none = loket(&["audit", "log", "--case", "no-such-case"], "", d);
+    assert_eq!(
+        (none.code, none.stderr.as_str()),
+        (1, "loket: no case no-such-case at this counter\n")
+    );
     let table = loket(&["audit", "log", "--limit", "1"], "", d);
     let lines: Vec<&str> = table.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{}", table.stdout);

@@ -71,7 +71,8 @@ fn login_changes_are_logged_and_refused_ones_are_not() {
         [
             entry(OFFICER, "officer_add", Some("budi santoso"), ""),
             entry("budi santoso", "passphrase", None, ""),
-            entry(OFFICER, "officer_remove", Some(BUDI), ""),
+            // The login as it was spelled when added, however the removal typed it.
+            entry(OFFICER, "officer_remove", Some("budi santoso"), ""),
         ]
     );
     assert_eq!(

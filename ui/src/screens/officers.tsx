@@ -10,7 +10,8 @@ import { Field } from "./common";
 
 type Message = { ok: boolean; text: string } | null;
 
-export function OfficersForm() {
+/** `changed` is called after each change, which the counter's log then shows. */
+export function OfficersForm(props: { changed: () => void }) {
   const t = useT();
   const [officers, setOfficers] = useState<Officers | null>(null);
   const [own, setOwn] = useState("");
@@ -34,6 +35,7 @@ export function OfficersForm() {
       setMine("");
       setMineAgain("");
       setMessage({ ok: true, text: done });
+      props.changed();
     } catch (err) {
       setMessage({ ok: false, text: describe(t, err) });
     }

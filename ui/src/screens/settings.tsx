@@ -19,6 +19,9 @@ export function SettingsScreen(props: { status: AppStatus; changed: () => void; 
     city: "",
   });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // Bumped by every change that writes to the counter's log, which then reads it again.
+  const [logged, setLogged] = useState(0);
+  const logChanged = () => setLogged((n) => n + 1);
   useEffect(() => {
     api.mission().then(setMission, (e) => setMessage({ ok: false, text: describe(t, e) }));
   }, []);
@@ -32,6 +35,7 @@ export function SettingsScreen(props: { status: AppStatus; changed: () => void; 
       setMission(await api.setMission(mission));
       setMessage({ ok: true, text: t("settings.saved") });
       props.changed();
+      logChanged();
     } catch (err) {
       setMessage({ ok: false, text: describe(t, err) });
     }
@@ -61,7 +65,7 @@ export function SettingsScreen(props: { status: AppStatus; changed: () => void; 
         {message && <p role={message.ok ? "status" : "alert"} class={message.ok ? "ok" : "error"}>{message.text}</p>}
       </form>
       <HqUrlForm />
-      <OfficersForm />
+      <OfficersForm changed={logChanged} />
       <fieldset class="stack">
         <legend>{t("settings.language")}</legend>
         {(["id", "en"] as const).map((l) => (
@@ -74,7 +78,7 @@ export function SettingsScreen(props: { status: AppStatus; changed: () => void; 
       <p class="note">
         {t("settings.data_dir")}: <code>{props.status.data_dir}</code>
       </p>
-      <CounterLog />
+      <CounterLog key={logged} />
     </section>
   );
 }

@@ -29,7 +29,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Case(CaseCommand::Close { id, reason }) => store::close(common, &id, &reason),
         Command::Case(CaseCommand::Photo { id, file }) => request::photo(common, &id, &file),
         Command::Audit(AuditCommand::Verify) => store::audit_verify(common),
-        Command::Audit(AuditCommand::Log { json, limit }) => store::audit_log(common, json, limit),
+        Command::Audit(AuditCommand::Log { json, limit, case }) => {
+            store::audit_log(common, json, limit, case.as_deref())
+        }
         Command::Officer(OfficerCommand::List { json }) => store::officers(common, json),
         Command::Officer(OfficerCommand::Add { name }) => store::add_officer(common, &name),
         Command::Officer(OfficerCommand::Remove { name }) => store::remove_officer(common, &name),

@@ -313,26 +313,44 @@ pub fn audit_verify(common: &Common) -> Result<u8, Failure> {
     }
 }
 
-pub fn audit_log(common: &Common, json: bool, limit: u32) -> Result<u8, Failure> {
+pub fn audit_log(
+    common: &Common,
+    json: bool,
+    limit: u32,
+    case: Option<&str>,
+) -> Result<u8, Failure> {
     let store = open(common)?;
-    let entries = store.counter_log(limit)?;
+    let entries = match case {
+        None => store.counter_log(limit)?,
+        Some(id) => {
+            let entries = store.audit_of(id)?;
+            if entries.is_empty() {
+                return Err(Failure::new(1, format!("no case {id} at this counter")));
+            }
+            entries
+        }
+    };
     if json {
         print_json(&entries)?;
         return Ok(0);
     }
+    // A case's entries each concern a version of it; the counter's concern none.
     let rows: Vec<Vec<String>> = entries
         .into_iter()
         .map(|e| {
-            vec![
-                e.seq.to_string(),
-                e.at,
-                e.officer,
-                e.action,
-                e.detail.unwrap_or_default(),
-            ]
+            let mut row = vec![e.seq.to_string(), e.at, e.officer, e.action];
+            if case.is_some() {
+                row.push(e.version.to_string());
+            }
+            row.push(e.detail.unwrap_or_default());
+            row
         })
         .collect();
-    table(&["ENTRY", "AT", "OFFICER", "ACTION", "DETAIL"], &rows)?;
+    let header: &[&str] = match case {
+        None => &["ENTRY", "AT", "OFFICER", "ACTION", "DETAIL"],
+        Some(_) => &["ENTRY", "AT", "OFFICER", "ACTION", "VERSION", "DETAIL"],
+    };
+    table(header, &rows)?;
     Ok(0)
 }
 
