@@ -862,6 +862,25 @@ async fn screenshots() {
         app.wait_css("#usb-message").await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         app.shoot(&shot("10-usb")).await;
+        // The counter's log in Settings, the batch just sealed and copied at its top.
+        app.ctrl(",").await;
+        app.wait_text(
+            "#counter-log tbody tr:first-child",
+            if lang == "id" {
+                "flashdisk"
+            } else {
+                "USB stick"
+            },
+        )
+        .await;
+        app.client
+            .execute(
+                "document.getElementById('counter-log-title').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.shoot(&shot("14-counter-log")).await;
         app.quit().await;
     }
 }
