@@ -64,6 +64,7 @@ fn world() -> &'static World {
             },
             records,
             attachments: Vec::new(),
+            requests: Vec::new(),
         };
         let sealed = seal(&input, &device, &hq.public()).unwrap();
         let entries = tamper::unpack(&sealed.bytes, &hq);

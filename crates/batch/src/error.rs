@@ -71,6 +71,10 @@ pub enum BatchError {
     DuplicateRecord,
     #[error("the manifest's record_count differs from the records in the batch")]
     RecordCountMismatch,
+    #[error("a request event in the manifest is malformed or out of order")]
+    BadRequestEvent,
+    #[error("the batch carries neither case versions nor request events")]
+    EmptyBatch,
 }
 
 /// Why `seal` could not make a batch. These are the counter's own faults, not attacks.
@@ -81,8 +85,10 @@ pub enum SealError {
     BadSequence,
     #[error("batch 1 has no previous manifest; every later batch must name one")]
     BadPrevious,
-    #[error("a batch holds at least one record")]
+    #[error("a batch holds at least one record or request event")]
     Empty,
+    #[error("a request event is malformed, or the events are not in the order they happened")]
+    BadRequestEvent,
     #[error("a record refers to a photo that was not given")]
     MissingAttachment,
     #[error("an attachment is not referenced by any record")]

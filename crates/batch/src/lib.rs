@@ -16,7 +16,9 @@ pub mod wire;
 pub use device::DeviceCard;
 pub use error::{BatchError, KeyError, ReceiptError, SealError};
 pub use keys::{verifying_key_from_hex, HqPublic, HqSecret};
-pub use manifest::{sha256_hex, AuditHead, Entry, Manifest, RecordEntry};
+pub use manifest::{
+    sha256_hex, AuditHead, Entry, Manifest, RecordEntry, RequestAction, RequestEvent,
+};
 pub use open::{
     open, read_attachment, unseal, EntryBytes, Limits, Opened, OpenedRecord, Photos, Unsealed,
 };

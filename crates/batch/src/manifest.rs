@@ -40,6 +40,95 @@ pub struct Manifest {
     pub audit_head: AuditHead,
     /// Every zip entry except `manifest.json` and `manifest.sig`, each exactly once.
     pub entries: Vec<Entry>,
+    /// The SPLP requests printed, reprinted and voided at the counter since its last batch,
+    /// in the order they happened. Absent when there are none, so a batch without any is
+    /// the same bytes as before this field existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<RequestEvent>,
+}
+
+/// What happened to an SPLP request at the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestAction {
+    /// Printed for the first time: the serial was issued.
+    Print,
+    /// Printed again (the page says REPRINT); needs a reason.
+    Reprint,
+    /// Voided: the number stays used, the paper is no longer valid; needs a reason.
+    Void,
+}
+
+impl RequestAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestAction::Print => "print",
+            RequestAction::Reprint => "reprint",
+            RequestAction::Void => "void",
+        }
+    }
+}
+
+/// One print, reprint or void of an SPLP request, with what the request was printed from,
+/// so that headquarters can record the request whichever of its events arrives first.
+/// Debug leaves out the officer's reason: it is free text.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestEvent {
+    /// The counter's number for this event: from 1, rising, never reused.
+    pub seq: u64,
+    /// `MISSION-YEAR-COUNTER-NUMBER`, as printed on the request.
+    pub serial: String,
+    pub action: RequestAction,
+    pub at: DateTime<FixedOffset>,
+    /// The officer whose login printed or voided it.
+    pub officer: String,
+    /// Why it was reprinted or voided; `null` for a print.
+    pub reason: Option<String>,
+    /// The case version the request was printed from, and its record's SHA-256 hex (what
+    /// the request's QR code states).
+    pub case_id: String,
+    pub version: u64,
+    pub record_sha256: String,
+    /// When the serial was issued (its first print).
+    pub issued_at: DateTime<FixedOffset>,
+}
+
+impl std::fmt::Debug for RequestEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestEvent")
+            .field("seq", &self.seq)
+            .field("serial", &self.serial)
+            .field("action", &self.action)
+            .field("case_id", &self.case_id)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RequestEvent {
+    /// The event's own rules: a serial of upper-case letters, digits and hyphens, a record
+    /// hash, a version from 1, and a reason exactly when it is a reprint or a void.
+    pub(crate) fn is_well_formed(&self) -> bool {
+        let serial_ok = (1..=64).contains(&self.serial.len())
+            && self
+                .serial
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+        let reason_ok = match self.action {
+            RequestAction::Print => self.reason.is_none(),
+            RequestAction::Reprint | RequestAction::Void => self
+                .reason
+                .as_deref()
+                .is_some_and(|r| !r.trim().is_empty()),
+        };
+        serial_ok
+            && reason_ok
+            && self.seq > 0
+            && self.version > 0
+            && !self.case_id.is_empty()
+            && !self.officer.is_empty()
+            && is_sha256_hex(&self.record_sha256)
+    }
 }
 
 /// The last entry of the counter's audit chain at sealing time.

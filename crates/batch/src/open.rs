@@ -558,6 +558,12 @@ fn check_manifest(m: &Manifest) -> Result<(), BatchError> {
         }
         return Err(BatchError::BadManifest);
     }
+    if !crate::seal::events_in_order(&m.requests) {
+        return Err(BatchError::BadRequestEvent);
+    }
+    if m.record_count == 0 && m.requests.is_empty() {
+        return Err(BatchError::EmptyBatch);
+    }
     Ok(())
 }
 
@@ -570,6 +576,10 @@ fn parse_records(
     photos: &BTreeSet<&str>,
 ) -> Result<Vec<OpenedRecord>, BatchError> {
     let text = std::str::from_utf8(bytes).map_err(|_| BatchError::BadRecordLine)?;
+    // A batch of request events alone has no lines at all.
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
     let Some(body) = text.strip_suffix('\n') else {
         return Err(BatchError::BadRecordLine);
     };

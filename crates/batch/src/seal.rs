@@ -14,8 +14,8 @@ use crate::cores::both;
 use crate::error::SealError;
 use crate::keys::HqPublic;
 use crate::manifest::{
-    attachment_name, sha256_hex, AuditHead, Entry, Manifest, RecordEntry, RecordLine, BATCH_FORMAT,
-    MANIFEST, RECORDS, SIGNATURE,
+    attachment_name, sha256_hex, AuditHead, Entry, Manifest, RecordEntry, RecordLine,
+    RequestEvent, BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
 };
 
 /// Everything one batch carries, as the counter's store hands it over.
@@ -33,6 +33,8 @@ pub struct SealInput {
     pub records: Vec<RecordEntry>,
     /// Photos (JPEG bytes as given); each referenced by some record's `photo_sha256`.
     pub attachments: Vec<Vec<u8>>,
+    /// The requests' prints, reprints and voids since the last batch, oldest first.
+    pub requests: Vec<RequestEvent>,
 }
 
 impl std::fmt::Debug for SealInput {
@@ -45,6 +47,7 @@ impl std::fmt::Debug for SealInput {
             .field("previous_manifest_sha256", &self.previous_manifest_sha256)
             .field("records", &self.records)
             .field("attachments", &self.attachments.len())
+            .field("requests", &self.requests)
             .finish_non_exhaustive()
     }
 }
@@ -81,8 +84,11 @@ pub fn seal(
     if (input.sequence == 1) != input.previous_manifest_sha256.is_none() {
         return Err(SealError::BadPrevious);
     }
-    if input.records.is_empty() {
+    if input.records.is_empty() && input.requests.is_empty() {
         return Err(SealError::Empty);
+    }
+    if !events_in_order(&input.requests) {
+        return Err(SealError::BadRequestEvent);
     }
 
     let mut photos: BTreeMap<String, &[u8]> = BTreeMap::new();
@@ -164,6 +170,7 @@ pub fn seal(
         record_count: input.records.len() as u64,
         audit_head: input.audit_head.clone(),
         entries,
+        requests: input.requests.clone(),
     };
     let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(zip_err)?;
     let signature = hex::encode(device_key.sign(&manifest_bytes).to_bytes());
@@ -183,6 +190,12 @@ pub fn seal(
         bytes: seal_raw(&zip_bytes, hq)?,
         manifest_sha256: sha256_hex(&manifest_bytes),
     })
+}
+
+/// Every event well formed, and numbered in the order they happened.
+pub(crate) fn events_in_order(events: &[RequestEvent]) -> bool {
+    events.iter().all(RequestEvent::is_well_formed)
+        && events.windows(2).all(|w| w[0].seq < w[1].seq)
 }
 
 /// Any failure of the zip writer (into memory, so none is expected).

@@ -77,6 +77,7 @@ fn run(backend: Backend, cases: usize, runs: usize) {
         },
         records,
         attachments: photos,
+        requests: Vec::new(),
     };
     let bytes = seal(&input, &counter.key, &hq_public).unwrap().bytes;
     drop(input);

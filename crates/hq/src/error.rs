@@ -83,6 +83,8 @@ pub enum HqError {
     NotAtPath { device_id: String, sequence: u64 },
     #[error("refused: the Idempotency-Key is not the SHA-256 of this batch's signed manifest")]
     IdempotencyKey,
+    #[error("refused: request {serial} {why}")]
+    RequestConflict { serial: String, why: &'static str },
     #[error("no case {case_id} is held")]
     UnknownCase { case_id: String },
     #[error("the photo {sha256} stored in the database no longer matches its hash: restore the database from a backup")]
@@ -103,6 +105,7 @@ impl HqError {
                 | HqError::ForkAfter { .. }
                 | HqError::ForkBefore { .. }
                 | HqError::VersionConflict { .. }
+                | HqError::RequestConflict { .. }
                 | HqError::NotAtPath { .. }
                 | HqError::IdempotencyKey
         )

@@ -7,10 +7,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use loket_batch::{OpenedRecord, Unsealed};
+use loket_batch::{OpenedRecord, RequestAction, Unsealed};
 use serde::Serialize;
 
-use crate::db::{BatchRow, CaseRow, Database, RecordRow, Transaction};
+use crate::db::{
+    BatchRow, CaseRow, Database, HeldRequest, RecordRow, RequestEventRow, Transaction,
+};
 use crate::error::{HqError, Result};
 
 /// What importing a batch did.
@@ -32,6 +34,8 @@ pub(crate) struct Applied {
     /// Case versions of the batch that were held already (from an earlier batch).
     pub held_records: u64,
     pub new_photos: u64,
+    /// Requests first named by this import's events.
+    pub new_requests: u64,
 }
 
 /// Applies a checked batch (`records` are its records, parsed and validated) in one
@@ -64,6 +68,7 @@ pub(crate) fn apply(
                 new_records: 0,
                 held_records: records.len() as u64,
                 new_photos: 0,
+                new_requests: 0,
             });
         }
         return Err(HqError::DifferentContent {
@@ -189,6 +194,7 @@ pub(crate) fn apply(
         })
         .collect();
     upsert_numbered(tx.as_mut(), cases)?;
+    let new_requests = store_requests(tx.as_mut(), batch)?;
 
     keep()?;
     tx.commit()?;
@@ -202,7 +208,66 @@ pub(crate) fn apply(
         new_records,
         held_records,
         new_photos: new_photos.len() as u64,
+        new_requests,
     })
+}
+
+/// Stores the batch's request events, and the requests they first name; returns how many
+/// requests are new. A serial is one request for good: an event that names it with another
+/// counter or another record, or voids it twice, refuses the batch.
+fn store_requests(tx: &mut dyn Transaction, batch: &Unsealed) -> Result<u64> {
+    let m = &batch.manifest;
+    if m.requests.is_empty() {
+        return Ok(0);
+    }
+    let serials: Vec<&str> = m.requests.iter().map(|e| e.serial.as_str()).collect();
+    let mut held = tx.held_requests(&serials)?;
+    let rows: Vec<RequestEventRow<'_>> = m
+        .requests
+        .iter()
+        .map(|event| RequestEventRow {
+            device_id: &m.device_id,
+            mission: &m.mission,
+            batch_sequence: m.sequence,
+            event,
+        })
+        .collect();
+    let mut new = Vec::new();
+    for row in &rows {
+        let e = row.event;
+        let conflict = |why| HqError::RequestConflict {
+            serial: e.serial.clone(),
+            why,
+        };
+        let request = held.entry(e.serial.clone()).or_insert_with(|| {
+            new.push(*row);
+            HeldRequest {
+                device_id: m.device_id.clone(),
+                case_id: e.case_id.clone(),
+                version: e.version,
+                record_sha256: e.record_sha256.clone(),
+                void: false,
+            }
+        });
+        if request.device_id != m.device_id {
+            return Err(conflict("was issued by another counter"));
+        }
+        if (request.case_id.as_str(), request.version, request.record_sha256.as_str())
+            != (e.case_id.as_str(), e.version, e.record_sha256.as_str())
+        {
+            return Err(conflict(
+                "is held as printed from another case version or record",
+            ));
+        }
+        if e.action == RequestAction::Void {
+            if request.void {
+                return Err(conflict("is voided twice"));
+            }
+            request.void = true;
+        }
+    }
+    tx.insert_requests(&new, &rows)?;
+    Ok(new.len() as u64)
 }
 
 /// Stores the cases whose version is higher than the one held, each with the next change

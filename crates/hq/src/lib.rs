@@ -33,7 +33,10 @@ use loket_batch::{
 };
 use serde::Serialize;
 
-pub use db::{CaseRow, Counts, Database, DatabaseUrl, DeviceRow, PhotoAt, StatusUpdate};
+pub use db::{
+    CaseRow, Counts, Database, DatabaseUrl, DeviceRow, PhotoAt, RequestRow, RequestVoid,
+    StatusUpdate,
+};
 pub use error::{HqError, Result};
 pub use files::{
     default_dir, kept_batch_path, receipt_path, write_atomically, BATCHES_DIR, BATCH_EXTENSION,
@@ -113,6 +116,10 @@ pub struct Imported {
     /// Case versions of the batch held already (all of them when the batch was held).
     pub held_records: u64,
     pub new_photos: u64,
+    /// Request events (prints, reprints, voids) in the batch.
+    pub request_events: u64,
+    /// Requests headquarters learnt of from this import.
+    pub new_requests: u64,
     /// The device's batch numbers held after this import, and the gaps.
     pub batches: BatchNumbers,
     /// The signed cumulative receipt (`loket.receipt/1`) for the device.
@@ -445,6 +452,8 @@ impl Hq {
                 new_records: applied.new_records,
                 held_records: applied.held_records,
                 new_photos: applied.new_photos,
+                request_events: batch.manifest.requests.len() as u64,
+                new_requests: applied.new_requests,
                 batches,
                 receipt,
             })
@@ -489,8 +498,8 @@ impl Hq {
 
     /// Checks the QR code printed on an SPLP request against what headquarters holds: signed
     /// by the enrolled counter named in it, over a record version headquarters holds with
-    /// the same hash. `problem` says what does not hold. (Whether the request was voided at
-    /// the counter is not known here: prints and voids do not travel in batches yet.)
+    /// the same hash, and not voided at the counter. `problem` says what does not hold. A
+    /// request whose print has not reached headquarters yet is judged on the rest alone.
     pub fn verify_qr(&mut self, text: &str) -> Result<loket_qr::Verdict> {
         let payload = loket_qr::Payload::parse(text).map_err(|e| HqError::BadQr(e.to_string()))?;
         let problem = self.qr_problem(&payload)?;
@@ -525,9 +534,35 @@ impl Hq {
                 Some(sha) if sha != hex::encode(claim.record_sha256) => {
                     Some("the record hash differs from the record headquarters holds".to_owned())
                 }
-                Some(_) => None,
+                Some(_) => self.request_problem(claim)?,
             },
         )
+    }
+
+    /// What the counter's own account of the request (its prints and voids) says against
+    /// the QR code, if headquarters has it.
+    fn request_problem(&mut self, claim: &loket_qr::Claim) -> Result<Option<String>> {
+        let Some(request) = self.db.request(&claim.serial)? else {
+            return Ok(None);
+        };
+        if request.device_id != claim.device_id
+            || request.case_id != claim.case_id
+            || request.version != u64::from(claim.version)
+            || request.record_sha256 != hex::encode(claim.record_sha256)
+        {
+            return Ok(Some(
+                "the counter issued this serial for another case version".to_owned(),
+            ));
+        }
+        Ok(request
+            .void
+            .map(|v| format!("the request was voided on {}: {}", v.at, v.reason)))
+    }
+
+    /// Every SPLP request headquarters holds (from the counters' prints and voids), by
+    /// mission and serial.
+    pub fn requests(&mut self) -> Result<Vec<RequestRow>> {
+        self.db.requests()
     }
 
     /// The signed cumulative receipt for a device: every batch number and case version held

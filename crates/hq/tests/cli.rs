@@ -190,7 +190,9 @@ fn import_prints_a_summary_and_writes_the_receipt_beside_the_batch(b: Backend) {
             batches: 2,
             records: 5,
             photos: 4,
-            cases: 4
+            cases: 4,
+            requests: 0,
+            request_events: 0,
         }
     );
 }

@@ -56,7 +56,9 @@ fn an_imported_batch_lists_its_cases(b: Backend) {
             batches: 1,
             records: 4,
             photos: 3,
-            cases: 3
+            cases: 3,
+            requests: 0,
+            request_events: 0,
         }
     );
     let cases = hq.cases().unwrap();
@@ -156,7 +158,9 @@ fn batches_in_any_order_and_repeated_end_in_the_same_state(b: Backend) {
             batches: 3,
             records: 8,
             photos: 5,
-            cases: 5
+            cases: 5,
+            requests: 0,
+            request_events: 0,
         }
     );
     let versions: Vec<u64> = in_order.cases.iter().map(|c| c.version).collect();
@@ -189,7 +193,9 @@ fn a_version_held_already_is_never_duplicated(b: Backend) {
             batches: 2,
             records: 4,
             photos: 3,
-            cases: 3
+            cases: 3,
+            requests: 0,
+            request_events: 0,
         }
     );
     let receipt = verify_receipt(second.receipt.as_bytes(), &public);
@@ -528,7 +534,9 @@ fn migration_3_keeps_the_photos_stored_before_it_readable(b: Backend) {
             batches: 2,
             records: 3,
             photos: 2,
-            cases: 2
+            cases: 2,
+            requests: 0,
+            request_events: 0,
         }
     );
     // A stored photo whose bytes changed is not given out.

@@ -305,7 +305,9 @@ fn a_batch_is_imported_once_and_answered_with_the_cumulative_receipt(b: Backend)
             batches: 1,
             records: 3,
             photos: 2,
-            cases: 2
+            cases: 2,
+            requests: 0,
+            request_events: 0,
         }
     );
 
@@ -775,6 +777,8 @@ fn headquarters_killed_mid_upload_holds_nothing_and_applies_the_batch_once_after
         records: 200,
         photos: 200,
         cases: 200,
+        requests: 0,
+        request_events: 0,
     };
     assert_eq!(site.counts(), all);
     let again = put(&server, &counter, 1, &bytes, &sealed.manifest_sha256);

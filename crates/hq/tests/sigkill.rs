@@ -34,6 +34,8 @@ const NONE: Counts = Counts {
     records: 0,
     photos: 0,
     cases: 0,
+    requests: 0,
+    request_events: 0,
 };
 
 const ALL: Counts = Counts {
@@ -42,6 +44,8 @@ const ALL: Counts = Counts {
     records: CASES as u64,
     photos: CASES as u64,
     cases: CASES as u64,
+    requests: 0,
+    request_events: 0,
 };
 
 fn an_import_killed_at_any_moment_is_all_or_nothing(b: Backend) {

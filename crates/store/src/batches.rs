@@ -1,5 +1,6 @@
-//! Sealed batches: finalised case versions frozen into `loket.batch/1` files for
-//! headquarters, and headquarters' signed receipts coming back.
+//! Sealed batches: finalised case versions, and the prints and voids of SPLP requests,
+//! frozen into `loket.batch/1` files for headquarters, and headquarters' signed receipts
+//! coming back.
 //!
 //! A batch is sealed once, in the transaction that marks its outbox rows, and its bytes are
 //! kept: every export or upload of batch N sends the same bytes (age encryption is
@@ -11,7 +12,9 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
-use loket_batch::{AuditHead, HeldVersion, Receipt, RecordEntry, SealInput};
+use loket_batch::{
+    AuditHead, HeldVersion, Receipt, RecordEntry, RequestAction, RequestEvent, SealInput,
+};
 use loket_core::status::CaseStatus;
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -131,9 +134,47 @@ fn unsealed(
     Ok(out)
 }
 
+/// The prints, reprints and voids of requests that no batch has carried yet, oldest first,
+/// each with what its request was printed from.
+fn unsent_request_events(conn: &rusqlite::Connection) -> Result<Vec<RequestEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.seq, e.serial, e.action, e.at, e.officer, e.reason,
+                r.case_id, r.version, r.record_sha256, r.issued_at
+         FROM request_events e JOIN requests r ON r.serial = e.serial
+         WHERE e.seq > (SELECT coalesce(max(requests_through), 0) FROM batches)
+         ORDER BY e.seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let action: String = r.get(2)?;
+        let at: String = r.get(3)?;
+        let issued_at: String = r.get(9)?;
+        out.push(RequestEvent {
+            seq: u64_at(r, 0)?,
+            serial: r.get(1)?,
+            action: match action.as_str() {
+                "print" => RequestAction::Print,
+                "reprint" => RequestAction::Reprint,
+                "void" => RequestAction::Void,
+                _ => return Err(StoreError::Corrupt),
+            },
+            at: timestamp(&at)?,
+            officer: r.get(4)?,
+            reason: r.get(5)?,
+            case_id: r.get(6)?,
+            version: u64_at(r, 7)?,
+            record_sha256: r.get(8)?,
+            issued_at: timestamp(&issued_at)?,
+        });
+    }
+    Ok(out)
+}
+
 impl Store {
-    /// Seals every finalised version not yet in a batch into the next batch, in one
-    /// transaction with marking them; `None` when there is nothing to seal.
+    /// Seals every finalised version not yet in a batch, and every request event not yet
+    /// carried, into the next batch, in one transaction with marking them; `None` when there
+    /// is nothing to seal.
     pub fn seal_batch(&mut self) -> Result<Option<BatchInfo>> {
         let hq = self.hq_key()?.ok_or(StoreError::HqKeyMissing)?;
         let signing = self.signing_key()?;
@@ -154,10 +195,11 @@ impl Store {
             )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let Some(&last_seq) = seqs.last() else {
-            return Ok(None);
-        };
-        let rows = if seqs.len() < TWO_READERS_FROM {
+        let requests = unsent_request_events(&tx)?;
+        let last_seq = seqs.last().copied().unwrap_or(0);
+        let rows = if seqs.is_empty() {
+            Vec::new()
+        } else if seqs.len() < TWO_READERS_FROM {
             unsealed(&tx, i64::MIN, last_seq)?
         } else {
             let middle = seqs[seqs.len() / 2];
@@ -189,7 +231,7 @@ impl Store {
                 }
             }
         }
-        if queued.is_empty() {
+        if queued.is_empty() && requests.is_empty() {
             return Ok(None);
         }
 
@@ -245,13 +287,15 @@ impl Store {
             audit_head,
             records,
             attachments: attachments.into_values().collect(),
+            requests,
         };
+        let requests_through = input.requests.last().map_or(0, |e| e.seq as i64);
         let sealed = loket_batch::seal(&input, &signing, &hq).map_err(StoreError::Seal)?;
         let file_sha256 = loket_batch::sha256_hex(&sealed.bytes);
         tx.execute(
             "INSERT INTO batches (sequence, manifest_sha256, file_sha256, bytes, record_count,
-                                  sealed_at, size)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                  sealed_at, size, requests_through)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             rusqlite::params![
                 sequence as i64,
                 sealed.manifest_sha256,
@@ -259,13 +303,17 @@ impl Store {
                 sealed.bytes,
                 input.records.len() as i64,
                 sealed_at,
-                sealed.bytes.len() as i64
+                sealed.bytes.len() as i64,
+                requests_through
             ],
         )?;
-        tx.execute(
-            "UPDATE outbox SET batch = ?1 WHERE batch IS NULL AND status <> 'draft' AND seq <= ?2",
-            rusqlite::params![sequence as i64, last_seq],
-        )?;
+        if !seqs.is_empty() {
+            tx.execute(
+                "UPDATE outbox SET batch = ?1
+                 WHERE batch IS NULL AND status <> 'draft' AND seq <= ?2",
+                rusqlite::params![sequence as i64, last_seq],
+            )?;
+        }
         audit::append_counter(
             &tx,
             &self.officer,

@@ -98,6 +98,7 @@ impl World {
             },
             records,
             attachments,
+            requests: Vec::new(),
         }
     }
 

@@ -204,6 +204,62 @@ pub struct Counts {
     pub records: u64,
     pub photos: u64,
     pub cases: u64,
+    pub requests: u64,
+    pub request_events: u64,
+}
+
+/// A print, reprint or void of an SPLP request to store, as batch `batch_sequence` of
+/// `device_id` brought it. Debug leaves out the officer's reason (free text).
+#[derive(Clone, Copy, Debug)]
+pub struct RequestEventRow<'a> {
+    pub device_id: &'a str,
+    pub mission: &'a str,
+    pub batch_sequence: u64,
+    pub event: &'a loket_batch::RequestEvent,
+}
+
+/// What a request held was printed from, and whether it is void: what an import checks a
+/// batch's events against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldRequest {
+    pub device_id: String,
+    pub case_id: String,
+    pub version: u64,
+    pub record_sha256: String,
+    pub void: bool,
+}
+
+/// An SPLP request as headquarters knows it from its counter's batches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestRow {
+    pub serial: String,
+    pub mission: String,
+    pub device_id: String,
+    pub case_id: String,
+    /// The case version it was printed from, and that record's SHA-256 hex.
+    pub version: u64,
+    pub record_sha256: String,
+    pub issued_at: String,
+    /// Prints held: the first, and each reprint.
+    pub prints: u64,
+    pub void: Option<RequestVoid>,
+}
+
+/// A request with its prints and its void: in the same order in both backends.
+pub(crate) const REQUEST_SELECT: &str = "
+    SELECT r.serial, r.mission, r.device_id, r.case_id, r.version, r.record_sha256, r.issued_at,
+           (SELECT count(*) FROM request_events p
+            WHERE p.serial = r.serial AND p.action <> 'void'),
+           v.at, v.officer, v.reason
+    FROM requests r
+    LEFT JOIN request_events v ON v.serial = r.serial AND v.action = 'void'";
+
+/// When, by whom and why the counter voided a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestVoid {
+    pub at: String,
+    pub officer: String,
+    pub reason: String,
 }
 
 /// A status update headquarters recorded for a case (`loket-hq status`).
@@ -271,6 +327,12 @@ pub trait Database: Send {
     /// Where a photo is held, by its SHA-256 hex.
     fn photo(&mut self, sha256: &str) -> Result<Option<PhotoAt>>;
 
+    /// Every SPLP request held, ordered by mission and serial.
+    fn requests(&mut self) -> Result<Vec<RequestRow>>;
+
+    /// One request held, by its serial.
+    fn request(&mut self, serial: &str) -> Result<Option<RequestRow>>;
+
     /// The photo hash of a case's current version: `None` when the case is not held,
     /// `Some(None)` when that version has no photo.
     fn case_photo(&mut self, case_id: &str) -> Result<Option<Option<String>>>;
@@ -309,6 +371,18 @@ pub trait Transaction {
     /// in the data directory; that batch's row is inserted first). The caller has left out
     /// those held.
     fn insert_photos(&mut self, hashes: &[&str], device_id: &str, sequence: u64) -> Result<()>;
+
+    /// The requests held among these serials.
+    fn held_requests(&mut self, serials: &[&str]) -> Result<HashMap<String, HeldRequest>>;
+
+    /// Records the requests first named by these events (one event each; the caller has
+    /// left out those held), then every event; an event held already (same device and
+    /// number) is left as it is.
+    fn insert_requests(
+        &mut self,
+        new: &[RequestEventRow<'_>],
+        events: &[RequestEventRow<'_>],
+    ) -> Result<()>;
 
     /// Inserts the `new` cases and replaces the rows of `replacing`, each only where the
     /// version held is lower, as [`Transaction::current_versions`] found them under the

@@ -12,8 +12,9 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
 
 use super::{
-    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, IndexRow, PhotoAt,
-    RecordRow, StatusUpdate, Transaction,
+    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, HeldRequest,
+    IndexRow, PhotoAt, RecordRow, RequestEventRow, RequestRow, RequestVoid, StatusUpdate,
+    Transaction, REQUEST_SELECT,
 };
 use crate::error::{HqError, Result};
 
@@ -131,6 +132,35 @@ const MIGRATIONS: &[&str] = &[
     -- A receipt may list only the versions of a device's later batches (`receipt_from`).
     CREATE INDEX records_device_batch ON records (device_id, batch_sequence);
     "#,
+    // 4: SPLP requests, from the prints, reprints and voids the counters' batches carry.
+    // No reference to `records`: batches arrive in any order, so a request may come before
+    // the version it was printed from.
+    r#"
+    CREATE TABLE requests (
+        serial        text PRIMARY KEY,
+        device_id     text NOT NULL REFERENCES devices (device_id),
+        mission       text NOT NULL,
+        case_id       text NOT NULL,
+        version       bigint NOT NULL,
+        record_sha256 text NOT NULL,
+        issued_at     text NOT NULL
+    );
+    CREATE INDEX requests_mission ON requests (mission, serial);
+    CREATE TABLE request_events (
+        device_id      text NOT NULL,
+        seq            bigint NOT NULL,
+        serial         text NOT NULL REFERENCES requests (serial),
+        action         text NOT NULL CHECK (action IN ('print', 'reprint', 'void')),
+        at             text NOT NULL,
+        officer        text NOT NULL,
+        reason         text,
+        batch_sequence bigint NOT NULL,
+        PRIMARY KEY (device_id, seq),
+        FOREIGN KEY (device_id, batch_sequence) REFERENCES batches (device_id, sequence)
+    );
+    CREATE INDEX request_events_serial ON request_events (serial, action);
+    CREATE UNIQUE INDEX request_events_one_void ON request_events (serial) WHERE action = 'void';
+    "#,
 ];
 
 /// Serialises migrations between loket-hq processes (`pg_advisory_xact_lock`).
@@ -191,6 +221,25 @@ impl Postgres {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+fn request_row(r: &postgres::Row) -> RequestRow {
+    let void_at: Option<String> = r.get(8);
+    RequestRow {
+        serial: r.get(0),
+        mission: r.get(1),
+        device_id: r.get(2),
+        case_id: r.get(3),
+        version: u(r.get(4)),
+        record_sha256: r.get(5),
+        issued_at: r.get(6),
+        prints: u(r.get(7)),
+        void: void_at.map(|at| RequestVoid {
+            at,
+            officer: r.get(9),
+            reason: r.get::<_, Option<String>>(10).unwrap_or_default(),
+        }),
     }
 }
 
@@ -363,7 +412,8 @@ impl Database for Postgres {
         let r = self.client.query_one(
             "SELECT (SELECT count(*) FROM devices), (SELECT count(*) FROM batches),
                     (SELECT count(*) FROM records), (SELECT count(*) FROM photos),
-                    (SELECT count(*) FROM cases)",
+                    (SELECT count(*) FROM cases), (SELECT count(*) FROM requests),
+                    (SELECT count(*) FROM request_events)",
             &[],
         )?;
         Ok(Counts {
@@ -372,7 +422,24 @@ impl Database for Postgres {
             records: u(r.get(2)),
             photos: u(r.get(3)),
             cases: u(r.get(4)),
+            requests: u(r.get(5)),
+            request_events: u(r.get(6)),
         })
+    }
+
+    fn requests(&mut self) -> Result<Vec<RequestRow>> {
+        let rows = self.client.query(
+            &format!("{REQUEST_SELECT} ORDER BY r.mission COLLATE \"C\", r.serial COLLATE \"C\""),
+            &[],
+        )?;
+        Ok(rows.iter().map(request_row).collect())
+    }
+
+    fn request(&mut self, serial: &str) -> Result<Option<RequestRow>> {
+        Ok(self
+            .client
+            .query_opt(&format!("{REQUEST_SELECT} WHERE r.serial = $1"), &[&serial])?
+            .map(|r| request_row(&r)))
     }
 
     fn photo(&mut self, sha256: &str) -> Result<Option<PhotoAt>> {
@@ -573,6 +640,74 @@ impl Transaction for PgTx<'_> {
              SELECT unnest($1::text[]), $2, $3",
             &[&hashes, &device_id, &i(sequence)],
         )?;
+        Ok(())
+    }
+
+    fn held_requests(&mut self, serials: &[&str]) -> Result<HashMap<String, HeldRequest>> {
+        let rows = self.tx.query(
+            "SELECT serial, device_id, case_id, version, record_sha256,
+                    EXISTS (SELECT 1 FROM request_events e
+                            WHERE e.serial = r.serial AND e.action = 'void')
+             FROM requests r WHERE serial = ANY($1::text[])",
+            &[&serials],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let held = HeldRequest {
+                    device_id: r.get(1),
+                    case_id: r.get(2),
+                    version: u(r.get(3)),
+                    record_sha256: r.get(4),
+                    void: r.get(5),
+                };
+                (r.get(0), held)
+            })
+            .collect())
+    }
+
+    fn insert_requests(
+        &mut self,
+        new: &[RequestEventRow<'_>],
+        events: &[RequestEventRow<'_>],
+    ) -> Result<()> {
+        // A handful per batch at most a few thousand: one statement per row is plenty.
+        for r in new {
+            let e = r.event;
+            self.tx.execute(
+                "INSERT INTO requests (serial, device_id, mission, case_id, version,
+                                       record_sha256, issued_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    &e.serial,
+                    &r.device_id,
+                    &r.mission,
+                    &e.case_id,
+                    &i(e.version),
+                    &e.record_sha256,
+                    &e.issued_at.to_rfc3339(),
+                ],
+            )?;
+        }
+        for r in events {
+            let e = r.event;
+            self.tx.execute(
+                "INSERT INTO request_events (device_id, seq, serial, action, at, officer, reason,
+                                             batch_sequence)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (device_id, seq) DO NOTHING",
+                &[
+                    &r.device_id,
+                    &i(e.seq),
+                    &e.serial,
+                    &e.action.as_str(),
+                    &e.at.to_rfc3339(),
+                    &e.officer,
+                    &e.reason,
+                    &i(r.batch_sequence),
+                ],
+            )?;
+        }
         Ok(())
     }
 

@@ -10,8 +10,9 @@ use std::path::Path;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::{
-    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, IndexRow, PhotoAt,
-    RecordRow, StatusUpdate, Transaction,
+    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, HeldRequest,
+    IndexRow, PhotoAt, RecordRow, RequestEventRow, RequestRow, RequestVoid, StatusUpdate,
+    Transaction, REQUEST_SELECT,
 };
 use crate::error::{io, HqError, Result};
 use crate::secret::DatabaseKey;
@@ -132,6 +133,35 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE photos_3 RENAME TO photos;
     -- A receipt may list only the versions of a device's later batches (`receipt_from`).
     CREATE INDEX records_device_batch ON records (device_id, batch_sequence);
+    "#,
+    // 4: SPLP requests, from the prints, reprints and voids the counters' batches carry.
+    // No reference to `records`: batches arrive in any order, so a request may come before
+    // the version it was printed from.
+    r#"
+    CREATE TABLE requests (
+        serial        TEXT PRIMARY KEY,
+        device_id     TEXT NOT NULL REFERENCES devices (device_id),
+        mission       TEXT NOT NULL,
+        case_id       TEXT NOT NULL,
+        version       INTEGER NOT NULL,
+        record_sha256 TEXT NOT NULL,
+        issued_at     TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX requests_mission ON requests (mission, serial);
+    CREATE TABLE request_events (
+        device_id      TEXT NOT NULL,
+        seq            INTEGER NOT NULL,
+        serial         TEXT NOT NULL REFERENCES requests (serial),
+        action         TEXT NOT NULL CHECK (action IN ('print', 'reprint', 'void')),
+        at             TEXT NOT NULL,
+        officer        TEXT NOT NULL,
+        reason         TEXT,
+        batch_sequence INTEGER NOT NULL,
+        PRIMARY KEY (device_id, seq),
+        FOREIGN KEY (device_id, batch_sequence) REFERENCES batches (device_id, sequence)
+    ) STRICT;
+    CREATE INDEX request_events_serial ON request_events (serial, action);
+    CREATE UNIQUE INDEX request_events_one_void ON request_events (serial) WHERE action = 'void';
     "#,
 ];
 
@@ -306,6 +336,28 @@ fn case_values(c: &CaseRow) -> impl rusqlite::Params + '_ {
     )
 }
 
+fn request_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequestRow> {
+    let void_at: Option<String> = r.get(8)?;
+    Ok(RequestRow {
+        serial: r.get(0)?,
+        mission: r.get(1)?,
+        device_id: r.get(2)?,
+        case_id: r.get(3)?,
+        version: u(r.get(4)?),
+        record_sha256: r.get(5)?,
+        issued_at: r.get(6)?,
+        prints: u(r.get(7)?),
+        void: match void_at {
+            Some(at) => Some(RequestVoid {
+                at,
+                officer: r.get(9)?,
+                reason: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+    })
+}
+
 fn u(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -444,7 +496,25 @@ impl Database for Sqlite {
             records: count("records")?,
             photos: count("photos")?,
             cases: count("cases")?,
+            requests: count("requests")?,
+            request_events: count("request_events")?,
         })
+    }
+
+    fn requests(&mut self) -> Result<Vec<RequestRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{REQUEST_SELECT} ORDER BY r.mission, r.serial"
+        ))?;
+        let rows = stmt.query_map([], request_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn request(&mut self, serial: &str) -> Result<Option<RequestRow>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("{REQUEST_SELECT} WHERE r.serial = ?1"))?
+            .query_row([serial], request_row)
+            .optional()?)
     }
 
     fn photo(&mut self, sha256: &str) -> Result<Option<PhotoAt>> {
@@ -623,6 +693,77 @@ impl Transaction for SqliteTx<'_> {
         )?;
         for &hash in hashes {
             stmt.execute(params![hash, device_id, i(sequence)])?;
+        }
+        Ok(())
+    }
+
+    fn held_requests(&mut self, serials: &[&str]) -> Result<HashMap<String, HeldRequest>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT device_id, case_id, version, record_sha256,
+                    EXISTS (SELECT 1 FROM request_events e
+                            WHERE e.serial = r.serial AND e.action = 'void')
+             FROM requests r WHERE serial = ?1",
+        )?;
+        let mut out = HashMap::new();
+        for &serial in serials {
+            let held = stmt
+                .query_row([serial], |r| {
+                    Ok(HeldRequest {
+                        device_id: r.get(0)?,
+                        case_id: r.get(1)?,
+                        version: u(r.get(2)?),
+                        record_sha256: r.get(3)?,
+                        void: r.get(4)?,
+                    })
+                })
+                .optional()?;
+            if let Some(held) = held {
+                out.insert(serial.to_owned(), held);
+            }
+        }
+        Ok(out)
+    }
+
+    fn insert_requests(
+        &mut self,
+        new: &[RequestEventRow<'_>],
+        events: &[RequestEventRow<'_>],
+    ) -> Result<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO requests (serial, device_id, mission, case_id, version, record_sha256,
+                                   issued_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for r in new {
+            let e = r.event;
+            stmt.execute(params![
+                e.serial,
+                r.device_id,
+                r.mission,
+                e.case_id,
+                i(e.version),
+                e.record_sha256,
+                e.issued_at.to_rfc3339()
+            ])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO request_events (device_id, seq, serial, action, at, officer, reason,
+                                         batch_sequence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (device_id, seq) DO NOTHING",
+        )?;
+        for r in events {
+            let e = r.event;
+            stmt.execute(params![
+                r.device_id,
+                i(e.seq),
+                e.serial,
+                e.action.as_str(),
+                e.at.to_rfc3339(),
+                e.officer,
+                e.reason,
+                i(r.batch_sequence)
+            ])?;
         }
         Ok(())
     }

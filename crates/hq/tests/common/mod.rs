@@ -154,6 +154,7 @@ impl Counter {
             },
             records,
             attachments,
+            requests: Vec::new(),
         };
         seal(&input, &self.key, hq).unwrap()
     }

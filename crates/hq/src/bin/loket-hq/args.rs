@@ -55,6 +55,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the SPLP requests the counters printed (from their batches): serial, case
+    /// version, prints, and whether and why the counter voided it.
+    Requests {
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the photo of a case (its highest version held) to a file, owner-readable only:
     /// exit 1 when that version has no photo.
     Photo {
@@ -65,7 +71,8 @@ pub enum Command {
         out: PathBuf,
     },
     /// Check the QR code printed on an SPLP request against what headquarters holds:
-    /// exit 0 when the counter's signature and the record hash hold, 1 when not.
+    /// exit 0 when the counter's signature and the record hash hold and the counter has not
+    /// voided the request, 1 when not.
     VerifyQr { payload: String },
     /// Record headquarters' status of a case (SPLP issued, person departed); the counters of
     /// its mission see it in their next sync.

@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Import { file } => import(common, &file),
         Command::VerifyQr { payload } => verify_qr(common, &payload),
         Command::Cases { json } => cases(common, json),
+        Command::Requests { json } => requests(common, json),
         Command::Photo { case_id, out } => photo(common, &case_id, &out),
         Command::Status { case_id, status } => set_status(common, &case_id, &status),
         Command::Serve {
@@ -196,6 +197,13 @@ fn import_one(hq: &mut Hq, file: &Path) -> Result<Result<(), Failure>, Failure> 
         Err(e) => return Err(e.into()),
     };
     let what = match imported.outcome {
+        Outcome::Applied if imported.request_events > 0 => format!(
+            "applied: {} records new, {} already held; {} request prints and voids ({} requests new)",
+            imported.new_records,
+            imported.held_records,
+            imported.request_events,
+            imported.new_requests
+        ),
         Outcome::Applied => format!(
             "applied: {} records new, {} already held",
             imported.new_records, imported.held_records
@@ -216,6 +224,35 @@ fn import_one(hq: &mut Hq, file: &Path) -> Result<Result<(), Failure>, Failure> 
         imported.batches.describe()
     ))?;
     Ok(Ok(()))
+}
+
+fn requests(common: &Common, json: bool) -> Result<u8, Failure> {
+    let requests = open(common)?.requests()?;
+    if json {
+        print_json(&requests)?;
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = requests
+        .iter()
+        .map(|r| {
+            vec![
+                r.serial.clone(),
+                r.case_id.clone(),
+                r.version.to_string(),
+                r.issued_at.clone(),
+                r.prints.to_string(),
+                r.void
+                    .as_ref()
+                    .map(|v| format!("void {}: {}", v.at, v.reason))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        &["SERIAL", "CASE", "VERSION", "ISSUED", "PRINTS", "VOID"],
+        &rows,
+    )?;
+    Ok(0)
 }
 
 fn cases(common: &Common, json: bool) -> Result<u8, Failure> {
