@@ -116,10 +116,9 @@ impl RequestEvent {
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
         let reason_ok = match self.action {
             RequestAction::Print => self.reason.is_none(),
-            RequestAction::Reprint | RequestAction::Void => self
-                .reason
-                .as_deref()
-                .is_some_and(|r| !r.trim().is_empty()),
+            RequestAction::Reprint | RequestAction::Void => {
+                self.reason.as_deref().is_some_and(|r| !r.trim().is_empty())
+            }
         };
         serial_ok
             && reason_ok

@@ -14,8 +14,8 @@ use crate::cores::both;
 use crate::error::SealError;
 use crate::keys::HqPublic;
 use crate::manifest::{
-    attachment_name, sha256_hex, AuditHead, Entry, Manifest, RecordEntry, RecordLine,
-    RequestEvent, BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
+    attachment_name, sha256_hex, AuditHead, Entry, Manifest, RecordEntry, RecordLine, RequestEvent,
+    BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
 };
 
 /// Everything one batch carries, as the counter's store hands it over.

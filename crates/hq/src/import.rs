@@ -252,8 +252,11 @@ fn store_requests(tx: &mut dyn Transaction, batch: &Unsealed) -> Result<u64> {
         if request.device_id != m.device_id {
             return Err(conflict("was issued by another counter"));
         }
-        if (request.case_id.as_str(), request.version, request.record_sha256.as_str())
-            != (e.case_id.as_str(), e.version, e.record_sha256.as_str())
+        if (
+            request.case_id.as_str(),
+            request.version,
+            request.record_sha256.as_str(),
+        ) != (e.case_id.as_str(), e.version, e.record_sha256.as_str())
         {
             return Err(conflict(
                 "is held as printed from another case version or record",

@@ -129,7 +129,15 @@ fn round_trip(backend: Backend) {
     );
     assert_eq!(site.counts().photos, 1);
 
-    // The printed request's QR code checks out at headquarters; a changed byte does not.
+    let ack = store.apply_receipt_file(&stick).unwrap();
+    assert_eq!((ack.new_versions, ack.new_batches.clone()), (2, vec![1]));
+    assert!(store.is_acknowledged(&siti, 1).unwrap() && store.is_acknowledged(&dewi, 1).unwrap());
+    // Nothing left to carry.
+    let again = store.export_to(&stick).unwrap();
+    assert!(again.files.is_empty() && again.sealed.is_none());
+
+    // Then her request is printed. Its QR code checks out at headquarters; a changed byte
+    // does not.
     let qr = print(&mut store, &siti);
     let (code, verdict) = verify_qr(&site, &qr);
     assert_eq!((code, &verdict["valid"]), (0, &json!(true)), "{verdict}");
@@ -145,14 +153,9 @@ fn round_trip(backend: Backend) {
         "{}",
         err(&junk)
     );
-    let ack = store.apply_receipt_file(&stick).unwrap();
-    assert_eq!((ack.new_versions, ack.new_batches.clone()), (2, vec![1]));
-    assert!(store.is_acknowledged(&siti, 1).unwrap() && store.is_acknowledged(&dewi, 1).unwrap());
-    // Nothing left to carry.
-    let again = store.export_to(&stick).unwrap();
-    assert!(again.files.is_empty() && again.sealed.is_none());
 
-    // Day 2: a correction and a new person travel as batch 2; the stick still holds batch 1.
+    // Day 2: a correction, a new person and both prints travel as batch 2; the stick still
+    // holds batch 1.
     let mut changed = store.case(&siti).unwrap().unwrap().record;
     changed.person.place_of_birth = Some("SUKABUMI".into());
     store
@@ -239,13 +242,49 @@ fn round_trip(backend: Backend) {
         (0, 0, 3)
     );
 
-    // Day 3: Dewi has departed. Closing her case is a version of its own, batch 3.
+    // Batch 2 also carried the two prints: headquarters knows both requests now.
+    let requests = hq_requests(&site);
+    assert_eq!(
+        requests
+            .iter()
+            .map(|r| (
+                r["case_id"].as_str().unwrap(),
+                r["version"].as_u64().unwrap(),
+                r["prints"].as_u64().unwrap()
+            ))
+            .collect::<Vec<_>>(),
+        [(siti.as_str(), 1, 1), (ratna.as_str(), 1, 1)]
+    );
+    assert!(requests.iter().all(|r| r["void"].is_null()));
+
+    // Day 3: Dewi has departed. Closing her case is a version of its own, batch 3; Ratna's
+    // request jammed in the printer and was voided, which travels with it.
     assert_eq!(store.close(&dewi, "departed").unwrap(), 2);
+    let ratna_serial = requests[1]["serial"].as_str().unwrap().to_string();
+    store.void_request(&ratna_serial, "printer jam").unwrap();
     let third = store.export_to(&stick).unwrap();
     assert!(third.files[0]
         .to_string_lossy()
         .ends_with("-000003.loket-batch"));
-    assert!(import(&site, &third.files[0]).contains("applied: 1 records new"));
+    assert!(import(&site, &third.files[0]).contains(
+        "applied: 1 records new, 0 already held; 1 request prints and voids (0 requests new)"
+    ));
+    let (code, verdict) = verify_qr(&site, &ratna_qr);
+    assert_eq!(code, 1, "{verdict}");
+    let problem = verdict["problem"].as_str().unwrap();
+    assert!(
+        problem.starts_with("the request was voided on ") && problem.ends_with(": printer jam"),
+        "{problem}"
+    );
+    let voided = &hq_requests(&site)[1];
+    assert_eq!(
+        (
+            &voided["serial"],
+            &voided["void"]["reason"],
+            &voided["prints"]
+        ),
+        (&json!(ratna_serial), &json!("printer jam"), &json!(1))
+    );
     let o = site.cli(&["cases", "--json"]);
     let cases: Value = serde_json::from_str(&out(&o)).unwrap();
     let dewi_at_hq = cases
@@ -272,6 +311,35 @@ fn round_trip(backend: Backend) {
         store.verify_audit().unwrap(),
         loket_store::AuditCheck::Intact { .. }
     ));
+
+    // Day 4: nothing new but a void (Siti's request spoiled): it travels alone, as batch 4.
+    let siti_serial = hq_requests(&site)[0]["serial"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    store.void_request(&siti_serial, "coffee spilt").unwrap();
+    let fourth = store.export_to(&stick).unwrap();
+    assert_eq!(fourth.sealed.as_ref().unwrap().record_count, 0);
+    assert!(import(&site, &fourth.files[0]).contains(
+        "batch 4: applied: 0 records new, 0 already held; 1 request prints and voids (0 requests new)"
+    ));
+    assert_eq!(hq_requests(&site)[0]["void"]["reason"], "coffee spilt");
+    assert_eq!(verify_qr(&site, &qr).0, 1);
+    let ack = store.apply_receipt_file(&stick).unwrap();
+    assert_eq!((ack.new_versions, ack.new_batches), (0, vec![4]));
+    let again = store.export_to(&stick).unwrap();
+    assert!(again.files.is_empty() && again.sealed.is_none());
+}
+
+/// `loket-hq requests --json`, in serial order.
+fn hq_requests(site: &Site) -> Vec<Value> {
+    let o = site.cli(&["requests", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    serde_json::from_str::<Value>(&out(&o))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 #[test]

@@ -502,9 +502,9 @@ impl Database for Sqlite {
     }
 
     fn requests(&mut self) -> Result<Vec<RequestRow>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{REQUEST_SELECT} ORDER BY r.mission, r.serial"
-        ))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{REQUEST_SELECT} ORDER BY r.mission, r.serial"))?;
         let rows = stmt.query_map([], request_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
