@@ -36,6 +36,8 @@ pub struct BatchInfo {
     pub size: u64,
     /// Case versions in the batch.
     pub record_count: u64,
+    /// Prints, reprints and voids of SPLP requests in the batch.
+    pub request_count: u64,
     pub sealed_at: String,
     /// When a receipt first named this batch; `None` while headquarters has not confirmed it.
     pub acknowledged_at: Option<String>,
@@ -71,7 +73,7 @@ pub struct SyncCounts {
 }
 
 const BATCH_COLUMNS: &str = "sequence, manifest_sha256, file_sha256, size, record_count,
-                             sealed_at, acknowledged_at";
+                             sealed_at, acknowledged_at, request_count";
 
 /// Column `i` as a count or number (SQLite integers are signed; these are never negative).
 fn u64_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<u64> {
@@ -85,6 +87,7 @@ fn batch_info(r: &rusqlite::Row) -> rusqlite::Result<BatchInfo> {
         file_sha256: r.get(2)?,
         size: u64_at(r, 3)?,
         record_count: u64_at(r, 4)?,
+        request_count: u64_at(r, 7)?,
         sealed_at: r.get(5)?,
         acknowledged_at: r.get(6)?,
     })
@@ -294,8 +297,8 @@ impl Store {
         let file_sha256 = loket_batch::sha256_hex(&sealed.bytes);
         tx.execute(
             "INSERT INTO batches (sequence, manifest_sha256, file_sha256, bytes, record_count,
-                                  sealed_at, size, requests_through)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                  sealed_at, size, requests_through, request_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             rusqlite::params![
                 sequence as i64,
                 sealed.manifest_sha256,
@@ -304,7 +307,8 @@ impl Store {
                 input.records.len() as i64,
                 sealed_at,
                 sealed.bytes.len() as i64,
-                requests_through
+                requests_through,
+                input.requests.len() as i64
             ],
         )?;
         if !seqs.is_empty() {
@@ -329,6 +333,7 @@ impl Store {
             file_sha256,
             size: sealed.bytes.len() as u64,
             record_count: input.records.len() as u64,
+            request_count: input.requests.len() as u64,
             sealed_at,
             acknowledged_at: None,
         }))

@@ -3,6 +3,7 @@
 use super::print_json;
 use super::store::open;
 use crate::args::Common;
+use loket_store::BatchInfo;
 use loket_term::{line, table, Failure};
 use std::path::Path;
 
@@ -12,10 +13,7 @@ pub fn export(common: &Common, dir: &Path) -> Result<u8, Failure> {
     let mut store = open(common)?;
     let exported = store.export_to(dir)?;
     if let Some(batch) = &exported.sealed {
-        eprintln!(
-            "sealed batch {} ({} case versions)",
-            batch.sequence, batch.record_count
-        );
+        eprintln!("{}", sealed(batch));
     }
     if exported.files.is_empty() {
         eprintln!("nothing to export: no finalised case is waiting for headquarters");
@@ -24,6 +22,19 @@ pub fn export(common: &Common, dir: &Path) -> Result<u8, Failure> {
         line(&path.display().to_string())?;
     }
     Ok(0)
+}
+
+/// What a new batch holds, in a line: "sealed batch N (K case versions[, R request prints
+/// and voids])".
+pub fn sealed(batch: &BatchInfo) -> String {
+    let requests = match batch.request_count {
+        0 => String::new(),
+        n => format!(", {n} request prints and voids"),
+    };
+    format!(
+        "sealed batch {} ({} case versions{requests})",
+        batch.sequence, batch.record_count
+    )
 }
 
 /// `receipt FILE`: marks what headquarters holds as acknowledged (FILE may also be the
@@ -73,6 +84,7 @@ pub fn list(common: &Common, json: bool) -> Result<u8, Failure> {
             vec![
                 b.sequence.to_string(),
                 b.record_count.to_string(),
+                b.request_count.to_string(),
                 b.size.to_string(),
                 b.sealed_at.clone(),
                 b.acknowledged_at.clone().unwrap_or_else(|| "no".into()),
@@ -80,7 +92,14 @@ pub fn list(common: &Common, json: bool) -> Result<u8, Failure> {
         })
         .collect();
     table(
-        &["BATCH", "VERSIONS", "SIZE", "SEALED", "ACKNOWLEDGED"],
+        &[
+            "BATCH",
+            "VERSIONS",
+            "REQUESTS",
+            "SIZE",
+            "SEALED",
+            "ACKNOWLEDGED",
+        ],
         &rows,
     )?;
     let counts = store.sync_counts()?;

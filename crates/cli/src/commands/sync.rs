@@ -41,10 +41,7 @@ pub fn sync(common: &Common, hq: Option<&str>) -> Result<u8, Failure> {
 
 fn print(report: &RoundReport, url: &str) -> Result<(), Failure> {
     match &report.sealed {
-        Some(b) => line(&format!(
-            "sealed batch {} ({} case versions)",
-            b.sequence, b.record_count
-        ))?,
+        Some(b) => line(&super::batch::sealed(b))?,
         None => line("sealed: nothing new")?,
     }
     if report.sent.is_empty() {
