@@ -599,3 +599,76 @@ fn a_record_emptied_without_a_purge_breaks_the_audit_chain() {
         }
     );
 }
+
+/// Prints the SPLP request of case `id` (the page is not needed); its serial.
+fn print(store: &mut Store, id: &str, reprint: Option<&str>) -> String {
+    store
+        .print_request(id, reprint, |_| Ok::<_, ()>(()))
+        .unwrap()
+        .unwrap()
+        .0
+        .serial
+}
+
+#[test]
+fn prints_and_voids_travel_once_each_in_the_next_batch_even_without_a_case_version() {
+    let (_dir, mut store, hq) = counter();
+    store
+        .set_mission_details("KBRI Phnom Penh", "Street 466", "Phnom Penh")
+        .unwrap();
+    let siti = finalised(&mut store, "SITI AMINAH", "A-1");
+    let serial = print(&mut store, &siti, None);
+    print(&mut store, &siti, Some("paper jam"));
+
+    // Batch 1: Siti's version, her print and her reprint, with what the request states.
+    let first = store.seal_batch().unwrap().unwrap();
+    assert_eq!((first.record_count, first.request_count), (1, 2));
+    let m = opened(&store, &hq, 1).manifest;
+    let events: Vec<_> = m
+        .requests
+        .iter()
+        .map(|e| (e.serial.as_str(), e.action.as_str(), e.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (serial.as_str(), "print", None),
+            (serial.as_str(), "reprint", Some("paper jam"))
+        ]
+    );
+    let record = opened(&store, &hq, 1).records.remove(0);
+    assert!(m.requests.iter().all(|e| e.case_id == siti
+        && e.version == 1
+        && e.record_sha256 == record.record_sha256
+        && e.officer == store.officer()));
+    assert_eq!(store.seal_batch().unwrap(), None);
+
+    // A void alone is a batch of its own, with no case version in it.
+    store.void_request(&serial, "spoiled").unwrap();
+    let second = store.seal_batch().unwrap().unwrap();
+    assert_eq!((second.record_count, second.request_count), (0, 1));
+    let opened2 = opened(&store, &hq, 2);
+    assert!(opened2.records.is_empty());
+    assert_eq!(opened2.manifest.requests.len(), 1);
+    assert_eq!(opened2.manifest.requests[0].action.as_str(), "void");
+    assert_eq!(
+        opened2.manifest.requests[0].reason.as_deref(),
+        Some("spoiled")
+    );
+    assert!(opened2.manifest.requests[0].seq > m.requests[1].seq);
+    assert_eq!(store.seal_batch().unwrap(), None);
+
+    // Headquarters' receipt for it confirms the batch, though it names no version.
+    let receipt = receipt_for(&store, &hq, &[1, 2]);
+    let ack = store.apply_receipt(receipt.as_bytes()).unwrap();
+    assert_eq!((ack.new_versions, ack.new_batches), (1, vec![1, 2]));
+    assert!(store
+        .batches()
+        .unwrap()
+        .iter()
+        .all(|b| b.acknowledged_at.is_some()));
+    assert!(matches!(
+        store.verify_audit().unwrap(),
+        AuditCheck::Intact { .. }
+    ));
+}
