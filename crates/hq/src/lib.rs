@@ -191,7 +191,7 @@ impl Hq {
         }
         let keys = Keys::generate();
         let mut db = database.open_to(&keys.database, true, upto)?;
-        if db.counts()?.devices > 0 {
+        if !db.devices()?.is_empty() {
             return Err(HqError::DatabaseInUse);
         }
         let public = keys.hq.public().to_json();

@@ -90,6 +90,15 @@ pub fn entry(i: usize, v: u64) -> RecordEntry {
     }
 }
 
+/// These case versions, and each case's photo once.
+fn with_photos(versions: &[(usize, u64)]) -> (Vec<RecordEntry>, Vec<Vec<u8>>) {
+    let records = versions.iter().map(|&(i, v)| entry(i, v)).collect();
+    let mut cases: Vec<usize> = versions.iter().map(|&(i, _)| i).collect();
+    cases.sort_unstable();
+    cases.dedup();
+    (records, cases.into_iter().map(photo).collect())
+}
+
 /// A counter: its key, and the chain of batches it has sealed.
 pub struct Counter {
     pub key: SigningKey,
@@ -125,11 +134,7 @@ impl Counter {
         previous: Option<String>,
         versions: &[(usize, u64)],
     ) -> Sealed {
-        let records: Vec<RecordEntry> = versions.iter().map(|&(i, v)| entry(i, v)).collect();
-        let mut cases: Vec<usize> = versions.iter().map(|&(i, _)| i).collect();
-        cases.sort_unstable();
-        cases.dedup();
-        let photos = cases.into_iter().map(photo).collect();
+        let (records, photos) = with_photos(versions);
         self.seal_records(hq, sequence, previous, records, photos)
     }
 
@@ -141,6 +146,38 @@ impl Counter {
         previous: Option<String>,
         records: Vec<RecordEntry>,
         attachments: Vec<Vec<u8>>,
+    ) -> Sealed {
+        self.seal_full(hq, sequence, previous, records, attachments, Vec::new())
+    }
+
+    /// Seals the next batch of the chain with these case versions and request events.
+    pub fn seal_next_with(
+        &mut self,
+        hq: &HqPublic,
+        versions: &[(usize, u64)],
+        requests: Vec<RequestEvent>,
+    ) -> Vec<u8> {
+        let (records, photos) = with_photos(versions);
+        let sealed = self.seal_full(
+            hq,
+            self.chain.len() as u64 + 1,
+            self.chain.last().cloned(),
+            records,
+            photos,
+            requests,
+        );
+        self.chain.push(sealed.manifest_sha256.clone());
+        sealed.bytes
+    }
+
+    fn seal_full(
+        &self,
+        hq: &HqPublic,
+        sequence: u64,
+        previous: Option<String>,
+        records: Vec<RecordEntry>,
+        attachments: Vec<Vec<u8>>,
+        requests: Vec<RequestEvent>,
     ) -> Sealed {
         let input = SealInput {
             device_id: self.device_id.clone(),
@@ -154,7 +191,7 @@ impl Counter {
             },
             records,
             attachments,
-            requests: Vec::new(),
+            requests,
         };
         seal(&input, &self.key, hq).unwrap()
     }
