@@ -30,6 +30,9 @@ fn three_events() -> Vec<RequestEvent> {
     ]
 }
 
+/// A change to a manifest's JSON.
+type Edit = fn(&mut Value);
+
 fn manifest_of(entries: &[(String, Vec<u8>)]) -> Value {
     serde_json::from_slice(get(entries, "manifest.json")).unwrap()
 }
@@ -112,32 +115,38 @@ fn open_refuses_a_signed_manifest_with_a_malformed_event() {
     let mut input = w.input(1);
     input.requests = three_events();
     let bytes = seal(&input, &w.device, &w.hq.public()).unwrap().bytes;
-    let edits: [(&str, fn(&mut Value)); 5] = [
-        ("a void without its reason", |m| {
-            m["requests"][2]["reason"] = Value::Null
-        }),
-        ("events out of order", |m| {
-            m["requests"][1]["seq"] = 2.into()
-        }),
-        ("an unknown action", |m| {
-            m["requests"][0]["action"] = "issue".into()
-        }),
-        ("a serial with a path in it", |m| {
-            m["requests"][0]["serial"] = "../../etc".into()
-        }),
-        ("version 0", |m| m["requests"][1]["version"] = 0.into()),
+    let edits: [(&str, Edit, BatchError); 5] = [
+        (
+            "a void without its reason",
+            |m| m["requests"][2]["reason"] = Value::Null,
+            BatchError::BadRequestEvent,
+        ),
+        (
+            "events out of order",
+            |m| m["requests"][1]["seq"] = 2.into(),
+            BatchError::BadRequestEvent,
+        ),
+        (
+            "an unknown action",
+            |m| m["requests"][0]["action"] = "issue".into(),
+            BatchError::BadManifest,
+        ),
+        (
+            "a serial with a path in it",
+            |m| m["requests"][0]["serial"] = "../../etc".into(),
+            BatchError::BadRequestEvent,
+        ),
+        (
+            "version 0",
+            |m| m["requests"][1]["version"] = 0.into(),
+            BatchError::BadRequestEvent,
+        ),
     ];
-    for (what, edit) in edits {
+    for (what, edit, expected) in edits {
         let mut e = w.unpack(&bytes);
         edit_manifest(&mut e, edit);
         w.resign(&mut e);
-        let refused = w.open(&w.pack(&e)).unwrap_err();
-        let expected = if what == "an unknown action" {
-            BatchError::BadManifest
-        } else {
-            BatchError::BadRequestEvent
-        };
-        assert_eq!(refused, expected, "{what}");
+        assert_eq!(w.open(&w.pack(&e)).unwrap_err(), expected, "{what}");
     }
 }
 

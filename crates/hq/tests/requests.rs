@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use loket_batch::{sha256_hex, RequestAction, RequestEvent};
-use loket_hq::{Counts, HqError, RequestRow, RequestVoid};
+use loket_hq::{Counts, RequestRow, RequestVoid};
 
 on_both_backends!(
     a_request_is_held_from_its_print_and_its_void_from_a_batch_of_its_own,
