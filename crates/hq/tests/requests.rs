@@ -60,13 +60,20 @@ fn request(prints: u64, void: bool) -> RequestRow {
     }
 }
 
-fn a_request_is_held_from_its_print_and_its_void_from_a_batch_of_its_own(b: Backend) {
+/// Headquarters with one counter enrolled, and that counter's batches: 1 with case 0 and
+/// its request's print and reprint, 2 with the request's void alone.
+fn printed_then_voided(b: Backend) -> (Site, Vec<u8>, Vec<u8>) {
     let site = Site::new(b);
     let mut counter = Counter::new("PNH-01");
     site.enrol(&counter);
     let public = site.public();
     let b1 = counter.seal_next_with(&public, &[(0, 1)], printed());
     let b2 = counter.seal_next_with(&public, &[], voided());
+    (site, b1, b2)
+}
+
+fn a_request_is_held_from_its_print_and_its_void_from_a_batch_of_its_own(b: Backend) {
+    let (site, b1, b2) = printed_then_voided(b);
     let mut hq = site.hq();
 
     let first = hq.import(&b1).unwrap();
@@ -93,7 +100,7 @@ fn a_request_is_held_from_its_print_and_its_void_from_a_batch_of_its_own(b: Back
         }
     );
     // The receipt names both batches; the same batch again changes nothing.
-    let receipt = verify_receipt(second.receipt.as_bytes(), &public);
+    let receipt = verify_receipt(second.receipt.as_bytes(), &site.public());
     assert_eq!(receipt.batches, [1, 2]);
     assert_eq!(
         hq.import(&b2).unwrap().outcome,
@@ -103,12 +110,7 @@ fn a_request_is_held_from_its_print_and_its_void_from_a_batch_of_its_own(b: Back
 }
 
 fn a_void_arriving_before_its_print_ends_in_the_same_state(b: Backend) {
-    let site = Site::new(b);
-    let mut counter = Counter::new("PNH-01");
-    site.enrol(&counter);
-    let public = site.public();
-    let b1 = counter.seal_next_with(&public, &[(0, 1)], printed());
-    let b2 = counter.seal_next_with(&public, &[], voided());
+    let (site, b1, b2) = printed_then_voided(b);
     let mut hq = site.hq();
     hq.import(&b2).unwrap();
     // Only the void is held: the request, with no print yet.

@@ -198,14 +198,7 @@ impl Counter {
 
     /// Seals the next batch of the chain.
     pub fn seal_next(&mut self, hq: &HqPublic, versions: &[(usize, u64)]) -> Vec<u8> {
-        let sealed = self.seal_as(
-            hq,
-            self.chain.len() as u64 + 1,
-            self.chain.last().cloned(),
-            versions,
-        );
-        self.chain.push(sealed.manifest_sha256.clone());
-        sealed.bytes
+        self.seal_next_with(hq, versions, Vec::new())
     }
 }
 
