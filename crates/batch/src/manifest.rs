@@ -60,12 +60,24 @@ pub enum RequestAction {
 }
 
 impl RequestAction {
+    const ALL: [RequestAction; 3] = [
+        RequestAction::Print,
+        RequestAction::Reprint,
+        RequestAction::Void,
+    ];
+
+    /// As the batch, and both stores, spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             RequestAction::Print => "print",
             RequestAction::Reprint => "reprint",
             RequestAction::Void => "void",
         }
+    }
+
+    /// The action spelt `text`, if it is one.
+    pub fn parse(text: &str) -> Option<RequestAction> {
+        Self::ALL.into_iter().find(|a| a.as_str() == text)
     }
 }
 

@@ -156,12 +156,7 @@ fn unsent_request_events(conn: &rusqlite::Connection) -> Result<Vec<RequestEvent
         out.push(RequestEvent {
             seq: u64_at(r, 0)?,
             serial: r.get(1)?,
-            action: match action.as_str() {
-                "print" => RequestAction::Print,
-                "reprint" => RequestAction::Reprint,
-                "void" => RequestAction::Void,
-                _ => return Err(StoreError::Corrupt),
-            },
+            action: RequestAction::parse(&action).ok_or(StoreError::Corrupt)?,
             at: timestamp(&at)?,
             officer: r.get(4)?,
             reason: r.get(5)?,
