@@ -137,6 +137,24 @@ fn unsealed(
     Ok(out)
 }
 
+/// The `meta` key naming the last request event a batch carries (its `seq`, as text).
+const REQUESTS_SEALED_THROUGH: &str = "requests_sealed_through";
+
+/// The last request event sealed into a batch; 0 before the first.
+fn requests_sealed_through(conn: &rusqlite::Connection) -> Result<i64> {
+    let value: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([REQUESTS_SEALED_THROUGH], |r| r.get(0))
+        .optional()?;
+    match value {
+        None => Ok(0),
+        Some(v) => std::str::from_utf8(&v)
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .ok_or(StoreError::Corrupt),
+    }
+}
+
 /// The prints, reprints and voids of requests that no batch has carried yet, oldest first,
 /// each with what its request was printed from.
 fn unsent_request_events(conn: &rusqlite::Connection) -> Result<Vec<RequestEvent>> {
@@ -144,10 +162,10 @@ fn unsent_request_events(conn: &rusqlite::Connection) -> Result<Vec<RequestEvent
         "SELECT e.seq, e.serial, e.action, e.at, e.officer, e.reason,
                 r.case_id, r.version, r.record_sha256, r.issued_at
          FROM request_events e JOIN requests r ON r.serial = e.serial
-         WHERE e.seq > (SELECT coalesce(max(requests_through), 0) FROM batches)
+         WHERE e.seq > ?1
          ORDER BY e.seq",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([requests_sealed_through(conn)?])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let action: String = r.get(2)?;
@@ -287,13 +305,12 @@ impl Store {
             attachments: attachments.into_values().collect(),
             requests,
         };
-        let requests_through = input.requests.last().map_or(0, |e| e.seq as i64);
         let sealed = loket_batch::seal(&input, &signing, &hq).map_err(StoreError::Seal)?;
         let file_sha256 = loket_batch::sha256_hex(&sealed.bytes);
         tx.execute(
             "INSERT INTO batches (sequence, manifest_sha256, file_sha256, bytes, record_count,
-                                  sealed_at, size, requests_through, request_count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                  sealed_at, size, request_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             rusqlite::params![
                 sequence as i64,
                 sealed.manifest_sha256,
@@ -302,10 +319,16 @@ impl Store {
                 input.records.len() as i64,
                 sealed_at,
                 sealed.bytes.len() as i64,
-                requests_through,
                 input.requests.len() as i64
             ],
         )?;
+        if let Some(last) = input.requests.last() {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (REQUESTS_SEALED_THROUGH, last.seq.to_string().into_bytes()),
+            )?;
+        }
         if !seqs.is_empty() {
             tx.execute(
                 "UPDATE outbox SET batch = ?1

@@ -284,22 +284,22 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX audit_case ON audit (case_id, seq);
     "#,
-    // 9: the prints, reprints and voids of SPLP requests travel to headquarters in batches:
-    // a batch names the last request event it carries, and the next takes those after it.
-    // Events from before this version have seq > 0, so the next batch carries them all.
+    // 9: the prints, reprints and voids of SPLP requests travel to headquarters in batches;
+    // a batch records how many it carries. Which was the last one sealed is `meta`'s
+    // `requests_sealed_through` (absent: none yet, so the next batch carries every event
+    // from before this version): reading it from the batch rows would walk the overflow
+    // pages of every unacknowledged batch's bytes, which come before any added column.
     r#"
-    ALTER TABLE batches ADD COLUMN requests_through INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE batches ADD COLUMN request_count INTEGER NOT NULL DEFAULT 0;
     DROP TRIGGER batches_frozen;
     CREATE TRIGGER batches_frozen
         BEFORE UPDATE OF sequence, manifest_sha256, file_sha256, bytes, record_count, sealed_at,
-                         size, requests_through, request_count
+                         size, request_count
         ON batches
         WHEN NOT (NEW.bytes = X'' AND NEW.acknowledged_at IS NOT NULL
                   AND NEW.sequence = OLD.sequence AND NEW.manifest_sha256 = OLD.manifest_sha256
                   AND NEW.file_sha256 = OLD.file_sha256 AND NEW.record_count = OLD.record_count
                   AND NEW.sealed_at = OLD.sealed_at AND NEW.size = OLD.size
-                  AND NEW.requests_through = OLD.requests_through
                   AND NEW.request_count = OLD.request_count)
         BEGIN SELECT RAISE(ABORT, 'a sealed batch is frozen'); END;
     "#,

@@ -396,6 +396,7 @@ fn a_store_of_schema_6_drops_the_copies_it_no_longer_needs_when_brought_up_to_da
              CREATE TRIGGER requests_no_update BEFORE UPDATE ON requests
                  BEGIN SELECT RAISE(ABORT, 'requests are append-only'); END;
              DROP TRIGGER batches_frozen; ALTER TABLE batches DROP COLUMN size;
+             ALTER TABLE batches DROP COLUMN request_count;
              CREATE TRIGGER batches_frozen
                  BEFORE UPDATE OF sequence, manifest_sha256, file_sha256, bytes, record_count,
                                   sealed_at
@@ -482,7 +483,7 @@ fn a_store_written_by_a_newer_loket_is_refused_naming_both_versions() {
         "{text}"
     );
     assert!(
-        text.contains(loket_store::APP_VERSION) && text.contains("store version 8"),
+        text.contains(loket_store::APP_VERSION) && text.contains("store version 9"),
         "{text}"
     );
 }
