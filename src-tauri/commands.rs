@@ -485,6 +485,8 @@ pub async fn photo(session: State<'_, Session>, id: String) -> Result<Option<Str
 pub struct UsbState {
     /// Finalised case versions not yet sealed into a batch.
     pub waiting_versions: u32,
+    /// Prints, reprints and voids of SPLP requests not yet sealed into a batch.
+    pub waiting_requests: u32,
     /// Sealed batches headquarters has not acknowledged (each export writes them all).
     pub unacknowledged_batches: u32,
     /// Cases whose current version headquarters holds.
@@ -500,6 +502,8 @@ pub struct UsbState {
 pub struct UsbExport {
     /// Case versions sealed into a new batch by this export (0 when none was waiting).
     pub sealed_versions: u32,
+    /// Prints, reprints and voids of requests sealed into that batch.
+    pub sealed_requests: u32,
     /// The batch files now on the stick.
     pub files: Vec<String>,
 }
@@ -526,6 +530,7 @@ pub async fn usb_state(session: State<'_, Session>) -> Result<UsbState> {
         let counts = store.sync_counts()?;
         Ok(UsbState {
             waiting_versions: count(counts.unsealed_versions),
+            waiting_requests: count(counts.unsealed_requests),
             unacknowledged_batches: count(counts.unacknowledged_batches),
             acknowledged_cases: count(counts.acknowledged_cases),
             hq_key: store.hq_key()?.is_some(),
@@ -543,7 +548,14 @@ pub async fn export_usb(session: State<'_, Session>, dir: String) -> Result<UsbE
     session.with(|store| {
         let exported = store.export_to(std::path::Path::new(&dir))?;
         Ok(UsbExport {
-            sealed_versions: exported.sealed.map_or(0, |b| count(b.record_count)),
+            sealed_versions: exported
+                .sealed
+                .as_ref()
+                .map_or(0, |b| count(b.record_count)),
+            sealed_requests: exported
+                .sealed
+                .as_ref()
+                .map_or(0, |b| count(b.request_count)),
             files: exported
                 .files
                 .iter()

@@ -657,6 +657,8 @@ fn print_request_spools_the_pdf_to_cups_and_a_reprint_needs_a_reason() {
         .map(|a| a["action"].as_str().unwrap())
         .collect();
     assert_eq!(actions, ["save", "finalize", "print", "reprint", "void"]);
+    // The print, the reprint and the void wait for the next batch to headquarters.
+    assert_eq!(w.ok("usb_state", json!({}))["waiting_requests"], 3);
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -740,7 +742,10 @@ fn export_to_a_usb_folder_and_read_the_receipt_back() {
         "usb.not_a_folder"
     );
     let done = w.ok("export_usb", json!({"dir": to}));
-    assert_eq!(done["sealed_versions"], 1);
+    assert_eq!(
+        (&done["sealed_versions"], &done["sealed_requests"]),
+        (&json!(1), &json!(0))
+    );
     let file = done["files"][0].as_str().unwrap().to_string();
     assert!(file.ends_with("-000001.loket-batch"), "{file}");
     let state = w.ok("usb_state", json!({}));

@@ -66,6 +66,8 @@ pub struct Acknowledgement {
 pub struct SyncCounts {
     /// Finalised versions not yet in any batch.
     pub unsealed_versions: u64,
+    /// Prints, reprints and voids of SPLP requests not yet in any batch.
+    pub unsealed_requests: u64,
     /// Sealed batches headquarters has not acknowledged.
     pub unacknowledged_batches: u64,
     /// Cases whose current version headquarters holds.
@@ -382,15 +384,17 @@ impl Store {
     pub fn sync_counts(&self) -> Result<SyncCounts> {
         Ok(self.conn.query_row(
             "SELECT (SELECT count(*) FROM outbox WHERE batch IS NULL AND status <> 'draft'),
+                    (SELECT count(*) FROM request_events WHERE seq > ?1),
                     (SELECT count(*) FROM batches WHERE acknowledged_at IS NULL),
                     (SELECT count(*) FROM cases c JOIN acknowledged a
                         ON a.case_id = c.id AND a.version = c.version)",
-            [],
+            [requests_sealed_through(&self.conn)?],
             |r| {
                 Ok(SyncCounts {
                     unsealed_versions: u64_at(r, 0)?,
-                    unacknowledged_batches: u64_at(r, 1)?,
-                    acknowledged_cases: u64_at(r, 2)?,
+                    unsealed_requests: u64_at(r, 1)?,
+                    unacknowledged_batches: u64_at(r, 2)?,
+                    acknowledged_cases: u64_at(r, 3)?,
                 })
             },
         )?)

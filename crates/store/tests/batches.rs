@@ -619,6 +619,7 @@ fn prints_and_voids_travel_once_each_in_the_next_batch_even_without_a_case_versi
     let siti = finalised(&mut store, "SITI AMINAH", "A-1");
     let serial = print(&mut store, &siti, None);
     print(&mut store, &siti, Some("paper jam"));
+    assert_eq!(store.sync_counts().unwrap().unsealed_requests, 2);
 
     // Batch 1: Siti's version, her print and her reprint, with what the request states.
     let first = store.seal_batch().unwrap().unwrap();
@@ -644,7 +645,9 @@ fn prints_and_voids_travel_once_each_in_the_next_batch_even_without_a_case_versi
     assert_eq!(store.seal_batch().unwrap(), None);
 
     // A void alone is a batch of its own, with no case version in it.
+    assert_eq!(store.sync_counts().unwrap().unsealed_requests, 0);
     store.void_request(&serial, "spoiled").unwrap();
+    assert_eq!(store.sync_counts().unwrap().unsealed_requests, 1);
     let second = store.seal_batch().unwrap().unwrap();
     assert_eq!((second.record_count, second.request_count), (0, 1));
     let opened2 = opened(&store, &hq, 2);

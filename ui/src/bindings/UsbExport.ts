@@ -9,6 +9,10 @@ export type UsbExport = {
  */
 sealed_versions: number, 
 /**
+ * Prints, reprints and voids of requests sealed into that batch.
+ */
+sealed_requests: number, 
+/**
  * The batch files now on the stick.
  */
 files: Array<string>, };

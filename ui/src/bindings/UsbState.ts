@@ -9,6 +9,10 @@ export type UsbState = {
  */
 waiting_versions: number, 
 /**
+ * Prints, reprints and voids of SPLP requests not yet sealed into a batch.
+ */
+waiting_requests: number, 
+/**
  * Sealed batches headquarters has not acknowledged (each export writes them all).
  */
 unacknowledged_batches: number, 

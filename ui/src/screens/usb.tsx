@@ -45,7 +45,11 @@ export function UsbScreen() {
       if (done.files.length === 0) return { ok: true, text: t("usb.nothing") };
       return {
         ok: true,
-        text: t("usb.exported", { n: done.files.length, sealed: done.sealed_versions }),
+        text: t("usb.exported", {
+          n: done.files.length,
+          sealed: done.sealed_versions,
+          requests: done.sealed_requests,
+        }),
         files: done.files,
       };
     });
@@ -66,6 +70,7 @@ export function UsbScreen() {
       <h1 id="usb-title">{t("usb.title")}</h1>
       <div class="counts">
         <Count label={t("usb.waiting")} n={state.waiting_versions} id="count-waiting" />
+        <Count label={t("usb.waiting_requests")} n={state.waiting_requests} id="count-waiting-requests" />
         <Count label={t("usb.unacknowledged")} n={state.unacknowledged_batches} id="count-unacknowledged" />
         <Count label={t("usb.acknowledged_cases")} n={state.acknowledged_cases} id="count-acknowledged" />
       </div>
