@@ -4,6 +4,7 @@ mod common;
 
 use common::*;
 use loket_batch::*;
+use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn event(seq: u64, action: RequestAction, reason: Option<&str>) -> RequestEvent {
@@ -171,4 +172,60 @@ fn debug_output_leaves_out_the_officers_reason() {
         !shown.contains("misspelt") && !shown.contains("paper jam"),
         "{shown}"
     );
+}
+
+fn any_action() -> impl Strategy<Value = RequestAction> {
+    prop_oneof![
+        Just(RequestAction::Print),
+        Just(RequestAction::Reprint),
+        Just(RequestAction::Void),
+    ]
+}
+
+/// Up to 12 events with rising numbers, free-text reasons (any Unicode) where one is needed.
+fn any_events() -> impl Strategy<Value = Vec<RequestEvent>> {
+    proptest::collection::vec(
+        (1u64..50, any_action(), "\\PC{1,40}", 1u64..9, 0u32..999_999),
+        0..12,
+    )
+    .prop_map(|picks| {
+        let mut seq = 0;
+        picks
+            .into_iter()
+            .map(|(step, action, reason, version, number)| {
+                seq += step;
+                let mut e = event(seq, action, None);
+                e.serial = format!("PNH-2026-7KQ2-{number:06}");
+                e.version = version;
+                if action != RequestAction::Print {
+                    e.reason = Some(format!("x{reason}"));
+                }
+                e
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Whatever the events (and however their reasons are spelt), they come back exactly,
+    /// with or without case versions beside them; nothing at all is refused at sealing.
+    #[test]
+    fn any_well_formed_events_round_trip(events in any_events(), records in 0usize..3) {
+        let w = World::new();
+        let mut input = w.input(records);
+        input.requests = events.clone();
+        match seal(&input, &w.device, &w.hq.public()) {
+            Ok(sealed) => {
+                let opened = w.open(&sealed.bytes).unwrap();
+                prop_assert_eq!(opened.manifest.requests, events);
+                prop_assert_eq!(opened.manifest.record_count, input.records.len() as u64);
+            }
+            Err(e) => {
+                prop_assert!(events.is_empty() && records == 0);
+                prop_assert_eq!(e, SealError::Empty);
+            }
+        }
+    }
 }
