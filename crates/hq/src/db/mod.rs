@@ -254,12 +254,22 @@ pub(crate) const REQUEST_SELECT: &str = "
     FROM requests r
     LEFT JOIN request_events v ON v.serial = r.serial AND v.action = 'void'";
 
-/// When, by whom and why the counter voided a request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// When, by whom and why the counter voided a request. Debug leaves out the reason (the
+/// officer's free text).
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct RequestVoid {
     pub at: String,
     pub officer: String,
     pub reason: String,
+}
+
+impl std::fmt::Debug for RequestVoid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestVoid")
+            .field("at", &self.at)
+            .field("officer", &self.officer)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A status update headquarters recorded for a case (`loket-hq status`).
