@@ -34,7 +34,7 @@ use loket_batch::{
 use serde::Serialize;
 
 pub use db::{
-    CaseRow, Counts, Database, DatabaseUrl, DeviceRow, PhotoAt, RequestRow, RequestVoid,
+    CaseRow, Counts, Database, DatabaseUrl, DeviceRow, PersonKey, PhotoAt, RequestRow, RequestVoid,
     StatusUpdate,
 };
 pub use error::{HqError, Result};
@@ -47,6 +47,7 @@ pub use import::Outcome;
 pub use index::HqStatus;
 pub use secret::WorkFactor;
 
+use db::VersionRow;
 use secret::{DatabaseKey, Keys};
 
 /// The shortest passphrase `loket-hq init` accepts.
@@ -101,6 +102,54 @@ pub struct DeviceSummary {
     #[serde(flatten)]
     pub device: DeviceRow,
     pub batches: BatchNumbers,
+}
+
+/// One case of a person's data ([`Hq::person`]): its current row, every version, the
+/// requests printed for it and headquarters' status updates.
+#[derive(Clone, Serialize)]
+pub struct PersonCase {
+    pub case: CaseRow,
+    pub versions: Vec<PersonVersion>,
+    pub requests: Vec<RequestRow>,
+    pub status_updates: Vec<StatusUpdate>,
+}
+
+/// One version of a person's case, its record as JSON.
+#[derive(Clone, Serialize)]
+pub struct PersonVersion {
+    pub version: u64,
+    pub status: String,
+    pub saved_at: String,
+    pub officer: String,
+    pub reason: Option<String>,
+    /// The counter, and its batch, that brought this version.
+    pub device_id: String,
+    pub batch: u64,
+    pub record_sha256: String,
+    /// The photo's hash, when the version has one (`loket-hq photo` writes the photo).
+    pub photo_sha256: Option<String>,
+    /// The `loket.intake/1` record, as the counter stored it.
+    pub record: serde_json::Value,
+}
+
+impl From<VersionRow> for PersonVersion {
+    fn from(v: VersionRow) -> Self {
+        // Checked and parsed on import; kept as text should it ever not parse.
+        let record = serde_json::from_str(&v.record_text)
+            .unwrap_or(serde_json::Value::String(v.record_text));
+        PersonVersion {
+            version: v.version,
+            status: v.status,
+            saved_at: v.saved_at,
+            officer: v.officer,
+            reason: v.reason,
+            device_id: v.device_id,
+            batch: v.batch_sequence,
+            record_sha256: v.record_sha256,
+            photo_sha256: v.photo_sha256,
+            record,
+        }
+    }
 }
 
 /// What one import did, and the device's receipt afterwards.
@@ -557,6 +606,28 @@ impl Hq {
         Ok(request
             .void
             .map(|v| format!("the request was voided on {}: {}", v.at, v.reason)))
+    }
+
+    /// Everything headquarters holds about the person `key` names, for their request to see
+    /// it: each case, with every version's record, its requests and its status updates.
+    pub fn person(&mut self, key: PersonKey<'_>) -> Result<Vec<PersonCase>> {
+        let cases = self.db.cases_of(key)?;
+        let mut out = Vec::with_capacity(cases.len());
+        for case in cases {
+            let versions = self
+                .db
+                .versions(&case.case_id)?
+                .into_iter()
+                .map(PersonVersion::from)
+                .collect();
+            out.push(PersonCase {
+                versions,
+                requests: self.db.requests_of(&case.case_id)?,
+                status_updates: self.db.status_updates(&case.case_id)?,
+                case,
+            });
+        }
+        Ok(out)
     }
 
     /// Every SPLP request headquarters holds (from the counters' prints and voids), by

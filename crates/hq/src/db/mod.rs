@@ -254,6 +254,12 @@ pub(crate) const REQUEST_SELECT: &str = "
     FROM requests r
     LEFT JOIN request_events v ON v.serial = r.serial AND v.action = 'void'";
 
+/// A case's versions: the columns of a [`VersionRow`], in order, in both backends.
+pub(crate) const VERSION_SELECT: &str = "
+    SELECT version, status, saved_at, officer, reason, device_id, batch_sequence,
+           record_sha256, record_text, photo_sha256
+    FROM records";
+
 /// When, by whom and why the counter voided a request. Debug leaves out the reason (the
 /// officer's free text).
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -268,6 +274,40 @@ impl std::fmt::Debug for RequestVoid {
         f.debug_struct("RequestVoid")
             .field("at", &self.at)
             .field("officer", &self.officer)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a person's request for their data names: their NIK, their passport number, or a
+/// case id (from a printed request or an earlier answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonKey<'a> {
+    Nik(&'a str),
+    Passport(&'a str),
+    Case(&'a str),
+}
+
+/// One version of a case as headquarters holds it, with its record's text. Debug shows ids
+/// and hashes only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VersionRow {
+    pub version: u64,
+    pub status: String,
+    pub saved_at: String,
+    pub officer: String,
+    pub reason: Option<String>,
+    pub device_id: String,
+    pub batch_sequence: u64,
+    pub record_sha256: String,
+    pub record_text: String,
+    pub photo_sha256: Option<String>,
+}
+
+impl std::fmt::Debug for VersionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VersionRow")
+            .field("version", &self.version)
+            .field("record_sha256", &self.record_sha256)
             .finish_non_exhaustive()
     }
 }
@@ -342,6 +382,19 @@ pub trait Database: Send {
 
     /// One request held, by its serial.
     fn request(&mut self, serial: &str) -> Result<Option<RequestRow>>;
+
+    /// The current rows of the cases a person's request names (by NIK or passport number
+    /// as their highest version states it, or by id), ordered by mission and case id.
+    fn cases_of(&mut self, key: PersonKey<'_>) -> Result<Vec<CaseRow>>;
+
+    /// Every version held of a case, oldest first.
+    fn versions(&mut self, case_id: &str) -> Result<Vec<VersionRow>>;
+
+    /// The requests printed from any version of a case, by serial.
+    fn requests_of(&mut self, case_id: &str) -> Result<Vec<RequestRow>>;
+
+    /// Headquarters' status updates of a case, in the order recorded.
+    fn status_updates(&mut self, case_id: &str) -> Result<Vec<StatusUpdate>>;
 
     /// The photo hash of a case's current version: `None` when the case is not held,
     /// `Some(None)` when that version has no photo.

@@ -13,8 +13,8 @@ use postgres::{Client, NoTls};
 
 use super::{
     BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, HeldRequest,
-    IndexRow, PhotoAt, RecordRow, RequestEventRow, RequestRow, RequestVoid, StatusUpdate,
-    Transaction, REQUEST_SELECT,
+    IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow, RequestRow, RequestVoid,
+    StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
 };
 use crate::error::{HqError, Result};
 
@@ -146,6 +146,7 @@ const MIGRATIONS: &[&str] = &[
         issued_at     text NOT NULL
     );
     CREATE INDEX requests_mission ON requests (mission, serial);
+    CREATE INDEX requests_case ON requests (case_id);
     CREATE TABLE request_events (
         device_id      text NOT NULL,
         seq            bigint NOT NULL,
@@ -433,6 +434,69 @@ impl Database for Postgres {
             &[],
         )?;
         Ok(rows.iter().map(request_row).collect())
+    }
+
+    fn cases_of(&mut self, key: PersonKey<'_>) -> Result<Vec<CaseRow>> {
+        let (column, value) = match key {
+            PersonKey::Nik(nik) => ("nik", nik),
+            PersonKey::Passport(number) => ("passport_number", number),
+            PersonKey::Case(id) => ("case_id", id),
+        };
+        let rows = self.client.query(
+            &format!(
+                r#"SELECT {CASE_COLUMNS} FROM cases c WHERE c.{column} = $1
+                   ORDER BY mission COLLATE "C", case_id COLLATE "C""#
+            ),
+            &[&value],
+        )?;
+        Ok(rows.iter().map(case_row).collect())
+    }
+
+    fn versions(&mut self, case_id: &str) -> Result<Vec<VersionRow>> {
+        let rows = self.client.query(
+            &format!("{VERSION_SELECT} WHERE case_id = $1 ORDER BY version"),
+            &[&case_id],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| VersionRow {
+                version: u(r.get(0)),
+                status: r.get(1),
+                saved_at: r.get(2),
+                officer: r.get(3),
+                reason: r.get(4),
+                device_id: r.get(5),
+                batch_sequence: u(r.get(6)),
+                record_sha256: r.get(7),
+                record_text: r.get(8),
+                photo_sha256: r.get(9),
+            })
+            .collect())
+    }
+
+    fn requests_of(&mut self, case_id: &str) -> Result<Vec<RequestRow>> {
+        let rows = self.client.query(
+            &format!("{REQUEST_SELECT} WHERE r.case_id = $1 ORDER BY r.serial COLLATE \"C\""),
+            &[&case_id],
+        )?;
+        Ok(rows.iter().map(request_row).collect())
+    }
+
+    fn status_updates(&mut self, case_id: &str) -> Result<Vec<StatusUpdate>> {
+        let rows = self.client.query(
+            "SELECT case_id, status, recorded_at, seq FROM case_status
+             WHERE case_id = $1 ORDER BY id",
+            &[&case_id],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| StatusUpdate {
+                case_id: r.get(0),
+                status: r.get(1),
+                recorded_at: r.get(2),
+                seq: u(r.get(3)),
+            })
+            .collect())
     }
 
     fn request(&mut self, serial: &str) -> Result<Option<RequestRow>> {

@@ -11,8 +11,8 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use super::{
     BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, HeldRequest,
-    IndexRow, PhotoAt, RecordRow, RequestEventRow, RequestRow, RequestVoid, StatusUpdate,
-    Transaction, REQUEST_SELECT,
+    IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow, RequestRow, RequestVoid,
+    StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
 };
 use crate::error::{io, HqError, Result};
 use crate::secret::DatabaseKey;
@@ -148,6 +148,7 @@ const MIGRATIONS: &[&str] = &[
         issued_at     TEXT NOT NULL
     ) STRICT;
     CREATE INDEX requests_mission ON requests (mission, serial);
+    CREATE INDEX requests_case ON requests (case_id);
     CREATE TABLE request_events (
         device_id      TEXT NOT NULL,
         seq            INTEGER NOT NULL,
@@ -506,6 +507,64 @@ impl Database for Sqlite {
             .conn
             .prepare_cached(&format!("{REQUEST_SELECT} ORDER BY r.mission, r.serial"))?;
         let rows = stmt.query_map([], request_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn cases_of(&mut self, key: PersonKey<'_>) -> Result<Vec<CaseRow>> {
+        let (column, value) = match key {
+            PersonKey::Nik(nik) => ("nik", nik),
+            PersonKey::Passport(number) => ("passport_number", number),
+            PersonKey::Case(id) => ("case_id", id),
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {CASE_COLUMNS} FROM cases c WHERE c.{column} = ?1 ORDER BY mission, case_id"
+        ))?;
+        let rows = stmt.query_map([value], case_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn versions(&mut self, case_id: &str) -> Result<Vec<VersionRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{VERSION_SELECT} WHERE case_id = ?1 ORDER BY version"
+        ))?;
+        let rows = stmt.query_map([case_id], |r| {
+            Ok(VersionRow {
+                version: u(r.get(0)?),
+                status: r.get(1)?,
+                saved_at: r.get(2)?,
+                officer: r.get(3)?,
+                reason: r.get(4)?,
+                device_id: r.get(5)?,
+                batch_sequence: u(r.get(6)?),
+                record_sha256: r.get(7)?,
+                record_text: r.get(8)?,
+                photo_sha256: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn requests_of(&mut self, case_id: &str) -> Result<Vec<RequestRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{REQUEST_SELECT} WHERE r.case_id = ?1 ORDER BY r.serial"
+        ))?;
+        let rows = stmt.query_map([case_id], request_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn status_updates(&mut self, case_id: &str) -> Result<Vec<StatusUpdate>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT case_id, status, recorded_at, seq FROM case_status
+             WHERE case_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([case_id], |r| {
+            Ok(StatusUpdate {
+                case_id: r.get(0)?,
+                status: r.get(1)?,
+                recorded_at: r.get(2)?,
+                seq: u(r.get(3)?),
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

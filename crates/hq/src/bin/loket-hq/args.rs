@@ -61,6 +61,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Everything headquarters holds about one person, as JSON, to answer their request to
+    /// see their data: each case the NIK, passport number or case id names (as its latest
+    /// version states it), every version's record, its requests and status updates.
+    #[command(group(clap::ArgGroup::new("key").required(true).args(["nik", "passport", "case"])))]
+    Person {
+        #[arg(long, value_name = "NIK")]
+        nik: Option<String>,
+        #[arg(long, value_name = "NUMBER")]
+        passport: Option<String>,
+        #[arg(long = "case", value_name = "CASE_ID")]
+        case: Option<String>,
+    },
     /// Write the photo of a case (its highest version held) to a file, owner-readable only:
     /// exit 1 when that version has no photo.
     Photo {

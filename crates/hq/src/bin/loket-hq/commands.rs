@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use loket_batch::DeviceCard;
-use loket_hq::{DatabaseUrl, Enrolment, Hq, HqStatus, Outcome};
+use loket_hq::{DatabaseUrl, Enrolment, Hq, HqStatus, Outcome, PersonKey};
 
 use crate::args::{Cli, Command, Common, DeviceCommand};
 use loket_term::{json as print_json, line, table, Failure, Passphrase};
@@ -24,6 +24,11 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::VerifyQr { payload } => verify_qr(common, &payload),
         Command::Cases { json } => cases(common, json),
         Command::Requests { json } => requests(common, json),
+        Command::Person {
+            nik,
+            passport,
+            case,
+        } => person(common, nik, passport, case),
         Command::Photo { case_id, out } => photo(common, &case_id, &out),
         Command::Status { case_id, status } => set_status(common, &case_id, &status),
         Command::Serve {
@@ -224,6 +229,25 @@ fn import_one(hq: &mut Hq, file: &Path) -> Result<Result<(), Failure>, Failure> 
         imported.batches.describe()
     ))?;
     Ok(Ok(()))
+}
+
+/// `person`: always JSON (what an answer to the person is written from); no case is an
+/// answer too, `{"cases": []}`.
+fn person(
+    common: &Common,
+    nik: Option<String>,
+    passport: Option<String>,
+    case: Option<String>,
+) -> Result<u8, Failure> {
+    let key = match (&nik, &passport, &case) {
+        (Some(nik), _, _) => PersonKey::Nik(nik.trim()),
+        (_, Some(number), _) => PersonKey::Passport(number.trim()),
+        (_, _, Some(id)) => PersonKey::Case(id.trim()),
+        (None, None, None) => return Err(Failure::new(2, "name --nik, --passport or --case")),
+    };
+    let cases = open(common)?.person(key)?;
+    print_json(&serde_json::json!({ "cases": cases }))?;
+    Ok(0)
 }
 
 fn requests(common: &Common, json: bool) -> Result<u8, Failure> {
