@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Seeds for the `batch` fuzz target (docs/fuzzing.md): the spec's example record as the
-first line's text (mode 2), and two whole lines of records.jsonl (mode 1), with the case ids
-the target's own batch uses, so the fuzzer starts past the checks it cannot forge."""
+first line's text (mode 2), two whole lines of records.jsonl (mode 1) and a print and a void
+of a request (mode 3), with the case ids the target's own batch uses, so the fuzzer starts
+past the checks it cannot forge."""
 import hashlib
 import json
 import os
@@ -32,3 +33,12 @@ corpus = os.path.join(here, "corpus/batch")
 os.makedirs(corpus, exist_ok=True)
 open(os.path.join(corpus, "seed-record"), "wb").write(b"\x02" + texts[0].encode())
 open(os.path.join(corpus, "seed-lines"), "wb").write(b"\x01" + lines.encode())
+# Mode 3: the manifest's request events, a print then a void of case 0's request.
+sha0 = hashlib.sha256(texts[0].encode()).hexdigest()
+events = [
+    {"seq": s, "serial": "PNH-2026-7KQ2-000001", "action": a, "at": "2026-01-19T18:00:00+07:00",
+     "officer": "officer1", "reason": r, "case_id": ids[0], "version": 1,
+     "record_sha256": sha0, "issued_at": "2026-01-19T18:00:00+07:00"}
+    for s, a, r in [(1, "print", None), (2, "void", "spoiled")]
+]
+open(os.path.join(corpus, "seed-requests"), "wb").write(b"\x03" + json.dumps(events).encode())

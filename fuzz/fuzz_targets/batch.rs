@@ -3,9 +3,12 @@
 //! The first byte picks what the rest stands for:
 //! - 0: the zip inside the age layer, as anyone holding headquarters' public key can make it;
 //! - 1: `records.jsonl` whole, in a batch signed by an enrolled device (a stolen laptop);
-//! - 2: the record text of the first line, with its hash to match, signed the same way.
+//! - 2: the record text of the first line, with its hash to match, signed the same way;
+//! - 3: the manifest's `requests` (the counter's prints, reprints and voids), as JSON text,
+//!   signed the same way.
 //!
-//! What is opened keeps its promise: every record's hash is its text's.
+//! What is opened keeps its promise: every record's hash is its text's, and every request
+//! event is well formed, in rising order.
 #![no_main]
 
 #[path = "../../crates/batch/tests/common/tamper.rs"]
@@ -17,7 +20,8 @@ use chrono::DateTime;
 use ed25519_dalek::SigningKey;
 use libfuzzer_sys::fuzz_target;
 use loket_batch::{
-    open, seal, seal_raw, sha256_hex, AuditHead, HqSecret, Limits, RecordEntry, SealInput,
+    open, seal, seal_raw, sha256_hex, AuditHead, HqSecret, Limits, RecordEntry, RequestAction,
+    SealInput,
 };
 use loket_core::status::CaseStatus;
 
@@ -81,7 +85,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let w = world();
-    let batch = match mode % 3 {
+    let batch = match mode % 4 {
         0 => seal_raw(rest, &w.hq.public()).unwrap(),
         1 => {
             let mut entries = w.entries.clone();
@@ -89,7 +93,7 @@ fuzz_target!(|data: &[u8]| {
             tamper::refresh(&mut entries, &w.device);
             tamper::pack(&entries, &w.hq.public())
         }
-        _ => {
+        2 => {
             let Ok(text) = std::str::from_utf8(rest) else {
                 return;
             };
@@ -98,12 +102,28 @@ fuzz_target!(|data: &[u8]| {
             tamper::refresh(&mut entries, &w.device);
             tamper::pack(&entries, &w.hq.public())
         }
+        _ => {
+            let Ok(requests) = serde_json::from_slice::<serde_json::Value>(rest) else {
+                return;
+            };
+            let mut entries = w.entries.clone();
+            tamper::edit_manifest(&mut entries, |m| m["requests"] = requests);
+            tamper::resign(&mut entries, &w.device);
+            tamper::pack(&entries, &w.hq.public())
+        }
     };
     let key = w.device.verifying_key();
     let lookup = |id: &str| (id == DEVICE).then_some(key);
     if let Ok(opened) = open(&batch, &w.hq, &Limits::default(), lookup) {
         for r in &opened.records {
             assert_eq!(r.record_sha256, sha256_hex(r.entry.record_text.as_bytes()));
+        }
+        let events = &opened.manifest.requests;
+        assert!(events.windows(2).all(|p| p[0].seq < p[1].seq));
+        for e in events {
+            let reasoned = e.reason.as_deref().is_some_and(|r| !r.trim().is_empty());
+            assert_eq!(reasoned, e.action != RequestAction::Print);
+            assert!(e.seq > 0 && e.version > 0 && e.record_sha256.len() == 64);
         }
     }
 });
