@@ -35,7 +35,7 @@ use serde::Serialize;
 
 pub use db::{
     CaseRow, Counts, Database, DatabaseUrl, DeviceRow, PersonKey, PhotoAt, RequestRow, RequestVoid,
-    StatusUpdate,
+    StatusUpdate, VersionRow,
 };
 pub use error::{HqError, Result};
 pub use files::{
@@ -47,7 +47,6 @@ pub use import::Outcome;
 pub use index::HqStatus;
 pub use secret::WorkFactor;
 
-use db::VersionRow;
 use secret::{DatabaseKey, Keys};
 
 /// The shortest passphrase `loket-hq init` accepts.
@@ -109,47 +108,9 @@ pub struct DeviceSummary {
 #[derive(Clone, Serialize)]
 pub struct PersonCase {
     pub case: CaseRow,
-    pub versions: Vec<PersonVersion>,
+    pub versions: Vec<VersionRow>,
     pub requests: Vec<RequestRow>,
     pub status_updates: Vec<StatusUpdate>,
-}
-
-/// One version of a person's case, its record as JSON.
-#[derive(Clone, Serialize)]
-pub struct PersonVersion {
-    pub version: u64,
-    pub status: String,
-    pub saved_at: String,
-    pub officer: String,
-    pub reason: Option<String>,
-    /// The counter, and its batch, that brought this version.
-    pub device_id: String,
-    pub batch: u64,
-    pub record_sha256: String,
-    /// The photo's hash, when the version has one (`loket-hq photo` writes the photo).
-    pub photo_sha256: Option<String>,
-    /// The `loket.intake/1` record, as the counter stored it.
-    pub record: serde_json::Value,
-}
-
-impl From<VersionRow> for PersonVersion {
-    fn from(v: VersionRow) -> Self {
-        // Checked and parsed on import; kept as text should it ever not parse.
-        let record = serde_json::from_str(&v.record_text)
-            .unwrap_or(serde_json::Value::String(v.record_text));
-        PersonVersion {
-            version: v.version,
-            status: v.status,
-            saved_at: v.saved_at,
-            officer: v.officer,
-            reason: v.reason,
-            device_id: v.device_id,
-            batch: v.batch_sequence,
-            record_sha256: v.record_sha256,
-            photo_sha256: v.photo_sha256,
-            record,
-        }
-    }
 }
 
 /// What one import did, and the device's receipt afterwards.
@@ -614,14 +575,8 @@ impl Hq {
         let cases = self.db.cases_of(key)?;
         let mut out = Vec::with_capacity(cases.len());
         for case in cases {
-            let versions = self
-                .db
-                .versions(&case.case_id)?
-                .into_iter()
-                .map(PersonVersion::from)
-                .collect();
             out.push(PersonCase {
-                versions,
+                versions: self.db.versions(&case.case_id)?,
                 requests: self.db.requests_of(&case.case_id)?,
                 status_updates: self.db.status_updates(&case.case_id)?,
                 case,

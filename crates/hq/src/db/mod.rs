@@ -287,20 +287,34 @@ pub enum PersonKey<'a> {
     Case(&'a str),
 }
 
-/// One version of a case as headquarters holds it, with its record's text. Debug shows ids
-/// and hashes only.
-#[derive(Clone, PartialEq, Eq)]
+/// One version of a case as headquarters holds it: what a person's data shows of it
+/// (`loket-hq person`), its record as JSON. Debug shows ids and hashes only.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct VersionRow {
     pub version: u64,
     pub status: String,
     pub saved_at: String,
     pub officer: String,
     pub reason: Option<String>,
+    /// The counter, and its batch, that brought this version.
     pub device_id: String,
+    #[serde(rename = "batch")]
     pub batch_sequence: u64,
     pub record_sha256: String,
-    pub record_text: String,
+    /// The photo's hash, when the version has one (`loket-hq photo` writes the photo).
     pub photo_sha256: Option<String>,
+    /// The `loket.intake/1` record as the counter stored it; serialized as JSON.
+    #[serde(rename = "record", serialize_with = "record_as_json")]
+    pub record_text: String,
+}
+
+/// A stored record's text as the JSON it holds (checked and parsed on import; kept as a
+/// string should it ever not parse).
+fn record_as_json<S: serde::Serializer>(text: &str, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(record) => record.serialize(s),
+        Err(_) => s.serialize_str(text),
+    }
 }
 
 impl std::fmt::Debug for VersionRow {
