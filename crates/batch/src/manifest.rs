@@ -142,6 +142,13 @@ impl RequestEvent {
     }
 }
 
+/// Every event well formed, and numbered in the order they happened: what sealing and
+/// opening both require of a manifest's `requests`.
+pub(crate) fn events_in_order(events: &[RequestEvent]) -> bool {
+    events.iter().all(RequestEvent::is_well_formed)
+        && events.windows(2).all(|w| w[0].seq < w[1].seq)
+}
+
 /// The last entry of the counter's audit chain at sealing time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditHead {

@@ -558,7 +558,7 @@ fn check_manifest(m: &Manifest) -> Result<(), BatchError> {
         }
         return Err(BatchError::BadManifest);
     }
-    if !crate::seal::events_in_order(&m.requests) {
+    if !crate::manifest::events_in_order(&m.requests) {
         return Err(BatchError::BadRequestEvent);
     }
     if m.record_count == 0 && m.requests.is_empty() {

@@ -14,8 +14,8 @@ use crate::cores::both;
 use crate::error::SealError;
 use crate::keys::HqPublic;
 use crate::manifest::{
-    attachment_name, sha256_hex, AuditHead, Entry, Manifest, RecordEntry, RecordLine, RequestEvent,
-    BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
+    attachment_name, events_in_order, sha256_hex, AuditHead, Entry, Manifest, RecordEntry,
+    RecordLine, RequestEvent, BATCH_FORMAT, MANIFEST, RECORDS, SIGNATURE,
 };
 
 /// Everything one batch carries, as the counter's store hands it over.
@@ -190,12 +190,6 @@ pub fn seal(
         bytes: seal_raw(&zip_bytes, hq)?,
         manifest_sha256: sha256_hex(&manifest_bytes),
     })
-}
-
-/// Every event well formed, and numbered in the order they happened.
-pub(crate) fn events_in_order(events: &[RequestEvent]) -> bool {
-    events.iter().all(RequestEvent::is_well_formed)
-        && events.windows(2).all(|w| w[0].seq < w[1].seq)
 }
 
 /// Any failure of the zip writer (into memory, so none is expected).
