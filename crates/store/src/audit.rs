@@ -145,12 +145,7 @@ pub(crate) fn append_counter(
             detail,
         },
     )?;
-    tx.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute((COUNTER_HEAD, format!("{seq} {hash}").into_bytes()))?;
-    Ok(())
+    crate::meta::put(tx, COUNTER_HEAD, format!("{seq} {hash}").as_bytes())
 }
 
 /// Who an anchored entry belongs to, for a message: a case, or the counter (`""`).
@@ -174,14 +169,7 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
         newest = newest.max(seq);
         heads.insert(seq, head);
     }
-    let counter: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = ?1",
-            [COUNTER_HEAD],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(value) = counter {
+    if let Some(value) = crate::meta::get(conn, COUNTER_HEAD)? {
         let text = String::from_utf8_lossy(&value);
         let Some((seq, hash)) = text
             .split_once(' ')

@@ -144,11 +144,7 @@ const REQUESTS_SEALED_THROUGH: &str = "requests_sealed_through";
 
 /// The last request event sealed into a batch; 0 before the first.
 fn requests_sealed_through(conn: &rusqlite::Connection) -> Result<i64> {
-    let value: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-        .query_row([REQUESTS_SEALED_THROUGH], |r| r.get(0))
-        .optional()?;
-    match value {
+    match crate::meta::get(conn, REQUESTS_SEALED_THROUGH)? {
         None => Ok(0),
         Some(v) => std::str::from_utf8(&v)
             .ok()
@@ -325,10 +321,10 @@ impl Store {
             ],
         )?;
         if let Some(last) = input.requests.last() {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (REQUESTS_SEALED_THROUGH, last.seq.to_string().into_bytes()),
+            crate::meta::put(
+                &tx,
+                REQUESTS_SEALED_THROUGH,
+                last.seq.to_string().as_bytes(),
             )?;
         }
         if !seqs.is_empty() {

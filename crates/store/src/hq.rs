@@ -6,16 +6,11 @@ use crate::audit::{self, counter};
 use crate::error::{Result, StoreError};
 use crate::Store;
 use loket_batch::HqPublic;
-use rusqlite::OptionalExtension;
 
 impl Store {
     /// Headquarters' key, once pinned.
     pub fn hq_key(&self) -> Result<Option<HqPublic>> {
-        let text: Option<Vec<u8>> = self
-            .conn
-            .prepare_cached("SELECT value FROM meta WHERE key = 'hq_key'")?
-            .query_row([], |r| r.get(0))
-            .optional()?;
+        let text = crate::meta::get(&self.conn, "hq_key")?;
         text.map(|t| {
             HqPublic::from_json(&String::from_utf8_lossy(&t)).map_err(|_| StoreError::Corrupt)
         })
@@ -33,11 +28,7 @@ impl Store {
         }
         let text = key.to_json();
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('hq_key', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [text.as_bytes()],
-        )?;
+        crate::meta::put(&tx, "hq_key", text.as_bytes())?;
         let sha256 = loket_batch::sha256_hex(text.as_bytes());
         audit::append_counter(&tx, &self.officer, counter::HQ_KEY, None, &sha256)?;
         tx.commit()?;

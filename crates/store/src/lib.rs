@@ -17,6 +17,7 @@ mod error;
 mod export;
 mod hq;
 mod keyring;
+mod meta;
 mod migrations;
 mod mission;
 mod mission_index;

@@ -3,7 +3,6 @@
 use crate::audit::{self, counter};
 use crate::error::Result;
 use crate::Store;
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 /// The mission this counter serves, as printed at the top of each request.
@@ -36,11 +35,7 @@ impl Store {
     pub fn mission_profile(&self) -> Result<MissionProfile> {
         let mut values = Vec::with_capacity(3);
         for key in KEYS {
-            let value: Option<Vec<u8>> = self
-                .conn
-                .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-                .query_row([key], |r| r.get(0))
-                .optional()?;
+            let value = crate::meta::get(&self.conn, key)?;
             values.push(String::from_utf8_lossy(&value.unwrap_or_default()).into_owned());
         }
         let [name, address, city] = <[String; 3]>::try_from(values).expect("three keys");
@@ -62,11 +57,7 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         for (key, value) in KEYS.iter().zip(new) {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value.as_bytes()),
-            )?;
+            crate::meta::put(&tx, key, value.as_bytes())?;
         }
         audit::append_counter(&tx, &self.officer, counter::MISSION_DETAILS, None, "")?;
         tx.commit()?;

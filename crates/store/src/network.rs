@@ -3,7 +3,6 @@
 //! signs requests here, so it never leaves the store.
 
 use loket_batch::wire::SignedRequest;
-use rusqlite::OptionalExtension;
 
 use crate::cases::now;
 use crate::error::{Result, StoreError};
@@ -32,24 +31,17 @@ pub fn normalise_hq_url(text: &str) -> Result<String> {
 
 impl Store {
     fn meta_opt(&self, key: &str) -> Result<Option<String>> {
-        let value: Option<Vec<u8>> = self
-            .conn
-            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .optional()?;
+        let value = crate::meta::get(&self.conn, key)?;
         Ok(value.map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
     fn set_meta(&self, key: &str, value: Option<&str>) -> Result<()> {
         match value {
-            Some(v) => self.conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, v.as_bytes()),
-            )?,
-            None => self
-                .conn
-                .execute("DELETE FROM meta WHERE key = ?1", [key])?,
+            Some(v) => crate::meta::put(&self.conn, key, v.as_bytes())?,
+            None => {
+                self.conn
+                    .execute("DELETE FROM meta WHERE key = ?1", [key])?;
+            }
         };
         Ok(())
     }
@@ -96,12 +88,7 @@ impl Store {
     }
 
     pub(crate) fn set_index_cursor(tx: &rusqlite::Transaction, cursor: u64) -> Result<()> {
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (INDEX_CURSOR, cursor.to_string().as_bytes()),
-        )?;
-        Ok(())
+        crate::meta::put(tx, INDEX_CURSOR, cursor.to_string().as_bytes())
     }
 }
 
