@@ -211,6 +211,6 @@ fn seal_for_kul(counter: &Counter, site: &Site, cases: &[usize]) -> Vec<u8> {
         .collect();
     let photos = cases.iter().map(|&i| photo(i)).collect();
     counter
-        .seal_records(&site.public(), 1, None, records, photos)
+        .seal_records(&site.public(), 1, None, records, photos, Vec::new())
         .bytes
 }

@@ -65,6 +65,7 @@ fn a_persons_cases_come_whole_by_nik_passport_or_case_id(b: Backend) {
         None,
         vec![entry(0, 1), entry(1, 1), another_person()],
         vec![photo(0), photo(1), photo(5)],
+        Vec::new(),
     );
     counter.chain.push(first.manifest_sha256.clone());
     hq.import(&first.bytes).unwrap();

@@ -742,7 +742,7 @@ fn headquarters_killed_mid_upload_holds_nothing_and_applies_the_batch_once_after
         })
         .collect();
     let photos = (0..200).map(|i| photo_sized(i, 30_000)).collect();
-    let sealed = counter.seal_records(&public, 1, None, records, photos);
+    let sealed = counter.seal_records(&public, 1, None, records, photos, Vec::new());
     let bytes = sealed.bytes;
     assert!(bytes.len() > 5_000_000);
     let nothing = site.counts();

@@ -135,19 +135,7 @@ impl Counter {
         versions: &[(usize, u64)],
     ) -> Sealed {
         let (records, photos) = with_photos(versions);
-        self.seal_records(hq, sequence, previous, records, photos)
-    }
-
-    /// Seals batch `sequence` after `previous` from these records and photos, as given.
-    pub fn seal_records(
-        &self,
-        hq: &HqPublic,
-        sequence: u64,
-        previous: Option<String>,
-        records: Vec<RecordEntry>,
-        attachments: Vec<Vec<u8>>,
-    ) -> Sealed {
-        self.seal_full(hq, sequence, previous, records, attachments, Vec::new())
+        self.seal_records(hq, sequence, previous, records, photos, Vec::new())
     }
 
     /// Seals the next batch of the chain with these case versions and request events.
@@ -158,7 +146,7 @@ impl Counter {
         requests: Vec<RequestEvent>,
     ) -> Vec<u8> {
         let (records, photos) = with_photos(versions);
-        let sealed = self.seal_full(
+        let sealed = self.seal_records(
             hq,
             self.chain.len() as u64 + 1,
             self.chain.last().cloned(),
@@ -170,7 +158,9 @@ impl Counter {
         sealed.bytes
     }
 
-    fn seal_full(
+    /// Seals batch `sequence` after `previous` from these records, photos and request
+    /// events, as given.
+    pub fn seal_records(
         &self,
         hq: &HqPublic,
         sequence: u64,
