@@ -252,6 +252,8 @@ pub struct SyncState {
     pub worker: SyncStatus,
     /// Finalised case versions headquarters has not acknowledged, sealed or not.
     pub unacknowledged_versions: u32,
+    /// Prints, reprints and voids of SPLP requests headquarters has not acknowledged.
+    pub unacknowledged_requests: u32,
 }
 
 #[tauri::command]
@@ -259,10 +261,11 @@ pub async fn sync_status(
     session: State<'_, Session>,
     sync: State<'_, Worker>,
 ) -> Result<SyncState> {
-    let unacknowledged_versions = session.with(|store| Ok(store.unacknowledged_versions()?))?;
+    let waiting = session.with(|store| Ok(store.unacknowledged()?))?;
     Ok(SyncState {
         worker: sync.status(),
-        unacknowledged_versions: count(unacknowledged_versions),
+        unacknowledged_versions: count(waiting.versions),
+        unacknowledged_requests: count(waiting.requests),
     })
 }
 

@@ -659,6 +659,15 @@ fn print_request_spools_the_pdf_to_cups_and_a_reprint_needs_a_reason() {
     assert_eq!(actions, ["save", "finalize", "print", "reprint", "void"]);
     // The print, the reprint and the void wait for the next batch to headquarters.
     assert_eq!(w.ok("usb_state", json!({}))["waiting_requests"], 3);
+    let status = w.ok("sync_status", json!({}));
+    assert_eq!(
+        (
+            &status["unacknowledged_versions"],
+            &status["unacknowledged_requests"]
+        ),
+        (&json!(1), &json!(3)),
+        "the status bar counts them too"
+    );
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -1017,6 +1026,7 @@ fn sync_status_counts_what_waits_and_says_offline_when_headquarters_is_not_there
         "USB only, never tried: {status}"
     );
     assert_eq!(status["unacknowledged_versions"], 0);
+    assert_eq!(status["unacknowledged_requests"], 0);
     assert_eq!(status["sending"], Value::Null);
 
     loket_store::Store::open(dir.path(), OFFICER, PASSPHRASE)

@@ -18,6 +18,7 @@ const base: SyncView = {
   online: null,
   last_sync: null,
   unacknowledged_versions: 0,
+  unacknowledged_requests: 0,
   sending: null,
   last_error: null,
   last_error_code: null,
@@ -84,6 +85,11 @@ describe("the status bar", () => {
     expect(describeSync(en, base, now).waiting).toBe("Nothing waiting");
     expect(describeSync(en, { ...base, unacknowledged_versions: 1 }, now).waiting).toBe("1 case waiting");
     expect(describeSync(id, { ...base, unacknowledged_versions: 3n }, now).waiting).toBe("3 kasus menunggu");
+    expect(describeSync(en, base, now).requests).toBeNull();
+    const voided = describeSync(en, { ...base, unacknowledged_requests: 1 }, now);
+    expect([voided.waiting, voided.requests]).toEqual(["No cases waiting", "1 request print or void waiting"]);
+    const both = describeSync(id, { ...base, unacknowledged_versions: 2, unacknowledged_requests: 3n }, now);
+    expect([both.waiting, both.requests]).toEqual(["2 kasus menunggu", "3 cetak dan pembatalan permohonan menunggu"]);
     expect(describeSync(en, base, now).sending).toBeNull();
     const sending = { batch: 7, batches_done: 1, batches_total: 3, bytes_sent: 1_250_000, bytes_total: 3_400_000 };
     expect(describeSync(en, { ...base, sending }, now).sending).toBe("Sending batch 2 of 3 · 1.3 MB of 3.4 MB");

@@ -13,6 +13,8 @@ export interface SyncView {
   last_sync: string | null;
   /** Finalised case versions headquarters has not acknowledged yet, sealed or not. */
   unacknowledged_versions: Count;
+  /** Prints, reprints and voids of SPLP requests headquarters has not acknowledged yet. */
+  unacknowledged_requests: Count;
   sending: { batch: Count; batches_done: Count; batches_total: Count; bytes_sent: Count; bytes_total: Count } | null;
   /** Why the last attempt failed: the English line with the particulars. */
   last_error: string | null;
@@ -68,14 +70,23 @@ export function bytes(n: number): string {
   return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
 }
 
-/** The status bar's texts, in order: connection, last sync, waiting, sending (if any). */
+/** The status bar's texts, in order: connection, last sync, cases waiting, request prints and
+ *  voids waiting (if any), sending (if any). */
 export function describeSync(t: Translate, s: SyncView, now: Date) {
   const state = connection(s);
   const last = s.last_sync
     ? t("sync.last", { ago: relative(t, s.last_sync, now), at: absolute(s.last_sync) })
     : t("sync.last_never");
   const n = Number(s.unacknowledged_versions);
-  const waiting = n === 0 ? t("sync.waiting_none") : n === 1 ? t("sync.waiting_one") : t("sync.waiting", { n });
+  const r = Number(s.unacknowledged_requests);
+  const waiting =
+    n === 0
+      ? t(r === 0 ? "sync.waiting_none" : "sync.waiting_no_cases")
+      : n === 1
+        ? t("sync.waiting_one")
+        : t("sync.waiting", { n });
+  const requests =
+    r === 0 ? null : r === 1 ? t("sync.waiting_requests_one") : t("sync.waiting_requests", { n: r });
   const p = s.sending;
   const sending = p
     ? t("sync.sending", {
@@ -86,7 +97,7 @@ export function describeSync(t: Translate, s: SyncView, now: Date) {
       })
     : null;
   const retry = state === "offline" && s.next_attempt_at ? t("sync.retry", { at: clock(s.next_attempt_at, now) }) : null;
-  return { state, label: t(`sync.state.${state}`), last, waiting, sending, retry };
+  return { state, label: t(`sync.state.${state}`), last, waiting, requests, sending, retry };
 }
 
 /** The state's hover text: why the last attempt failed in the officer's language, then the

@@ -74,6 +74,15 @@ pub struct SyncCounts {
     pub acknowledged_cases: u64,
 }
 
+/// What headquarters has not acknowledged yet, sealed or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Unacknowledged {
+    /// Finalised case versions.
+    pub versions: u64,
+    /// Prints, reprints and voids of SPLP requests.
+    pub requests: u64,
+}
+
 const BATCH_COLUMNS: &str = "sequence, manifest_sha256, file_sha256, size, record_count,
                              sealed_at, acknowledged_at, request_count";
 
@@ -396,15 +405,23 @@ impl Store {
         )?)
     }
 
-    /// Finalised versions headquarters has not acknowledged yet, sealed or not: what the
-    /// officer sees as "waiting". A batch counts whole until a receipt confirms it.
-    pub fn unacknowledged_versions(&self) -> Result<u64> {
+    /// What headquarters has not acknowledged yet, sealed or not: what the officer sees as
+    /// "waiting". A batch counts whole until a receipt confirms it.
+    pub fn unacknowledged(&self) -> Result<Unacknowledged> {
         Ok(self.conn.query_row(
             "SELECT (SELECT count(*) FROM outbox WHERE batch IS NULL AND status <> 'draft')
                   + (SELECT coalesce(sum(record_count), 0) FROM batches
+                     WHERE acknowledged_at IS NULL),
+                    (SELECT count(*) FROM request_events WHERE seq > ?1)
+                  + (SELECT coalesce(sum(request_count), 0) FROM batches
                      WHERE acknowledged_at IS NULL)",
-            [],
-            |r| u64_at(r, 0),
+            [requests_sealed_through(&self.conn)?],
+            |r| {
+                Ok(Unacknowledged {
+                    versions: u64_at(r, 0)?,
+                    requests: u64_at(r, 1)?,
+                })
+            },
         )?)
     }
 

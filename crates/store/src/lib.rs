@@ -30,7 +30,7 @@ mod search;
 mod today;
 
 pub use audit::{AuditCheck, AuditEntry};
-pub use batches::{Acknowledgement, BatchInfo, SyncCounts};
+pub use batches::{Acknowledgement, BatchInfo, SyncCounts, Unacknowledged};
 pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord};
 pub use error::{Result, StoreError};
 pub use export::{

@@ -193,10 +193,10 @@ fn a_receipt_marks_exactly_what_headquarters_holds_and_only_when_it_verifies() {
     let (_dir, mut store, hq) = counter();
     let a = finalised(&mut store, "SITI AMINAH", "A-1");
     let b = finalised(&mut store, "DEWI LESTARI", "A-2");
-    assert_eq!(store.unacknowledged_versions().unwrap(), 2, "unsealed");
+    assert_eq!(store.unacknowledged().unwrap().versions, 2, "unsealed");
     store.seal_batch().unwrap();
     assert_eq!(
-        store.unacknowledged_versions().unwrap(),
+        store.unacknowledged().unwrap().versions,
         2,
         "sealed, not acknowledged"
     );
@@ -240,7 +240,7 @@ fn a_receipt_marks_exactly_what_headquarters_holds_and_only_when_it_verifies() {
     assert!(store.is_acknowledged(&a, 1).unwrap() && store.is_acknowledged(&b, 1).unwrap());
     assert!(store.batches().unwrap()[0].acknowledged_at.is_some());
     assert_eq!(store.sync_counts().unwrap().acknowledged_cases, 2);
-    assert_eq!(store.unacknowledged_versions().unwrap(), 0);
+    assert_eq!(store.unacknowledged().unwrap().versions, 0);
     // The same receipt again changes nothing.
     let again = store.apply_receipt(good.as_bytes()).unwrap();
     assert_eq!((again.new_versions, again.new_batches.len()), (0, 0));
@@ -251,7 +251,7 @@ fn a_receipt_marks_exactly_what_headquarters_holds_and_only_when_it_verifies() {
         .save(person("STILL TYPING", None, None, "A-4"), None)
         .unwrap();
     assert_eq!(
-        store.unacknowledged_versions().unwrap(),
+        store.unacknowledged().unwrap().versions,
         1,
         "drafts wait for nothing"
     );
@@ -620,6 +620,11 @@ fn prints_and_voids_travel_once_each_in_the_next_batch_even_without_a_case_versi
     let serial = print(&mut store, &siti, None);
     print(&mut store, &siti, Some("paper jam"));
     assert_eq!(store.sync_counts().unwrap().unsealed_requests, 2);
+    let waiting = |store: &Store| {
+        let u = store.unacknowledged().unwrap();
+        (u.versions, u.requests)
+    };
+    assert_eq!(waiting(&store), (1, 2));
 
     // Batch 1: Siti's version, her print and her reprint, with what the request states.
     let first = store.seal_batch().unwrap().unwrap();
@@ -648,6 +653,11 @@ fn prints_and_voids_travel_once_each_in_the_next_batch_even_without_a_case_versi
     assert_eq!(store.sync_counts().unwrap().unsealed_requests, 0);
     store.void_request(&serial, "spoiled").unwrap();
     assert_eq!(store.sync_counts().unwrap().unsealed_requests, 1);
+    assert_eq!(
+        waiting(&store),
+        (1, 3),
+        "batch 1 is sealed, not acknowledged"
+    );
     let second = store.seal_batch().unwrap().unwrap();
     assert_eq!((second.record_count, second.request_count), (0, 1));
     let opened2 = opened(&store, &hq, 2);
@@ -665,6 +675,7 @@ fn prints_and_voids_travel_once_each_in_the_next_batch_even_without_a_case_versi
     let receipt = receipt_for(&store, &hq, &[1, 2]);
     let ack = store.apply_receipt(receipt.as_bytes()).unwrap();
     assert_eq!((ack.new_versions, ack.new_batches), (1, vec![1, 2]));
+    assert_eq!(waiting(&store), (0, 0));
     assert!(store
         .batches()
         .unwrap()

@@ -11,6 +11,10 @@ export type SyncState = {
  */
 unacknowledged_versions: number, 
 /**
+ * Prints, reprints and voids of SPLP requests headquarters has not acknowledged.
+ */
+unacknowledged_requests: number, 
+/**
  * Whether headquarters answered the last round; `None` before the first round or while
  * no headquarters address is set.
  */

@@ -76,6 +76,11 @@ export function SyncBar() {
       <span id="sync-waiting" title={t("sync.waiting_title")}>
         {view.waiting}
       </span>
+      {view.requests && (
+        <span id="sync-waiting-requests" title={t("sync.waiting_requests_title")}>
+          {view.requests}
+        </span>
+      )}
       {p && view.sending && (
         <span id="sync-progress">
           <progress max={Number(p.bytes_total) || 1} value={Number(p.bytes_sent)} />
