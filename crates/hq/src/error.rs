@@ -87,6 +87,8 @@ pub enum HqError {
     RequestConflict { serial: String, why: &'static str },
     #[error("no case {case_id} is held")]
     UnknownCase { case_id: String },
+    #[error("the operator's name must be 1 to 60 characters, without control characters")]
+    BadOperator,
     #[error("the photo {sha256} stored in the database no longer matches its hash: restore the database from a backup")]
     PhotoDamaged { sha256: String },
     #[error("the batch kept at {path}, which holds this photo, is missing or damaged ({why}): restore the data directory's batches/ folder from a backup")]

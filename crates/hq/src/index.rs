@@ -85,6 +85,8 @@ impl Hq {
     /// Records a status update for a case held (append-only; the latest is shown) and gives
     /// the case the next change number of its mission, so counters see it.
     pub fn set_status(&mut self, case_id: &str, status: HqStatus) -> Result<StatusUpdate> {
+        let asked = Some(format!("case {case_id}: {}", status.as_str()));
+        let entry = self.access_entry("status", asked, 1, vec![case_id.to_owned()]);
         for _ in 0..STATUS_TRIES {
             let mut tx = self.db.transaction()?;
             let Some((_, mission)) = tx.current_versions(&[case_id])?.remove(case_id) else {
@@ -106,6 +108,7 @@ impl Hq {
                 continue; // a newer version moved it to another mission: take that one's lock
             }
             tx.set_mission_seqs(&last)?;
+            tx.log_access(&entry)?;
             tx.commit()?;
             return Ok(update);
         }

@@ -13,6 +13,7 @@
 //! network endpoint apply batches the same way. docs/hq.md describes the whole.
 #![forbid(unsafe_code)]
 
+mod access;
 pub mod db;
 mod error;
 mod files;
@@ -33,9 +34,10 @@ use loket_batch::{
 };
 use serde::Serialize;
 
+pub use access::DEFAULT_OPERATOR;
 pub use db::{
-    CaseRow, Counts, Database, DatabaseUrl, DeviceRow, PersonKey, PhotoAt, RequestRow, RequestVoid,
-    StatusUpdate, VersionRow,
+    AccessEntry, CaseRow, Counts, Database, DatabaseUrl, DeviceRow, PersonKey, PhotoAt, RequestRow,
+    RequestVoid, StatusUpdate, VersionRow,
 };
 pub use error::{HqError, Result};
 pub use files::{
@@ -62,6 +64,8 @@ pub struct Hq {
     unlocked: Arc<Unlocked>,
     db: Box<dyn Database>,
     limits: Limits,
+    /// Who the access log names ([`Hq::set_operator`]).
+    operator: String,
 }
 
 /// What unlocking the secret file gave, shared by every handle [`Hq::connect_again`] makes,
@@ -104,13 +108,15 @@ pub struct DeviceSummary {
 }
 
 /// One case of a person's data ([`Hq::person`]): its current row, every version, the
-/// requests printed for it and headquarters' status updates.
+/// requests printed for it, headquarters' status updates, and who at headquarters looked
+/// at it (the access log's entries that showed it, this one included), newest first.
 #[derive(Clone, Serialize)]
 pub struct PersonCase {
     pub case: CaseRow,
     pub versions: Vec<VersionRow>,
     pub requests: Vec<RequestRow>,
     pub status_updates: Vec<StatusUpdate>,
+    pub access_log: Vec<AccessEntry>,
 }
 
 /// What one import did, and the device's receipt afterwards.
@@ -228,6 +234,7 @@ impl Hq {
             }),
             db,
             limits: Limits::default(),
+            operator: DEFAULT_OPERATOR.to_owned(),
         }
     }
 
@@ -239,6 +246,7 @@ impl Hq {
             unlocked: Arc::clone(u),
             db: u.url.open(&u.database_key, false)?,
             limits: self.limits,
+            operator: self.operator.clone(),
         })
     }
 
@@ -343,9 +351,11 @@ impl Hq {
             .collect())
     }
 
-    /// The current row of every case held.
+    /// The current row of every case held (an entry in the access log).
     pub fn cases(&mut self) -> Result<Vec<CaseRow>> {
-        self.db.cases()
+        let cases = self.db.cases()?;
+        self.log_access("cases", None, cases.len(), Vec::new())?;
+        Ok(cases)
     }
 
     /// Row counts of every table.
@@ -384,15 +394,20 @@ impl Hq {
         }
     }
 
-    /// The photo of a case's current version; `None` when that version has none.
+    /// The photo of a case's current version; `None` when that version has none. A case
+    /// held is an entry in the access log, photo or not.
     pub fn case_photo(&mut self, case_id: &str) -> Result<Option<Vec<u8>>> {
-        match self.db.case_photo(case_id)? {
-            None => Err(HqError::UnknownCase {
+        let Some(photo) = self.db.case_photo(case_id)? else {
+            return Err(HqError::UnknownCase {
                 case_id: case_id.to_owned(),
-            }),
-            Some(None) => Ok(None),
+            });
+        };
+        let asked = Some(format!("case {case_id}"));
+        self.log_access("photo", asked, 1, vec![case_id.to_owned()])?;
+        match photo {
+            None => Ok(None),
             // A record's photo is held by its foreign key.
-            Some(Some(sha256)) => self.photo(&sha256),
+            Some(sha256) => self.photo(&sha256),
         }
     }
 
@@ -513,6 +528,18 @@ impl Hq {
     pub fn verify_qr(&mut self, text: &str) -> Result<loket_qr::Verdict> {
         let payload = loket_qr::Payload::parse(text).map_err(|e| HqError::BadQr(e.to_string()))?;
         let problem = self.qr_problem(&payload)?;
+        let claim = &payload.claim;
+        let held = !self
+            .db
+            .cases_of(PersonKey::Case(&claim.case_id))?
+            .is_empty();
+        let shown = if held {
+            vec![claim.case_id.clone()]
+        } else {
+            Vec::new()
+        };
+        let asked = Some(format!("serial {}", claim.serial));
+        self.log_access("verify-qr", asked, shown.len(), shown)?;
         Ok(loket_qr::Verdict::new(payload.claim, problem))
     }
 
@@ -573,12 +600,17 @@ impl Hq {
     /// it: each case, with every version's record, its requests and its status updates.
     pub fn person(&mut self, key: PersonKey<'_>) -> Result<Vec<PersonCase>> {
         let cases = self.db.cases_of(key)?;
+        let ids = cases.iter().map(|c| c.case_id.clone()).collect();
+        self.log_access("person", Some(key.describe()), cases.len(), ids)?;
         let mut out = Vec::with_capacity(cases.len());
         for case in cases {
             out.push(PersonCase {
                 versions: self.db.versions(&case.case_id)?,
                 requests: self.db.requests_of(&case.case_id)?,
                 status_updates: self.db.status_updates(&case.case_id)?,
+                access_log: self
+                    .db
+                    .access_log(Some(&case.case_id), access::EVERY_ENTRY)?,
                 case,
             });
         }

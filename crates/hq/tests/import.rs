@@ -518,7 +518,7 @@ fn migration_3_keeps_the_photos_stored_before_it_readable(b: Backend) {
     drop(hq);
 
     let mut hq = site.hq();
-    assert_eq!(hq.database().schema_version().unwrap(), 4);
+    assert_eq!(hq.database().schema_version().unwrap(), 5);
     assert_eq!(hq.case_photo(&id).unwrap(), Some(photo(0)));
     // Batch 2 brings case 0 again (its photo held already) and case 1 with a new one.
     let sealed = counter.seal_as(&site.public(), 2, Some(previous), &[(0, 2), (1, 1)]);
@@ -701,6 +701,6 @@ fn a_newer_schema_is_refused_naming_both_versions(b: Backend) {
     let e = Hq::open(&site.dir, &site.url(), PASSPHRASE).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "the database has schema version 7, newer than this loket-hq knows (4): update loket-hq"
+        "the database has schema version 7, newer than this loket-hq knows (5): update loket-hq"
     );
 }

@@ -153,6 +153,24 @@ fn round_trip(backend: Backend) {
         "{}",
         err(&junk)
     );
+    // Both checks are in headquarters' access log, by serial and case; what was not a
+    // code named nobody and is not.
+    let mut hq = site.hq();
+    let log = hq.access_log(None, 3).unwrap();
+    let checks: Vec<_> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.query.clone(), e.case_ids.clone()))
+        .collect();
+    let asked = Some(format!("serial {}", verdict["serial"].as_str().unwrap()));
+    assert_eq!(
+        checks,
+        [
+            ("access-log", None, vec![]),
+            ("verify-qr", asked.clone(), vec![siti.clone()]),
+            ("verify-qr", asked, vec![siti.clone()]),
+        ]
+    );
+    drop(hq);
 
     // Day 2: a correction, a new person and both prints travel as batch 2; the stick still
     // holds batch 1.

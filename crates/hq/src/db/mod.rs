@@ -287,6 +287,17 @@ pub enum PersonKey<'a> {
     Case(&'a str),
 }
 
+impl PersonKey<'_> {
+    /// The question as the access log records it: `nik …`, `passport …` or `case …`.
+    pub fn describe(&self) -> String {
+        match self {
+            PersonKey::Nik(nik) => format!("nik {nik}"),
+            PersonKey::Passport(number) => format!("passport {number}"),
+            PersonKey::Case(id) => format!("case {id}"),
+        }
+    }
+}
+
 /// One version of a case as headquarters holds it: what a person's data shows of it
 /// (`loket-hq person`), its record as JSON. Debug shows ids and hashes only.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -336,6 +347,44 @@ pub struct StatusUpdate {
     pub recorded_at: String,
     /// The case's new change number in its mission's index.
     pub seq: u64,
+}
+
+/// One entry of headquarters' access log: who read people's data (or recorded a case's
+/// status), when, with what command and question, and which cases it showed one by one.
+/// Debug leaves out the question (a NIK or passport number).
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct AccessEntry {
+    /// The log's own number, ascending; 0 until stored.
+    pub seq: u64,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    pub operator: String,
+    /// `cases`, `person`, `photo`, `verify-qr`, `status` or `access-log`.
+    pub action: String,
+    /// What was asked (`nik …`, `passport …`, `case …`, `serial …`), if anything.
+    pub query: Option<String>,
+    /// How many cases it showed.
+    pub cases_read: u64,
+    /// The cases it showed one by one, by id; empty for a whole listing (`cases`).
+    pub case_ids: Vec<String>,
+}
+
+impl std::fmt::Debug for AccessEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessEntry")
+            .field("seq", &self.seq)
+            .field("at", &self.at)
+            .field("operator", &self.operator)
+            .field("action", &self.action)
+            .field("cases_read", &self.cases_read)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The case ids of an access log entry as both backends aggregate them: space-separated.
+pub(crate) fn split_ids(ids: Option<String>) -> Vec<String> {
+    ids.map(|s| s.split(' ').map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 /// A case's current row with the text of its version: one entry of the mission index.
@@ -414,6 +463,10 @@ pub trait Database: Send {
     /// `Some(None)` when that version has no photo.
     fn case_photo(&mut self, case_id: &str) -> Result<Option<Option<String>>>;
 
+    /// The newest `limit` entries of the access log, newest first; with `case_id`, only
+    /// those that showed that case one by one.
+    fn access_log(&mut self, case_id: Option<&str>, limit: u64) -> Result<Vec<AccessEntry>>;
+
     /// The schema version recorded in the database.
     fn schema_version(&mut self) -> Result<i64>;
 
@@ -480,6 +533,9 @@ pub trait Transaction {
     /// Appends a status update and shows it on the case's row with change number `seq`;
     /// `false` (nothing written) when the case is no longer in `mission`.
     fn record_status(&mut self, update: &StatusUpdate, mission: &str) -> Result<bool>;
+
+    /// Appends an entry to the access log (its `seq` is given by the database).
+    fn log_access(&mut self, entry: &AccessEntry) -> Result<()>;
 
     fn commit(self: Box<Self>) -> Result<()>;
 }

@@ -12,9 +12,9 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
 
 use super::{
-    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, HeldRequest,
-    IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow, RequestRow, RequestVoid,
-    StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
+    split_ids, AccessEntry, BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch,
+    HeldFromDevice, HeldRequest, IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow,
+    RequestRow, RequestVoid, StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
 };
 use crate::error::{HqError, Result};
 
@@ -161,6 +161,31 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX request_events_serial ON request_events (serial, action);
     CREATE UNIQUE INDEX request_events_one_void ON request_events (serial) WHERE action = 'void';
+    "#,
+    // 5: the access log: who read people's data here, or recorded a case's status, with
+    // which command and question (UU 27/2022's record of processing); and the cases each
+    // entry showed one by one, so that a person's own cases find who looked at them.
+    r#"
+    CREATE TABLE access_log (
+        seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at         text NOT NULL,
+        operator   text NOT NULL,
+        action     text NOT NULL,
+        query      text,
+        cases_read bigint NOT NULL
+    );
+    CREATE TABLE access_log_cases (
+        case_id text NOT NULL,
+        seq     bigint NOT NULL REFERENCES access_log (seq),
+        PRIMARY KEY (case_id, seq)
+    );
+    CREATE INDEX access_log_cases_seq ON access_log_cases (seq);
+    CREATE FUNCTION access_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the access log is append-only'; END $$;
+    CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON access_log
+    FOR EACH ROW EXECUTE FUNCTION access_log_append_only();
+    CREATE TRIGGER access_log_cases_append_only BEFORE UPDATE OR DELETE ON access_log_cases
+    FOR EACH ROW EXECUTE FUNCTION access_log_append_only();
     "#,
 ];
 
@@ -539,6 +564,31 @@ impl Database for Postgres {
             .map(|r| r.get(0)))
     }
 
+    fn access_log(&mut self, case_id: Option<&str>, limit: u64) -> Result<Vec<AccessEntry>> {
+        let rows = self.client.query(
+            "SELECT a.seq, a.at, a.operator, a.action, a.query, a.cases_read,
+                    (SELECT string_agg(c.case_id, ' ' ORDER BY c.case_id COLLATE \"C\")
+                     FROM access_log_cases c WHERE c.seq = a.seq)
+             FROM access_log a
+             WHERE $1::text IS NULL
+                OR a.seq IN (SELECT seq FROM access_log_cases WHERE case_id = $1)
+             ORDER BY a.seq DESC LIMIT $2",
+            &[&case_id, &i(limit)],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| AccessEntry {
+                seq: u(r.get(0)),
+                at: r.get(1),
+                operator: r.get(2),
+                action: r.get(3),
+                query: r.get(4),
+                cases_read: u(r.get(5)),
+                case_ids: split_ids(r.get(6)),
+            })
+            .collect())
+    }
+
     fn schema_version(&mut self) -> Result<i64> {
         Ok(self
             .client
@@ -882,6 +932,25 @@ impl Transaction for PgTx<'_> {
             &[&update.case_id, &update.status, &update.recorded_at, &seq],
         )?;
         Ok(true)
+    }
+
+    fn log_access(&mut self, e: &AccessEntry) -> Result<()> {
+        self.tx.execute(
+            "WITH entry AS (
+                 INSERT INTO access_log (at, operator, action, query, cases_read)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING seq)
+             INSERT INTO access_log_cases (case_id, seq)
+             SELECT DISTINCT unnest($6::text[]), entry.seq FROM entry",
+            &[
+                &e.at,
+                &e.operator,
+                &e.action,
+                &e.query,
+                &i(e.cases_read),
+                &e.case_ids,
+            ],
+        )?;
+        Ok(())
     }
 
     fn commit(self: Box<Self>) -> Result<()> {

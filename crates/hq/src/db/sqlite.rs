@@ -10,9 +10,9 @@ use std::path::Path;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::{
-    BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch, HeldFromDevice, HeldRequest,
-    IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow, RequestRow, RequestVoid,
-    StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
+    split_ids, AccessEntry, BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch,
+    HeldFromDevice, HeldRequest, IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow,
+    RequestRow, RequestVoid, StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
 };
 use crate::error::{io, HqError, Result};
 use crate::secret::DatabaseKey;
@@ -163,6 +163,33 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX request_events_serial ON request_events (serial, action);
     CREATE UNIQUE INDEX request_events_one_void ON request_events (serial) WHERE action = 'void';
+    "#,
+    // 5: the access log: who read people's data here, or recorded a case's status, with
+    // which command and question (UU 27/2022's record of processing); and the cases each
+    // entry showed one by one, so that a person's own cases find who looked at them.
+    r#"
+    CREATE TABLE access_log (
+        seq        INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        operator   TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        query      TEXT,
+        cases_read INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE access_log_cases (
+        case_id TEXT NOT NULL,
+        seq     INTEGER NOT NULL REFERENCES access_log (seq),
+        PRIMARY KEY (case_id, seq)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX access_log_cases_seq ON access_log_cases (seq);
+    CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+    CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+    CREATE TRIGGER access_log_cases_no_update BEFORE UPDATE ON access_log_cases
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+    CREATE TRIGGER access_log_cases_no_delete BEFORE DELETE ON access_log_cases
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
     "#,
 ];
 
@@ -610,6 +637,31 @@ impl Database for Sqlite {
             .optional()?)
     }
 
+    fn access_log(&mut self, case_id: Option<&str>, limit: u64) -> Result<Vec<AccessEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.seq, a.at, a.operator, a.action, a.query, a.cases_read,
+                    (SELECT group_concat(c.case_id, ' ' ORDER BY c.case_id)
+                     FROM access_log_cases c WHERE c.seq = a.seq)
+             FROM access_log a
+             WHERE ?1 IS NULL
+                OR a.seq IN (SELECT seq FROM access_log_cases WHERE case_id = ?1)
+             ORDER BY a.seq DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![case_id, i(limit)], |r| {
+            let ids: Option<String> = r.get(6)?;
+            Ok(AccessEntry {
+                seq: u(r.get(0)?),
+                at: r.get(1)?,
+                operator: r.get(2)?,
+                action: r.get(3)?,
+                query: r.get(4)?,
+                cases_read: u(r.get(5)?),
+                case_ids: split_ids(ids),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn schema_version(&mut self) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT coalesce(max(version), 0) FROM schema_migrations",
@@ -917,6 +969,29 @@ impl Transaction for SqliteTx<'_> {
             ],
         )?;
         Ok(true)
+    }
+
+    fn log_access(&mut self, e: &AccessEntry) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO access_log (at, operator, action, query, cases_read)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                e.at,
+                e.operator,
+                e.action,
+                e.query,
+                i(e.cases_read)
+            ])?;
+        let seq = self.tx.last_insert_rowid();
+        let mut insert = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO access_log_cases (case_id, seq) VALUES (?1, ?2)",
+        )?;
+        for id in &e.case_ids {
+            insert.execute(params![id, seq])?;
+        }
+        Ok(())
     }
 
     fn commit(self: Box<Self>) -> Result<()> {

@@ -31,6 +31,10 @@ pub struct Common {
         hide_env_values = true
     )]
     pub database: Option<String>,
+    /// Who you are at headquarters: the access log names you for every command that shows
+    /// people's data or records a status (default: the system user).
+    #[arg(long, global = true, env = "LOKET_HQ_OPERATOR", value_name = "NAME")]
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +90,19 @@ pub enum Command {
     /// exit 0 when the counter's signature and the record hash hold and the counter has not
     /// voided the request, 1 when not.
     VerifyQr { payload: String },
+    /// Who at headquarters read people's data (cases, person, photo, verify-qr, this log)
+    /// or recorded a status, when, and what they asked; newest first.
+    AccessLog {
+        #[arg(long)]
+        json: bool,
+        /// Only the entries that showed this case (a person's own case).
+        #[arg(long = "case", value_name = "CASE_ID")]
+        case: Option<String>,
+        /// At most this many entries.
+        #[arg(long, value_name = "N", default_value_t = 50,
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        limit: u64,
+    },
     /// Record headquarters' status of a case (SPLP issued, person departed); the counters of
     /// its mission see it in their next sync.
     Status {

@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         } => person(common, nik, passport, case),
         Command::Photo { case_id, out } => photo(common, &case_id, &out),
         Command::Status { case_id, status } => set_status(common, &case_id, &status),
+        Command::AccessLog { json, case, limit } => access_log(common, json, case, limit),
         Command::Serve {
             listen,
             connections,
@@ -65,7 +66,22 @@ fn open(common: &Common) -> Result<Hq, Failure> {
         return Err(loket_hq::HqError::NotInitialised { dir }.into());
     }
     let pass = PASSPHRASE.existing()?;
-    Ok(Hq::open(&dir, &url, &pass)?)
+    let mut hq = Hq::open(&dir, &url, &pass)?;
+    hq.set_operator(&operator(common))?;
+    Ok(hq)
+}
+
+/// Who the access log names: `--operator` (`LOKET_HQ_OPERATOR`) as given, else the system
+/// user.
+fn operator(common: &Common) -> String {
+    if let Some(name) = &common.operator {
+        return name.clone();
+    }
+    ["USER", "LOGNAME"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| loket_hq::DEFAULT_OPERATOR.to_owned())
 }
 
 fn init(common: &Common) -> Result<u8, Failure> {
@@ -362,6 +378,43 @@ fn photo(common: &Common, case_id: &str, out: &Path) -> Result<u8, Failure> {
     };
     loket_hq::write_atomically(out, &jpeg, 0o600)?;
     line(&format!("{} ({} bytes)", out.display(), jpeg.len()))?;
+    Ok(0)
+}
+
+/// `access-log`: a table `SEQ AT OPERATOR ACTION ASKED CASES`, or JSON; newest first.
+fn access_log(
+    common: &Common,
+    json: bool,
+    case: Option<String>,
+    limit: u64,
+) -> Result<u8, Failure> {
+    let entries = open(common)?.access_log(case.as_deref().map(str::trim), limit)?;
+    if json {
+        print_json(&entries)?;
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let cases = if e.case_ids.is_empty() && e.cases_read > 0 {
+                format!("all {}", e.cases_read)
+            } else {
+                e.case_ids.join(" ")
+            };
+            vec![
+                e.seq.to_string(),
+                e.at.clone(),
+                e.operator.clone(),
+                e.action.clone(),
+                e.query.clone().unwrap_or_default(),
+                cases,
+            ]
+        })
+        .collect();
+    table(
+        &["SEQ", "AT", "OPERATOR", "ACTION", "ASKED", "CASES"],
+        &rows,
+    )?;
     Ok(0)
 }
 
