@@ -1,6 +1,7 @@
 //! Headquarters' access log: every command that shows people's data (`cases`, `person`,
 //! `photo`, `verify-qr`, the log itself) or records a case's status writes who, when, what
-//! was asked and which cases it showed, before anything is shown. UU 27/2022 asks for a
+//! was asked and which cases it showed, before anything is shown; so does every page of a
+//! mission's index sent to a counter, naming the counter. UU 27/2022 asks for a
 //! record of processing; a person asking for their data can also be told who looked at it.
 
 use crate::db::AccessEntry;
@@ -69,6 +70,27 @@ impl Hq {
         case_ids: Vec<String>,
     ) -> Result<()> {
         let entry = self.access_entry(action, query, cases_read, case_ids);
+        let mut tx = self.db.transaction()?;
+        tx.log_access(&entry)?;
+        tx.commit()
+    }
+
+    /// Records that a page of the mission index (names, birth dates, NIK and passport
+    /// numbers of the mission's cases) went to counter `device_id`: the counter is the
+    /// reader. A page with no entries showed nobody and is not logged.
+    pub(crate) fn log_index_sent(
+        &mut self,
+        device_id: &str,
+        after: u64,
+        page: &loket_batch::wire::IndexPage,
+    ) -> Result<()> {
+        if page.entries.is_empty() {
+            return Ok(());
+        }
+        let ids = page.entries.iter().map(|e| e.case_id.clone()).collect();
+        let asked = Some(format!("mission {} after {after}", page.mission));
+        let mut entry = self.access_entry("index", asked, page.entries.len(), ids);
+        entry.operator = format!("device {device_id}");
         let mut tx = self.db.transaction()?;
         tx.log_access(&entry)?;
         tx.commit()

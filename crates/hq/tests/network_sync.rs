@@ -78,6 +78,31 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
     let codes: Vec<&str> = saved.report.findings.iter().map(|f| f.code).collect();
     assert!(codes.contains(&"duplicate.nik"), "{codes:?}");
     assert!(codes.contains(&"duplicate.name_dob"), "{codes:?}");
+    // Headquarters' access log names each counter the index went to, and the cases it
+    // carried; the round that brought nothing new is not in it.
+    let mut both = vec![siti.clone(), dewi.clone()];
+    both.sort();
+    let sent: Vec<_> = site
+        .hq()
+        .access_log(None, 10)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "index")
+        .map(|e| (e.operator, e.query, e.cases_read, e.case_ids))
+        .collect();
+    let asked = Some("mission PNH after 0".to_string());
+    assert_eq!(
+        sent,
+        [
+            (
+                format!("device {}", second.device_id),
+                asked.clone(),
+                2,
+                both.clone()
+            ),
+            (format!("device {}", first.device_id), asked, 2, both),
+        ]
+    );
 
     // A batch carried by USB is acknowledged by the next network round's receipt request.
     let ratna = first.save("RATNA SARI", "A-4");

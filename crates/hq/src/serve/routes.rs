@@ -151,11 +151,13 @@ async fn get_index(
             Refusal::malformed("an index request needs Loket-Reply-To: an age1… X25519 public key")
         })?;
     let nonce = caller.request.nonce;
+    let device_id = caller.device.device_id;
     let limit = state.page_size;
     let sealed = state
         .pool
         .run(move |hq| {
             let mut page = hq.index_page(&mission, after, limit)?;
+            hq.log_index_sent(&device_id, after, &page)?;
             page.request_nonce = nonce;
             hq.seal_index(&page, &reply_to)
                 .map_err(|e| Refusal::internal(e.to_string()))
