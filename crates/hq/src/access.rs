@@ -4,7 +4,7 @@
 //! mission's index sent to a counter, naming the counter. UU 27/2022 asks for a
 //! record of processing; a person asking for their data can also be told who looked at it.
 
-use crate::db::AccessEntry;
+use crate::db::{AccessEntry, ExposedCase};
 use crate::error::{HqError, Result};
 use crate::Hq;
 
@@ -26,6 +26,11 @@ pub(crate) fn operator_name(name: &str) -> Result<String> {
         return Err(HqError::BadOperator);
     }
     Ok(name)
+}
+
+/// How the access log names a counter that was sent people's data.
+fn device_reader(device_id: &str) -> String {
+    format!("device {device_id}")
 }
 
 impl Hq {
@@ -90,10 +95,26 @@ impl Hq {
         let ids = page.entries.iter().map(|e| e.case_id.clone()).collect();
         let asked = Some(format!("mission {} after {after}", page.mission));
         let mut entry = self.access_entry("index", asked, page.entries.len(), ids);
-        entry.operator = format!("device {device_id}");
+        entry.operator = device_reader(device_id);
         let mut tx = self.db.transaction()?;
         tx.log_access(&entry)?;
         tx.commit()
+    }
+
+    /// Every person whose data counter `device_id` has held, for telling them when the laptop
+    /// is lost or stolen (UU 27/2022: within 3×24 hours): the cases it registered, and those
+    /// headquarters sent it in the mission index. An entry in the access log.
+    pub fn exposure(&mut self, device_id: &str) -> Result<Vec<ExposedCase>> {
+        if self.db.device(device_id)?.is_none() {
+            return Err(HqError::UnknownDevice {
+                device_id: device_id.to_owned(),
+            });
+        }
+        let cases = self.db.exposed_to(device_id, &device_reader(device_id))?;
+        let ids = cases.iter().map(|c| c.case.case_id.clone()).collect();
+        let asked = Some(device_reader(device_id));
+        self.log_access("exposure", asked, cases.len(), ids)?;
+        Ok(cases)
     }
 
     /// The newest `limit` entries of the access log, newest first; with `case_id`, those

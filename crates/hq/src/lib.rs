@@ -36,8 +36,8 @@ use serde::Serialize;
 
 pub use access::DEFAULT_OPERATOR;
 pub use db::{
-    AccessEntry, CaseRow, Counts, Database, DatabaseUrl, DeviceRow, PersonKey, PhotoAt, RequestRow,
-    RequestVoid, StatusUpdate, VersionRow,
+    AccessEntry, CaseRow, Counts, Database, DatabaseUrl, DeviceRow, ExposedCase, PersonKey,
+    PhotoAt, RequestRow, RequestVoid, StatusUpdate, VersionRow,
 };
 pub use error::{HqError, Result};
 pub use files::{

@@ -100,8 +100,61 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
                 2,
                 both.clone()
             ),
-            (format!("device {}", first.device_id), asked, 2, both),
+            (
+                format!("device {}", first.device_id),
+                asked,
+                2,
+                both.clone()
+            ),
         ]
+    );
+    // So a lost laptop's people can be named: the second counter holds the first one's
+    // cases through the index; the first registered its own and had them back in the index.
+    let mut hq = site.hq();
+    let held = |hq: &mut loket_hq::Hq, device: &str| -> Vec<(String, bool, bool)> {
+        hq.exposure(device)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.case.case_id, e.registered, e.indexed))
+            .collect()
+    };
+    let how = |registered: bool| -> Vec<(String, bool, bool)> {
+        both.iter()
+            .map(|id| (id.clone(), registered, true))
+            .collect()
+    };
+    assert_eq!(held(&mut hq, &second.device_id), how(false));
+    assert_eq!(held(&mut hq, &first.device_id), how(true));
+    let unknown = hq.exposure("PNH-99").unwrap_err();
+    assert!(
+        matches!(unknown, loket_hq::HqError::UnknownDevice { .. }),
+        "{unknown}"
+    );
+    drop(hq);
+    let o = site.cli(&["exposure", &second.device_id]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let table = common::stdout(&o);
+    assert!(
+        table.contains("SITI AMINAH") && table.contains("DEWI LESTARI"),
+        "{table}"
+    );
+    assert!(
+        table.ends_with(&format!(
+            "2 cases whose data device {} has held (0 registered there, 2 sent to it in the mission index)\n",
+            second.device_id
+        )),
+        "{table}"
+    );
+    // Naming them is itself in the access log.
+    let last = site.hq().access_log(None, 2).unwrap();
+    let reader = format!("device {}", second.device_id);
+    assert_eq!(
+        (
+            last[1].action.as_str(),
+            last[1].query.as_deref(),
+            last[1].cases_read
+        ),
+        ("exposure", Some(reader.as_str()), 2)
     );
 
     // A batch carried by USB is acknowledged by the next network round's receipt request.

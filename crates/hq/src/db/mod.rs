@@ -359,7 +359,8 @@ pub struct AccessEntry {
     /// When (UTC, RFC 3339).
     pub at: String,
     pub operator: String,
-    /// `cases`, `person`, `photo`, `verify-qr`, `status` or `access-log`.
+    /// `cases`, `person`, `photo`, `verify-qr`, `status`, `exposure`, `access-log`, or
+    /// `index` (a page of the mission index sent to a counter).
     pub action: String,
     /// What was asked (`nik …`, `passport …`, `case …`, `serial …`), if anything.
     pub query: Option<String>,
@@ -379,6 +380,18 @@ impl std::fmt::Debug for AccessEntry {
             .field("cases_read", &self.cases_read)
             .finish_non_exhaustive()
     }
+}
+
+/// A case whose data a counter has held ([`crate::Hq::exposure`]): its current row, and how
+/// the counter came to hold it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposedCase {
+    #[serde(flatten)]
+    pub case: CaseRow,
+    /// The counter registered it: it sent headquarters a version of it.
+    pub registered: bool,
+    /// Headquarters sent it to the counter in a page of the mission index.
+    pub indexed: bool,
 }
 
 /// The case ids of an access log entry as both backends aggregate them: space-separated.
@@ -466,6 +479,11 @@ pub trait Database: Send {
     /// The newest `limit` entries of the access log, newest first; with `case_id`, only
     /// those that showed that case one by one.
     fn access_log(&mut self, case_id: Option<&str>, limit: u64) -> Result<Vec<AccessEntry>>;
+
+    /// Every case a counter has held data of: those it sent a version of, and those the
+    /// access log says went to it in the mission index (its entries name the counter as
+    /// `reader`); ordered by mission and case id.
+    fn exposed_to(&mut self, device_id: &str, reader: &str) -> Result<Vec<ExposedCase>>;
 
     /// The schema version recorded in the database.
     fn schema_version(&mut self) -> Result<i64>;

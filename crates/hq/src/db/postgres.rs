@@ -12,7 +12,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
 
 use super::{
-    split_ids, AccessEntry, BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch,
+    split_ids, AccessEntry, BatchRow, CaseRow, Counts, Database, DeviceRow, ExposedCase, HeldBatch,
     HeldFromDevice, HeldRequest, IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow,
     RequestRow, RequestVoid, StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
 };
@@ -585,6 +585,32 @@ impl Database for Postgres {
                 query: r.get(4),
                 cases_read: u(r.get(5)),
                 case_ids: split_ids(r.get(6)),
+            })
+            .collect())
+    }
+
+    fn exposed_to(&mut self, device_id: &str, reader: &str) -> Result<Vec<ExposedCase>> {
+        let rows = self.client.query(
+            &format!(
+                r#"SELECT * FROM (
+                    SELECT {CASE_COLUMNS},
+                        c.case_id IN (SELECT case_id FROM records WHERE device_id = $1)
+                            AS registered,
+                        c.case_id IN (SELECT l.case_id FROM access_log_cases l
+                                      JOIN access_log a ON a.seq = l.seq
+                                      WHERE a.action = 'index' AND a.operator = $2) AS indexed
+                    FROM cases c) AS e
+                   WHERE registered OR indexed
+                   ORDER BY mission COLLATE "C", case_id COLLATE "C""#
+            ),
+            &[&device_id, &reader],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| ExposedCase {
+                case: case_row(r),
+                registered: r.get(13),
+                indexed: r.get(14),
             })
             .collect())
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use super::{
-    split_ids, AccessEntry, BatchRow, CaseRow, Counts, Database, DeviceRow, HeldBatch,
+    split_ids, AccessEntry, BatchRow, CaseRow, Counts, Database, DeviceRow, ExposedCase, HeldBatch,
     HeldFromDevice, HeldRequest, IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow,
     RequestRow, RequestVoid, StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
 };
@@ -657,6 +657,28 @@ impl Database for Sqlite {
                 query: r.get(4)?,
                 cases_read: u(r.get(5)?),
                 case_ids: split_ids(ids),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn exposed_to(&mut self, device_id: &str, reader: &str) -> Result<Vec<ExposedCase>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT * FROM (
+                SELECT {CASE_COLUMNS},
+                    c.case_id IN (SELECT case_id FROM records WHERE device_id = ?1) AS registered,
+                    c.case_id IN (SELECT l.case_id FROM access_log_cases l
+                                  JOIN access_log a ON a.seq = l.seq
+                                  WHERE a.action = 'index' AND a.operator = ?2) AS indexed
+                FROM cases c)
+             WHERE registered OR indexed
+             ORDER BY mission, case_id"
+        ))?;
+        let rows = stmt.query_map(params![device_id, reader], |r| {
+            Ok(ExposedCase {
+                case: case_row(r)?,
+                registered: r.get(13)?,
+                indexed: r.get(14)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -103,6 +103,14 @@ pub enum Command {
               value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         limit: u64,
     },
+    /// Everyone whose data a counter has held: the cases it registered and those sent to it
+    /// in the mission index. For telling people when a laptop is lost or stolen.
+    Exposure {
+        /// The counter's device id.
+        device_id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Record headquarters' status of a case (SPLP issued, person departed); the counters of
     /// its mission see it in their next sync.
     Status {

@@ -32,6 +32,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Photo { case_id, out } => photo(common, &case_id, &out),
         Command::Status { case_id, status } => set_status(common, &case_id, &status),
         Command::AccessLog { json, case, limit } => access_log(common, json, case, limit),
+        Command::Exposure { device_id, json } => exposure(common, &device_id, json),
         Command::Serve {
             listen,
             connections,
@@ -415,6 +416,47 @@ fn access_log(
         &["SEQ", "AT", "OPERATOR", "ACTION", "ASKED", "CASES"],
         &rows,
     )?;
+    Ok(0)
+}
+
+/// `exposure DEVICE_ID`: a table `ID MISSION HOW STATUS FULL NAME BORN NIK`, then a count;
+/// or JSON.
+fn exposure(common: &Common, device_id: &str, json: bool) -> Result<u8, Failure> {
+    let cases = open(common)?.exposure(device_id.trim())?;
+    if json {
+        print_json(&cases)?;
+        return Ok(0);
+    }
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let rows: Vec<Vec<String>> = cases
+        .iter()
+        .map(|e| {
+            let how = match (e.registered, e.indexed) {
+                (true, true) => "registered, index",
+                (true, false) => "registered",
+                _ => "index",
+            };
+            vec![
+                e.case.case_id.clone(),
+                e.case.mission.clone(),
+                how.to_owned(),
+                e.case.status.clone(),
+                opt(&e.case.full_name),
+                opt(&e.case.date_of_birth),
+                opt(&e.case.nik),
+            ]
+        })
+        .collect();
+    table(
+        &["ID", "MISSION", "HOW", "STATUS", "FULL NAME", "BORN", "NIK"],
+        &rows,
+    )?;
+    let registered = cases.iter().filter(|e| e.registered).count();
+    line(&format!(
+        "{} cases whose data device {device_id} has held ({registered} registered there, {} sent to it in the mission index)",
+        cases.len(),
+        cases.iter().filter(|e| e.indexed).count()
+    ))?;
     Ok(0)
 }
 
