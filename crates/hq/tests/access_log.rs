@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use loket_batch::RecordEntry;
 use loket_hq::HqStatus;
 use serde_json::{json, Value};
 
@@ -14,15 +13,6 @@ on_both_backends!(
     the_access_log_cannot_be_changed_or_emptied,
     an_operator_name_that_cannot_be_logged_is_refused_before_anything_is_shown,
 );
-
-/// Case 5: another person (another NIK and passport number).
-fn another_person() -> RecordEntry {
-    let mut e = entry(5, 1);
-    e.record_text = record_text(5, 1)
-        .replace("3203415204990001", "3203415204990002")
-        .replace("C1234567", "C7654321");
-    e
-}
 
 /// A headquarters holding cases 0, 1 and 5 (each with a photo) from one counter.
 fn site_with_cases(b: Backend) -> Site {

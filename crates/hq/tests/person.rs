@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use loket_batch::{sha256_hex, RecordEntry, RequestAction, RequestEvent};
+use loket_batch::{sha256_hex, RequestAction, RequestEvent};
 use loket_hq::HqStatus;
 use serde_json::{json, Value};
 
@@ -12,15 +12,6 @@ on_both_backends!(
     a_persons_cases_come_whole_by_nik_passport_or_case_id,
     a_person_headquarters_does_not_know_gets_an_empty_answer,
 );
-
-/// Case 5: another person (another NIK and passport number), with a photo.
-fn another_person() -> RecordEntry {
-    let mut e = entry(5, 1);
-    e.record_text = record_text(5, 1)
-        .replace("3203415204990001", "3203415204990002")
-        .replace("C1234567", "C7654321");
-    e
-}
 
 fn person(site: &Site, args: &[&str]) -> Value {
     let mut all = vec!["person"];

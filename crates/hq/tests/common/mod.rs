@@ -99,6 +99,15 @@ fn with_photos(versions: &[(usize, u64)]) -> (Vec<RecordEntry>, Vec<Vec<u8>>) {
     (records, cases.into_iter().map(photo).collect())
 }
 
+/// Case 5 as another person: another NIK and passport number, its photo `photo(5)`.
+pub fn another_person() -> RecordEntry {
+    let mut e = entry(5, 1);
+    e.record_text = record_text(5, 1)
+        .replace("3203415204990001", "3203415204990002")
+        .replace("C1234567", "C7654321");
+    e
+}
+
 /// A counter: its key, and the chain of batches it has sealed.
 pub struct Counter {
     pub key: SigningKey,
