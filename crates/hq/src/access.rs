@@ -1,7 +1,7 @@
 //! Headquarters' access log: every command that shows people's data (`cases`, `person`,
-//! `photo`, `verify-qr`, the log itself) or records a case's status writes who, when, what
-//! was asked and which cases it showed, before anything is shown; so does every page of a
-//! mission's index sent to a counter, naming the counter. UU 27/2022 asks for a
+//! `photo`, `verify-qr`, `exposure`, the log itself) or records a case's status writes who,
+//! when, what was asked and which cases it showed, before anything is shown; so does every
+//! page of a mission's index sent to a counter, naming the counter. UU 27/2022 asks for a
 //! record of processing; a person asking for their data can also be told who looked at it.
 
 use crate::db::{AccessEntry, ExposedCase};
@@ -75,8 +75,13 @@ impl Hq {
         case_ids: Vec<String>,
     ) -> Result<()> {
         let entry = self.access_entry(action, query, cases_read, case_ids);
+        self.write_access(&entry)
+    }
+
+    /// Appends `entry` to the access log in a transaction of its own.
+    fn write_access(&mut self, entry: &AccessEntry) -> Result<()> {
         let mut tx = self.db.transaction()?;
-        tx.log_access(&entry)?;
+        tx.log_access(entry)?;
         tx.commit()
     }
 
@@ -96,9 +101,7 @@ impl Hq {
         let asked = Some(format!("mission {} after {after}", page.mission));
         let mut entry = self.access_entry("index", asked, page.entries.len(), ids);
         entry.operator = device_reader(device_id);
-        let mut tx = self.db.transaction()?;
-        tx.log_access(&entry)?;
-        tx.commit()
+        self.write_access(&entry)
     }
 
     /// Every person whose data counter `device_id` has held, for telling them when the laptop

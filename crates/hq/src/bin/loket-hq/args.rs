@@ -90,8 +90,9 @@ pub enum Command {
     /// exit 0 when the counter's signature and the record hash hold and the counter has not
     /// voided the request, 1 when not.
     VerifyQr { payload: String },
-    /// Who at headquarters read people's data (cases, person, photo, verify-qr, this log)
-    /// or recorded a status, when, and what they asked; newest first.
+    /// Who at headquarters read people's data (cases, person, photo, verify-qr, exposure,
+    /// this log) or recorded a status, when, and what they asked, and which counter each
+    /// page of a mission index went to; newest first.
     AccessLog {
         #[arg(long)]
         json: bool,
