@@ -151,6 +151,12 @@ fn unsealed(
 /// The `meta` key naming the last request event a batch carries (its `seq`, as text).
 const REQUESTS_SEALED_THROUGH: &str = "requests_sealed_through";
 
+/// Finalised versions not yet in a batch, as a subquery.
+const UNSEALED_VERSIONS: &str =
+    "(SELECT count(*) FROM outbox WHERE batch IS NULL AND status <> 'draft')";
+/// Request events not yet in a batch, as a subquery; `?1` is [`requests_sealed_through`].
+const UNSEALED_REQUESTS: &str = "(SELECT count(*) FROM request_events WHERE seq > ?1)";
+
 /// The last request event sealed into a batch; 0 before the first.
 fn requests_sealed_through(conn: &rusqlite::Connection) -> Result<i64> {
     match crate::meta::get(conn, REQUESTS_SEALED_THROUGH)? {
@@ -387,12 +393,13 @@ impl Store {
 
     /// What is waiting to go to headquarters.
     pub fn sync_counts(&self) -> Result<SyncCounts> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM outbox WHERE batch IS NULL AND status <> 'draft'),
-                    (SELECT count(*) FROM request_events WHERE seq > ?1),
+        let sql = format!(
+            "SELECT {UNSEALED_VERSIONS}, {UNSEALED_REQUESTS},
                     (SELECT count(*) FROM batches WHERE acknowledged_at IS NULL),
                     (SELECT count(*) FROM cases c JOIN acknowledged a
-                        ON a.case_id = c.id AND a.version = c.version)",
+                        ON a.case_id = c.id AND a.version = c.version)"
+        );
+        Ok(self.conn.prepare_cached(&sql)?.query_row(
             [requests_sealed_through(&self.conn)?],
             |r| {
                 Ok(SyncCounts {
@@ -408,13 +415,13 @@ impl Store {
     /// What headquarters has not acknowledged yet, sealed or not: what the officer sees as
     /// "waiting". A batch counts whole until a receipt confirms it.
     pub fn unacknowledged(&self) -> Result<Unacknowledged> {
-        Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM outbox WHERE batch IS NULL AND status <> 'draft')
-                  + (SELECT coalesce(sum(record_count), 0) FROM batches
-                     WHERE acknowledged_at IS NULL),
-                    (SELECT count(*) FROM request_events WHERE seq > ?1)
-                  + (SELECT coalesce(sum(request_count), 0) FROM batches
-                     WHERE acknowledged_at IS NULL)",
+        let sql = format!(
+            "SELECT {UNSEALED_VERSIONS} + (SELECT coalesce(sum(record_count), 0) FROM batches
+                                           WHERE acknowledged_at IS NULL),
+                    {UNSEALED_REQUESTS} + (SELECT coalesce(sum(request_count), 0) FROM batches
+                                           WHERE acknowledged_at IS NULL)"
+        );
+        Ok(self.conn.prepare_cached(&sql)?.query_row(
             [requests_sealed_through(&self.conn)?],
             |r| {
                 Ok(Unacknowledged {
