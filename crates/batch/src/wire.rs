@@ -260,6 +260,43 @@ pub struct IndexEntry {
     pub hq_status_at: Option<String>,
 }
 
+impl IndexEntry {
+    /// The counter's status of a case nothing more happens to at the mission's counters.
+    pub const CLOSED: &'static str = "closed";
+
+    /// The entry without the person (ticket, names, birth date, numbers): what a counter keeps
+    /// of its own cases, which it holds itself or has purged, and of every closed case, whose
+    /// purpose at the counters is met (UU 27/2022; the same rule as the counter's purge).
+    pub fn without_person(&self) -> IndexEntry {
+        IndexEntry {
+            ticket: None,
+            full_name: None,
+            aliases: Vec::new(),
+            date_of_birth: None,
+            nik: None,
+            passport_number: None,
+            ..self.clone()
+        }
+    }
+
+    /// Whether the entry carries anything of the person: headquarters' access log records
+    /// the entries sent that do.
+    pub fn names_person(&self) -> bool {
+        self.ticket.is_some()
+            || self.full_name.is_some()
+            || !self.aliases.is_empty()
+            || self.date_of_birth.is_some()
+            || self.nik.is_some()
+            || self.passport_number.is_some()
+    }
+
+    /// Whether counter `reader` may keep the person of this entry: not its own case, and not
+    /// a closed one.
+    pub fn person_kept_by(&self, reader: &str) -> bool {
+        self.device_id != reader && self.status != Self::CLOSED
+    }
+}
+
 impl std::fmt::Debug for IndexEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IndexEntry")

@@ -87,19 +87,25 @@ impl Hq {
 
     /// Records that a page of the mission index (names, birth dates, NIK and passport
     /// numbers of the mission's cases) went to counter `device_id`: the counter is the
-    /// reader. A page with no entries showed nobody and is not logged.
+    /// reader. Only the entries that carried a person are logged (not the counter's own cases
+    /// nor closed ones, which go without: `Hq::index_page`); a page of none is not logged.
     pub(crate) fn log_index_sent(
         &mut self,
         device_id: &str,
         after: u64,
         page: &loket_batch::wire::IndexPage,
     ) -> Result<()> {
-        if page.entries.is_empty() {
+        let ids: Vec<String> = page
+            .entries
+            .iter()
+            .filter(|e| e.names_person())
+            .map(|e| e.case_id.clone())
+            .collect();
+        if ids.is_empty() {
             return Ok(());
         }
-        let ids = page.entries.iter().map(|e| e.case_id.clone()).collect();
         let asked = Some(format!("mission {} after {after}", page.mission));
-        let mut entry = self.access_entry("index", asked, page.entries.len(), ids);
+        let mut entry = self.access_entry("index", asked, ids.len(), ids);
         entry.operator = device_reader(device_id);
         self.write_access(&entry)
     }

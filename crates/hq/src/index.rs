@@ -116,14 +116,31 @@ impl Hq {
     }
 
     /// The cases of `mission` changed after cursor `after`, at most `limit` (at least 1), in
-    /// ascending order of their change number; `more` when others wait. The page's
-    /// `request_nonce` is left empty for the caller to fill.
-    pub fn index_page(&mut self, mission: &str, after: u64, limit: u64) -> Result<IndexPage> {
+    /// ascending order of their change number, as counter `reader` may keep them: without the
+    /// person for its own cases and for closed ones (`IndexEntry::person_kept_by`); `more`
+    /// when others wait. The page's `request_nonce` is left empty for the caller to fill.
+    pub fn index_page(
+        &mut self,
+        mission: &str,
+        after: u64,
+        limit: u64,
+        reader: &str,
+    ) -> Result<IndexPage> {
         let limit = limit.max(1);
         let mut rows = self.db.index(mission, after, limit + 1)?;
         let more = rows.len() as u64 > limit;
         rows.truncate(limit as usize);
-        let entries: Vec<IndexEntry> = rows.into_iter().map(entry).collect();
+        let entries: Vec<IndexEntry> = rows
+            .into_iter()
+            .map(entry)
+            .map(|e| {
+                if e.person_kept_by(reader) {
+                    e
+                } else {
+                    e.without_person()
+                }
+            })
+            .collect();
         Ok(IndexPage {
             format: INDEX_FORMAT.to_owned(),
             mission: mission.to_owned(),

@@ -1,9 +1,11 @@
 //! The mission index through the library, on SQLite and on PostgreSQL: change numbers per
-//! mission, status updates, paging, and migration 2 over a database of schema 1 with cases.
+//! mission, status updates, paging, what a page leaves out of the person, and migration 2
+//! over a database of schema 1 with cases.
 
 mod common;
 
 use common::*;
+use loket_core::status::CaseStatus;
 use loket_hq::{Hq, HqError, HqStatus, WorkFactor};
 
 on_both_backends!(
@@ -11,7 +13,11 @@ on_both_backends!(
     status_updates_are_appended_and_the_latest_shown,
     pages_end_with_more_false_and_the_cursor_of_the_last_entry,
     migration_2_numbers_the_cases_held_under_schema_1,
+    a_counter_gets_no_person_of_its_own_cases_nor_of_closed_ones,
 );
+
+/// The counter reading the index in these tests: another of the mission's.
+const READER: &str = "PNH-02";
 
 fn every_change_to_a_case_takes_the_next_number_of_its_mission(b: Backend) {
     let site = Site::new(b);
@@ -25,7 +31,7 @@ fn every_change_to_a_case_takes_the_next_number_of_its_mission(b: Backend) {
         .unwrap();
     hq.import(&seal_for_kul(&kul, &site, &[20, 21])).unwrap();
     let seqs = |hq: &mut Hq, mission: &str| -> Vec<(String, u64, u64)> {
-        hq.index_page(mission, 0, 100)
+        hq.index_page(mission, 0, 100, READER)
             .unwrap()
             .entries
             .into_iter()
@@ -57,7 +63,11 @@ fn every_change_to_a_case_takes_the_next_number_of_its_mission(b: Backend) {
     );
     hq.import(&again.bytes).unwrap();
     assert_eq!(seqs(&mut hq, "PNH").last().unwrap().2, 4);
-    assert!(hq.index_page("NOWHERE", 0, 10).unwrap().entries.is_empty());
+    assert!(hq
+        .index_page("NOWHERE", 0, 10, READER)
+        .unwrap()
+        .entries
+        .is_empty());
 }
 
 fn status_updates_are_appended_and_the_latest_shown(b: Backend) {
@@ -71,7 +81,7 @@ fn status_updates_are_appended_and_the_latest_shown(b: Backend) {
     assert_eq!((first.status.as_str(), first.seq), ("splp_issued", 3));
     let second = hq.set_status(&case_id(0), HqStatus::Departed).unwrap();
     assert_eq!((second.status.as_str(), second.seq), ("departed", 4));
-    let page = hq.index_page("PNH", 2, 10).unwrap();
+    let page = hq.index_page("PNH", 2, 10, READER).unwrap();
     assert_eq!(page.entries.len(), 1);
     let e = &page.entries[0];
     assert_eq!(e.case_id, case_id(0));
@@ -128,7 +138,7 @@ fn pages_end_with_more_false_and_the_cursor_of_the_last_entry(b: Backend) {
     let mut after = 0;
     let mut sizes = Vec::new();
     loop {
-        let page = hq.index_page("PNH", after, 3).unwrap();
+        let page = hq.index_page("PNH", after, 3, READER).unwrap();
         sizes.push((page.entries.len(), page.more));
         after = page.next;
         if !page.more {
@@ -138,7 +148,7 @@ fn pages_end_with_more_false_and_the_cursor_of_the_last_entry(b: Backend) {
     assert_eq!(sizes, vec![(3, true), (3, true), (1, false)]);
     assert_eq!(after, 7);
     // Exactly a page's worth left: `more` is false, not a last empty page.
-    let page = hq.index_page("PNH", 4, 3).unwrap();
+    let page = hq.index_page("PNH", 4, 3, READER).unwrap();
     assert_eq!((page.entries.len(), page.more, page.next), (3, false, 7));
 }
 
@@ -179,14 +189,14 @@ fn migration_2_numbers_the_cases_held_under_schema_1(b: Backend) {
     let mut hq = site.hq();
     assert!(hq.database().schema_version().unwrap() >= 2);
     let pnh: Vec<(String, u64)> = hq
-        .index_page("PNH", 0, 10)
+        .index_page("PNH", 0, 10, READER)
         .unwrap()
         .entries
         .into_iter()
         .map(|e| (e.case_id, e.seq))
         .collect();
     assert_eq!(pnh, vec![(case_id(1), 1), (case_id(2), 2)]);
-    let kul = hq.index_page("KUL", 0, 10).unwrap();
+    let kul = hq.index_page("KUL", 0, 10, READER).unwrap();
     assert_eq!(kul.entries.len(), 1);
     assert_eq!(kul.entries[0].seq, 1);
     assert_eq!(kul.entries[0].ticket.as_deref(), Some("A-042"));
@@ -195,6 +205,59 @@ fn migration_2_numbers_the_cases_held_under_schema_1(b: Backend) {
     assert_eq!(update.seq, 3);
     let update = hq.set_status(&case_id(3), HqStatus::SplpIssued).unwrap();
     assert_eq!(update.seq, 2);
+}
+
+fn a_counter_gets_no_person_of_its_own_cases_nor_of_closed_ones(b: Backend) {
+    let site = Site::new(b);
+    let mut counter = Counter::new("PNH-01");
+    site.enrol(&counter);
+    let mut hq = site.hq();
+    hq.import(&counter.seal_next(&site.public(), &[(0, 1), (1, 1)]))
+        .unwrap();
+    // Case 1 closed at its counter (the person departed).
+    let mut closing = entry(1, 2);
+    closing.status = CaseStatus::Closed;
+    let previous = counter.chain.last().cloned();
+    let sealed = counter.seal_records(
+        &site.public(),
+        2,
+        previous,
+        vec![closing],
+        vec![photo(1)],
+        Vec::new(),
+    );
+    hq.import(&sealed.bytes).unwrap();
+    hq.set_status(&case_id(1), HqStatus::Departed).unwrap();
+
+    let page = hq.index_page("PNH", 0, 10, READER).unwrap();
+    let seen: Vec<(String, &str, bool)> = page
+        .entries
+        .iter()
+        .map(|e| (e.case_id.clone(), e.status.as_str(), e.names_person()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (case_id(0), "finalised", true),
+            (case_id(1), "closed", false)
+        ]
+    );
+    let open = &page.entries[0];
+    assert_eq!(
+        (open.full_name.as_deref(), open.nik.as_deref()),
+        (Some("SITI AMINAH"), Some("3203415204990001"))
+    );
+    // The closed case keeps what a counter needs: its id, version, status and headquarters'.
+    let closed = &page.entries[1];
+    assert_eq!(closed, &closed.without_person());
+    assert_eq!(
+        (closed.version, closed.hq_status.as_deref()),
+        (2, Some("departed"))
+    );
+    // The counter that registered them gets its own cases without the person.
+    let own = hq.index_page("PNH", 0, 10, "PNH-01").unwrap();
+    assert_eq!(own.entries.len(), 2);
+    assert!(own.entries.iter().all(|e| !e.names_person()));
 }
 
 /// Batch 1 of a Kuala Lumpur counter: the example records with their mission changed.

@@ -78,38 +78,32 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
     let codes: Vec<&str> = saved.report.findings.iter().map(|f| f.code).collect();
     assert!(codes.contains(&"duplicate.nik"), "{codes:?}");
     assert!(codes.contains(&"duplicate.name_dob"), "{codes:?}");
-    // Headquarters' access log names each counter the index went to, and the cases it
-    // carried; the round that brought nothing new is not in it.
+    // Headquarters' access log names each counter the index sent people to, and the cases
+    // it carried. The first counter had its own cases back without the person, and the round
+    // that brought nothing new sent nobody: neither is in it.
     let mut both = vec![siti.clone(), dewi.clone()];
     both.sort();
-    let sent: Vec<_> = site
-        .hq()
-        .access_log(None, 10)
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.action == "index")
-        .map(|e| (e.operator, e.query, e.cases_read, e.case_ids))
-        .collect();
-    let asked = Some("mission PNH after 0".to_string());
+    let index_sent = || -> Vec<_> {
+        site.hq()
+            .access_log(None, 10)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "index")
+            .map(|e| (e.operator, e.query, e.cases_read, e.case_ids))
+            .collect()
+    };
+    let reader = format!("device {}", second.device_id);
     assert_eq!(
-        sent,
-        [
-            (
-                format!("device {}", second.device_id),
-                asked.clone(),
-                2,
-                both.clone()
-            ),
-            (
-                format!("device {}", first.device_id),
-                asked,
-                2,
-                both.clone()
-            ),
-        ]
+        index_sent(),
+        [(
+            reader.clone(),
+            Some("mission PNH after 0".to_string()),
+            2,
+            both.clone()
+        )]
     );
     // So a lost laptop's people can be named: the second counter holds the first one's
-    // cases through the index; the first registered its own and had them back in the index.
+    // cases through the index; the first registered its own.
     let mut hq = site.hq();
     let held = |hq: &mut loket_hq::Hq, device: &str| -> Vec<(String, bool, bool)> {
         hq.exposure(device)
@@ -120,7 +114,7 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
     };
     let how = |registered: bool| -> Vec<(String, bool, bool)> {
         both.iter()
-            .map(|id| (id.clone(), registered, true))
+            .map(|id| (id.clone(), registered, !registered))
             .collect()
     };
     assert_eq!(held(&mut hq, &second.device_id), how(false));
@@ -147,7 +141,6 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
     );
     // Naming them is itself in the access log.
     let last = site.hq().access_log(None, 2).unwrap();
-    let reader = format!("device {}", second.device_id);
     assert_eq!(
         (
             last[1].action.as_str(),
@@ -171,6 +164,31 @@ fn a_counter_syncs_its_cases_and_another_counter_learns_of_them(b: Backend) {
     assert!(first.all_acknowledged());
     assert!(first.with(|s| s.is_acknowledged(&ratna, 1).unwrap()));
     assert_eq!(site.counts().records, 3);
+
+    // Dewi departs: the first counter closes her case, and once headquarters holds the
+    // closing, neither counter keeps her. The second has her case's status, not her person.
+    first.with(|s| s.close(&dewi, "departed").unwrap());
+    first.sync(&url).unwrap();
+    assert!(first.with(|s| s.purged_at(&dewi).unwrap()).is_some());
+    let report = second.sync(&url).unwrap();
+    assert_eq!((report.index_new, report.index_updated), (1, 1));
+    for query in ["lestari", "3203415204990001"] {
+        let found: Vec<String> = second.with(|s| {
+            s.search_mission(query, 10)
+                .unwrap()
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        });
+        assert!(!found.contains(&dewi), "{query}: {found:?}");
+    }
+    assert_eq!(second.with(|s| s.mission_case_count().unwrap()), 3);
+    // What this round sent the second counter with a person is Ratna alone.
+    let sent = index_sent();
+    assert_eq!(
+        (sent[0].0.as_str(), sent[0].2, &sent[0].3),
+        (reader.as_str(), 1, &vec![ratna.clone()])
+    );
 }
 
 fn an_unenrolled_counter_is_refused_and_a_replayed_request_too(b: Backend) {

@@ -158,8 +158,11 @@ impl Store {
     /// Stores one page of the mission index and moves the cursor to `page.next`, in one
     /// transaction: an interrupted sync resumes where the last stored page ended.
     ///
-    /// An entry for one of this counter's own cases keeps headquarters' status and no personal
-    /// data: the counter has the person already, or purged them and must not get them back.
+    /// An entry for one of this counter's own cases, or for a closed case, keeps
+    /// headquarters' status and no personal data: the counter has its own people already, or
+    /// purged them and must not get them back, and a closed case's purpose at the counters is
+    /// met (its registering counter purges it too). Closing an entry held overwrites the
+    /// person's freed bytes, as a purge does.
     pub fn apply_index_page(&mut self, page: &IndexPage) -> Result<IndexApplied> {
         let cursor = page.next.max(self.index_cursor()?);
         let ours = self.device_id()?;
@@ -167,6 +170,10 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (mut new, mut updated) = (0, 0);
+        let closing = page.entries.iter().any(|e| e.status == IndexEntry::CLOSED);
+        if closing {
+            tx.pragma_update(None, "secure_delete", true)?;
+        }
         {
             let mut old_words =
                 tx.prepare_cached("SELECT words, seq FROM mission_cases WHERE case_id = ?1")?;
@@ -192,19 +199,11 @@ impl Store {
             )?;
             for e in &page.entries {
                 let stripped;
-                let e = if e.device_id == ours {
-                    stripped = IndexEntry {
-                        ticket: None,
-                        full_name: None,
-                        aliases: Vec::new(),
-                        date_of_birth: None,
-                        nik: None,
-                        passport_number: None,
-                        ..e.clone()
-                    };
-                    &stripped
-                } else {
+                let e = if e.person_kept_by(&ours) {
                     e
+                } else {
+                    stripped = e.without_person();
+                    &stripped
                 };
                 let old: Option<(String, i64)> = old_words
                     .query_row([&e.case_id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -251,6 +250,9 @@ impl Store {
                     learn.execute((word, &e.case_id))?;
                 }
             }
+        }
+        if closing {
+            tx.pragma_update(None, "secure_delete", false)?;
         }
         Store::set_index_cursor(&tx, cursor)?;
         tx.commit()?;

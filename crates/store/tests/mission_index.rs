@@ -188,6 +188,89 @@ fn this_counters_own_cases_in_the_index_are_not_reported_twice() {
 }
 
 #[test]
+fn a_closed_case_of_another_counter_keeps_its_status_and_no_person() {
+    let (_dir, mut store) = store();
+    let mut open = entry(1, OTHER, "counter-2", "RINA WULANDARI");
+    open.nik = Some("3175024302950002".into());
+    open.passport_number = Some("X7654321".into());
+    open.aliases = vec!["RINA WULAN".into()];
+    store.apply_index_page(&page(vec![open.clone()])).unwrap();
+    assert_eq!(store.search_mission("rina", 10).unwrap().len(), 1);
+
+    // Counter 2 closed it (the person departed): the page still names the person, as an
+    // older headquarters sends it; this counter keeps only the case and its status.
+    let mut closed = open.clone();
+    closed.seq = 2;
+    closed.version = 2;
+    closed.status = "closed".into();
+    closed.hq_status = Some("departed".into());
+    closed.hq_status_at = Some("2026-01-22T08:00:00Z".into());
+    let applied = store.apply_index_page(&page(vec![closed])).unwrap();
+    assert_eq!((applied.new, applied.updated), (0, 1));
+    for query in [
+        "rina",
+        "wulan",
+        "3175024302950002",
+        "X7654321",
+        "B-001",
+        "B-002",
+    ] {
+        assert!(
+            store.search_mission(query, 10).unwrap().is_empty(),
+            "{query}"
+        );
+    }
+    let kept: Vec<String> = store
+        .every_value()
+        .unwrap()
+        .into_iter()
+        .filter(|(table, v)| {
+            table.starts_with("mission_")
+                && ["RINA", "3175", "X765", "1999-04-12", "B-00"]
+                    .iter()
+                    .any(|s| v.windows(s.len()).any(|w| w == s.as_bytes()))
+        })
+        .map(|(table, _)| table)
+        .collect();
+    assert_eq!(kept, Vec::<String>::new());
+    assert_eq!(
+        store.hq_status(OTHER).unwrap().map(|s| s.status),
+        Some("departed".to_owned())
+    );
+    assert_eq!(store.mission_case_count().unwrap(), 1);
+    // The same person at this counter now draws no warning from the index.
+    let saved = store
+        .save(
+            person("RINA WULANDARI", Some("3175024302950002"), None, "A-1"),
+            None,
+        )
+        .unwrap();
+    assert!(!saved
+        .report
+        .findings
+        .iter()
+        .any(|f| f.code.starts_with("duplicate.")));
+
+    // Changed again after the closing (with a reason): the case is open, its person back.
+    let mut reopened = open;
+    reopened.seq = 3;
+    reopened.version = 3;
+    reopened.full_name = Some("RINA WULANDARI PUTRI".into());
+    store.apply_index_page(&page(vec![reopened])).unwrap();
+    let found = store.search_mission("wulandari putri", 10).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].version, found[0].status.as_str()),
+        (3, "finalised")
+    );
+    assert_eq!(
+        store.search_mission("3175024302950002", 10).unwrap().len(),
+        1
+    );
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
 fn the_index_is_kept_encrypted_like_the_cases() {
     let (dir, mut store) = store();
     let mut e = entry(1, OTHER, "counter-2", "ZULKARNAEN WIRATMOKO");

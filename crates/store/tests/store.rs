@@ -384,7 +384,7 @@ fn a_store_of_schema_6_drops_the_copies_it_no_longer_needs_when_brought_up_to_da
     store.finalize(&saved.case_id).unwrap();
     let sealed = store.seal_batch().unwrap().unwrap();
     // Back to schema 6, with the index holding one of this counter's cases whole (as
-    // headquarters sent it) and one of another counter's.
+    // headquarters sent it) and two of another counter's, one of them closed.
     store
         .tamper(&format!(
             "DROP INDEX audit_case;
@@ -408,10 +408,14 @@ fn a_store_of_schema_6_drops_the_copies_it_no_longer_needs_when_brought_up_to_da
              VALUES ('c-own', '{device}', 1, 'finalised', 'A-1', 'SITI AMINAH', '[]',
                      '1999-04-12', '3203415204990001', 'C1234567', 'departed', 1, 'AMINAH SITI'),
                     ('c-other', 'PNH-OTHER', 1, 'finalised', 'B-1', 'DEWI LESTARI', '[]',
-                     '2001-08-07', NULL, NULL, NULL, 2, 'DEWI LESTARI');
+                     '2001-08-07', NULL, NULL, NULL, 2, 'DEWI LESTARI'),
+                    ('c-closed', 'PNH-OTHER', 2, 'closed', 'B-2', 'RINA WULANDARI',
+                     '[\"RINA WULAN\"]', '1995-02-03', '3175024302950002', 'X7654321',
+                     'departed', 3, 'RINA WULAN WULANDARI');
              INSERT INTO mission_tokens (token, case_id)
              VALUES ('AMINAH', 'c-own'), ('SITI', 'c-own'), ('DEWI', 'c-other'),
-                    ('LESTARI', 'c-other');
+                    ('LESTARI', 'c-other'), ('RINA', 'c-closed'), ('WULAN', 'c-closed'),
+                    ('WULANDARI', 'c-closed');
              PRAGMA user_version = 6;"
         ))
         .unwrap();
@@ -435,17 +439,27 @@ fn a_store_of_schema_6_drops_the_copies_it_no_longer_needs_when_brought_up_to_da
         b"3203415204990001",
         b"C1234567",
         b"1999-04-12",
+        // Another counter's closed case: its person goes too (migration 10).
+        b"RINA",
+        b"WULAN",
+        b"3175024302950002",
+        b"X7654321",
+        b"1995-02-03",
+        b"B-2",
     ] {
         assert!(!holds(gone), "{}", String::from_utf8_lossy(gone));
     }
     assert!(
-        holds(b"DEWI") && holds(b"LESTARI"),
-        "another counter's case stays"
+        holds(b"DEWI") && holds(b"LESTARI") && holds(b"B-1"),
+        "another counter's open case stays"
     );
-    assert_eq!(
-        store.hq_status("c-own").unwrap().map(|s| s.status),
-        Some("departed".to_owned())
-    );
+    for id in ["c-own", "c-closed"] {
+        assert_eq!(
+            store.hq_status(id).unwrap().map(|s| s.status),
+            Some("departed".to_owned())
+        );
+    }
+    assert_eq!(store.mission_case_count().unwrap(), 3);
     assert!(store
         .tamper("UPDATE case_versions SET officer = 'x'")
         .is_err());

@@ -156,7 +156,7 @@ async fn get_index(
     let sealed = state
         .pool
         .run(move |hq| {
-            let mut page = hq.index_page(&mission, after, limit)?;
+            let mut page = hq.index_page(&mission, after, limit, &device_id)?;
             hq.log_index_sent(&device_id, after, &page)?;
             page.request_nonce = nonce;
             hq.seal_index(&page, &reply_to)
