@@ -603,6 +603,7 @@ fn loket_hq(bin: &Path, dir: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(bin);
     cmd.args(args)
         .env("LOKET_HQ_DATA_DIR", dir)
+        .env("LOKET_HQ_OPERATOR", "ops-jakarta")
         .env("LOKET_HQ_PASSPHRASE", HQ_PASSPHRASE)
         .env_remove("LOKET_HQ_DATABASE")
         .stdin(Stdio::null());

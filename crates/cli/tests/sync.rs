@@ -116,6 +116,7 @@ fn hq(bin: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(bin)
         .args(args)
         .env("LOKET_HQ_DATA_DIR", dir)
+        .env("LOKET_HQ_OPERATOR", "ops-jakarta")
         .env("LOKET_HQ_PASSPHRASE", "headquarters passphrase")
         .env_remove("LOKET_HQ_DATABASE")
         .output()

@@ -13,7 +13,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{entry, photo_sized, Backend, Counter, Site, PASSPHRASE};
+use common::{entry, photo_sized, Backend, Counter, Site, OPERATOR, PASSPHRASE};
 use loket_batch::{seal, sha256_hex, AuditHead, Limits, SealInput};
 use loket_hq::Hq;
 
@@ -92,13 +92,13 @@ fn run(backend: Backend, cases: usize, runs: usize) {
         // PostgreSQL a new database (migrated on open).
         let site = Site::uninitialised(backend);
         std::fs::create_dir_all(&site.dir).unwrap();
-        for f in ["hq-secret.age", "hq-key.json"] {
+        for f in ["hq-logins.json", "hq-key.json"] {
             std::fs::copy(template.dir.join(f), site.dir.join(f)).unwrap();
         }
         if backend == Backend::Sqlite {
             std::fs::copy(template.dir.join("hq.db"), site.dir.join("hq.db")).unwrap();
         }
-        let mut hq = Hq::open(&site.dir, &site.url(), PASSPHRASE).unwrap();
+        let mut hq = Hq::open(&site.dir, &site.url(), OPERATOR, PASSPHRASE).unwrap();
         let _ = hq.enrol(&counter.card()).unwrap();
 
         let t = Instant::now();

@@ -8,7 +8,7 @@ use crate::db::{AccessEntry, ExposedCase};
 use crate::error::{HqError, Result};
 use crate::Hq;
 
-/// Who the log names when nobody was named: the program itself (tests, library callers).
+/// The operator `loket-hq` names when neither `--operator` nor the system user names one.
 pub const DEFAULT_OPERATOR: &str = "loket-hq";
 
 /// A limit that reads every entry (the databases count in signed 64 bits).
@@ -34,13 +34,6 @@ fn device_reader(device_id: &str) -> String {
 }
 
 impl Hq {
-    /// Names the person at headquarters on whose behalf this handle reads and writes: the
-    /// access log names them.
-    pub fn set_operator(&mut self, name: &str) -> Result<()> {
-        self.operator = operator_name(name)?;
-        Ok(())
-    }
-
     /// Who the access log names for this handle.
     pub fn operator(&self) -> &str {
         &self.operator

@@ -28,6 +28,12 @@ pub enum HqError {
     ShortPassphrase,
     #[error("wrong passphrase: nothing was opened or changed")]
     WrongPassphrase,
+    #[error("no operator {name} has a login at headquarters: an operator who has one adds you (`loket-hq operator add NAME`)")]
+    UnknownOperator { name: String },
+    #[error("operator {name} has a login at headquarters already; nothing was changed")]
+    OperatorExists { name: String },
+    #[error("you cannot remove your own login: another operator removes it")]
+    RemoveOwnLogin,
     #[error("the secret file {path} is damaged or not a loket-hq secret file: {why}")]
     SecretFile { path: PathBuf, why: String },
     #[error("the database URL must be sqlite:PATH, postgres://… or postgresql://… (got a {scheme:?} URL)")]

@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{io, Result};
 
-/// The secret file: headquarters' keys and the database key, age-encrypted to the passphrase.
+/// The logins: for each operator, headquarters' keys and the database key, age-encrypted to
+/// that operator's own passphrase.
+pub const LOGINS_FILE: &str = "hq-logins.json";
+/// Before logins: headquarters' keys and the database key under one shared passphrase. The
+/// first operator to unlock it makes it their login, and it goes.
 pub const SECRET_FILE: &str = "hq-secret.age";
 /// The public key file counters pin (`loket hq-key FILE`).
 pub const PUBLIC_KEY_FILE: &str = "hq-key.json";

@@ -2,7 +2,8 @@
 //! PostgreSQL, and answers each with a signed, cumulative receipt.
 //!
 //! ```text
-//! DIR/hq-secret.age   headquarters' keys + the database key, age-encrypted to the passphrase
+//! DIR/hq-logins.json  one login per operator: headquarters' keys + the database key,
+//!                     age-encrypted to that operator's passphrase
 //! DIR/hq-key.json     the public key counters pin (`loket hq-key FILE`)
 //! DIR/hq.db           the default database: SQLCipher (+ -wal, -shm)
 //! DIR/batches/DEVICE/N-SHA256.loket-batch
@@ -20,6 +21,7 @@ mod files;
 mod held;
 mod import;
 mod index;
+mod logins;
 mod secret;
 pub mod serve;
 
@@ -29,8 +31,7 @@ use std::sync::Arc;
 
 use loket_batch::wire::{IndexError, IndexPage};
 use loket_batch::{
-    sha256_hex, unseal, BatchError, DeviceCard, HeldVersion, HqPublic, HqSecret, Limits, Receipt,
-    Unsealed,
+    sha256_hex, unseal, BatchError, DeviceCard, HeldVersion, HqPublic, Limits, Receipt, Unsealed,
 };
 use serde::Serialize;
 
@@ -42,14 +43,15 @@ pub use db::{
 pub use error::{HqError, Result};
 pub use files::{
     default_dir, kept_batch_path, receipt_path, write_atomically, BATCHES_DIR, BATCH_EXTENSION,
-    DB_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX, SECRET_FILE,
+    DB_FILE, LOGINS_FILE, PUBLIC_KEY_FILE, RECEIPT_SUFFIX, SECRET_FILE,
 };
 pub use held::{ranges, BatchNumbers};
 pub use import::Outcome;
 pub use index::HqStatus;
+pub use logins::{initialised, Operator};
 pub use secret::WorkFactor;
 
-use secret::{DatabaseKey, Keys};
+use secret::Keys;
 
 /// The shortest passphrase `loket-hq init` accepts.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
@@ -64,7 +66,7 @@ pub struct Hq {
     unlocked: Arc<Unlocked>,
     db: Box<dyn Database>,
     limits: Limits,
-    /// Who the access log names ([`Hq::set_operator`]).
+    /// Whose login unlocked this handle: the access log names them.
     operator: String,
 }
 
@@ -74,8 +76,9 @@ pub struct Hq {
 struct Unlocked {
     dir: PathBuf,
     url: DatabaseUrl,
-    secret: HqSecret,
-    database_key: DatabaseKey,
+    keys: Keys,
+    /// The scrypt cost of the logins this handle adds or changes.
+    work: WorkFactor,
 }
 
 impl std::fmt::Debug for Hq {
@@ -157,19 +160,26 @@ impl std::fmt::Debug for Imported {
 }
 
 impl Hq {
-    /// Creates headquarters in `dir`: keys, secret file, public key file, database.
-    pub fn init(dir: &Path, database: &DatabaseUrl, passphrase: &str) -> Result<Hq> {
-        Self::init_with(dir, database, passphrase, WorkFactor::default())
+    /// Creates headquarters in `dir`: keys, public key file, database, and the logins file
+    /// with `operator`'s login under `passphrase`.
+    pub fn init(
+        dir: &Path,
+        database: &DatabaseUrl,
+        operator: &str,
+        passphrase: &str,
+    ) -> Result<Hq> {
+        Self::init_with(dir, database, operator, passphrase, WorkFactor::default())
     }
 
     /// [`Hq::init`] with a chosen scrypt cost (tests use a trivial one).
     pub fn init_with(
         dir: &Path,
         database: &DatabaseUrl,
+        operator: &str,
         passphrase: &str,
         work: WorkFactor,
     ) -> Result<Hq> {
-        Self::init_at_schema(dir, database, passphrase, work, None)
+        Self::init_at_schema(dir, database, operator, passphrase, work, None)
     }
 
     /// [`Hq::init_with`] on a database migrated only up to schema `upto`: for tests of the
@@ -178,14 +188,16 @@ impl Hq {
     pub fn init_at_schema(
         dir: &Path,
         database: &DatabaseUrl,
+        operator: &str,
         passphrase: &str,
         work: WorkFactor,
         upto: Option<i64>,
     ) -> Result<Hq> {
+        let operator = access::operator_name(operator)?;
         if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
             return Err(HqError::ShortPassphrase);
         }
-        if dir.join(SECRET_FILE).exists() {
+        if logins::initialised(dir) {
             return Err(HqError::AlreadyInitialised {
                 dir: dir.to_path_buf(),
             });
@@ -193,7 +205,7 @@ impl Hq {
         files::create_private_dir(dir)?;
         if let DatabaseUrl::Sqlite(path) = database {
             if path.exists() {
-                // Inside the data directory, a database without a secret file is what an
+                // Inside the data directory, a database without logins is what an
                 // interrupted init leaves (its key is lost): start again. Elsewhere, refuse.
                 if path.parent() != Some(dir) {
                     return Err(HqError::DatabaseInUse);
@@ -212,29 +224,67 @@ impl Hq {
         }
         let public = keys.hq.public().to_json();
         files::write_atomically(&dir.join(PUBLIC_KEY_FILE), public.as_bytes(), 0o644)?;
-        // The secret file last: until it exists, headquarters does not.
-        keys.save(dir, passphrase, work)?;
-        Ok(Hq::new(dir, database, keys, db))
+        // The logins last: until they exist, headquarters does not.
+        logins::create(dir, &keys, &operator, passphrase, work)?;
+        Ok(Hq::new(dir, database, keys, operator, work, db))
     }
 
-    /// Unlocks headquarters in `dir`. A wrong passphrase touches nothing.
-    pub fn open(dir: &Path, database: &DatabaseUrl, passphrase: &str) -> Result<Hq> {
-        let keys = Keys::unlock(dir, passphrase)?;
+    /// Unlocks headquarters in `dir` with `operator`'s login. A wrong passphrase touches
+    /// nothing.
+    pub fn open(
+        dir: &Path,
+        database: &DatabaseUrl,
+        operator: &str,
+        passphrase: &str,
+    ) -> Result<Hq> {
+        Self::open_with(dir, database, operator, passphrase, WorkFactor::default())
+    }
+
+    /// [`Hq::open`], adding or changing logins at a chosen scrypt cost (tests use a trivial
+    /// one). Headquarters made before logins opens with its one passphrase, which becomes
+    /// `operator`'s login; the shared file goes.
+    pub fn open_with(
+        dir: &Path,
+        database: &DatabaseUrl,
+        operator: &str,
+        passphrase: &str,
+        work: WorkFactor,
+    ) -> Result<Hq> {
+        let (keys, operator) = logins::unlock(dir, operator, passphrase, work)?;
         let db = database.open(&keys.database, false)?;
-        Ok(Hq::new(dir, database, keys, db))
+        Ok(Hq::new(dir, database, keys, operator, work, db))
     }
 
-    fn new(dir: &Path, url: &DatabaseUrl, keys: Keys, db: Box<dyn Database>) -> Hq {
+    /// Puts headquarters' keys back in one file under one passphrase, and removes the logins,
+    /// as loket-hq kept them before logins: for tests of the change to logins.
+    #[doc(hidden)]
+    pub fn share_keys_as_before_logins(&self, passphrase: &str) -> Result<()> {
+        let u = &self.unlocked;
+        let sealed = u.keys.encrypt(passphrase, u.work, None)?;
+        files::write_atomically(&u.dir.join(SECRET_FILE), &sealed, 0o600)?;
+        let logins = u.dir.join(LOGINS_FILE);
+        std::fs::remove_file(&logins)
+            .map_err(error::io(format!("cannot remove {}", logins.display())))
+    }
+
+    fn new(
+        dir: &Path,
+        url: &DatabaseUrl,
+        keys: Keys,
+        operator: String,
+        work: WorkFactor,
+        db: Box<dyn Database>,
+    ) -> Hq {
         Hq {
             unlocked: Arc::new(Unlocked {
                 dir: dir.to_path_buf(),
                 url: url.clone(),
-                secret: keys.hq,
-                database_key: keys.database,
+                keys,
+                work,
             }),
             db,
             limits: Limits::default(),
-            operator: DEFAULT_OPERATOR.to_owned(),
+            operator,
         }
     }
 
@@ -244,7 +294,7 @@ impl Hq {
         let u = &self.unlocked;
         Ok(Hq {
             unlocked: Arc::clone(u),
-            db: u.url.open(&u.database_key, false)?,
+            db: u.url.open(&u.keys.database, false)?,
             limits: self.limits,
             operator: self.operator.clone(),
         })
@@ -254,7 +304,7 @@ impl Hq {
     /// away). A failure to connect is [`HqError::Unavailable`].
     pub fn reconnect(&mut self) -> Result<()> {
         let u = &self.unlocked;
-        self.db = u.url.open(&u.database_key, false).map_err(|e| match e {
+        self.db = u.url.open(&u.keys.database, false).map_err(|e| match e {
             HqError::Postgres(why) | HqError::Sqlite(why) => HqError::Unavailable(why),
             other => other,
         })?;
@@ -273,7 +323,7 @@ impl Hq {
 
     /// Headquarters' public keys.
     pub fn public(&self) -> HqPublic {
-        self.unlocked.secret.public()
+        self.unlocked.keys.hq.public()
     }
 
     /// An enrolled device.
@@ -288,7 +338,7 @@ impl Hq {
         page: &IndexPage,
         reply_to: &str,
     ) -> std::result::Result<Vec<u8>, IndexError> {
-        page.seal(&self.unlocked.secret.sign, reply_to)
+        page.seal(&self.unlocked.keys.hq.sign, reply_to)
     }
 
     /// "SQLite" or "PostgreSQL".
@@ -387,7 +437,7 @@ impl Hq {
         };
         let file = std::fs::File::open(&path).map_err(|e| damaged(e.to_string()))?;
         let max = self.limits.max_entry_bytes;
-        match loket_batch::read_attachment(file, &self.unlocked.secret, sha256, max) {
+        match loket_batch::read_attachment(file, &self.unlocked.keys.hq, sha256, max) {
             Ok(Some(photo)) => Ok(Some(photo)),
             Ok(None) => Err(damaged("the photo is not in it".to_owned())),
             Err(e) => Err(damaged(e.to_string())),
@@ -489,7 +539,7 @@ impl Hq {
     fn unseal(&mut self, bytes: &[u8]) -> Result<Unsealed> {
         let lookup_error = RefCell::new(None);
         let db = RefCell::new(&mut self.db);
-        let unsealed = unseal(bytes, &self.unlocked.secret, &self.limits, |id| {
+        let unsealed = unseal(bytes, &self.unlocked.keys.hq, &self.limits, |id| {
             match db.borrow_mut().device(id) {
                 Ok(row) => row.and_then(|d| loket_batch::verifying_key_from_hex(&d.public_key)),
                 Err(e) => {
@@ -669,7 +719,7 @@ impl Hq {
         let numbers = BatchNumbers::new(held.batches.clone());
         let text = Receipt::new(device_id, held.batches, records, issued_at)
             .records_from(first)
-            .sign(&self.unlocked.secret.sign);
+            .sign(&self.unlocked.keys.hq.sign);
         Ok((text, numbers))
     }
 }

@@ -1,9 +1,12 @@
-//! The secret file `hq-secret.age`: headquarters' keys (`loket.hq-secret/1`) and the random
-//! key of the SQLite database, encrypted with age to a passphrase (age's scrypt recipient).
+//! Headquarters' keys (`loket.hq-secret/1`) and the random key of the SQLite database,
+//! encrypted with age to a passphrase (age's scrypt recipient): in each operator's login
+//! (`logins.rs`), or, as loket-hq wrote before logins, in the one file `hq-secret.age`.
 //!
 //! Plaintext, two lines: the `loket.hq-secret/1` JSON, then
-//! `{"format":"loket.hq-database-key/1","key":"<64 hex>"}`. age authenticates the whole file,
-//! so a wrong passphrase or an altered file fails before anything else is read or touched.
+//! `{"format":"loket.hq-database-key/1","key":"<64 hex>"}`; a login's adds a third,
+//! `{"format":"loket.hq-login/1","operator":"<name>"}`, so that a login copied under another
+//! name does not open. age authenticates the whole, so a wrong passphrase or an altered file
+//! fails before anything else is read or touched.
 
 use std::path::Path;
 
@@ -14,9 +17,10 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::error::{io, HqError, Result};
-use crate::files::{write_atomically, SECRET_FILE};
+use crate::files::SECRET_FILE;
 
 const DATABASE_KEY_FORMAT: &str = "loket.hq-database-key/1";
+const LOGIN_FORMAT: &str = "loket.hq-login/1";
 
 /// age's scrypt work factor (log2 of N). The default, 18, is what the `age` tool itself
 /// settles on for a second's work on a current machine: 256 MiB and about a second per
@@ -59,7 +63,7 @@ impl Keys {
         }
     }
 
-    fn plaintext(&self) -> Zeroizing<String> {
+    fn plaintext(&self, operator: Option<&str>) -> Zeroizing<String> {
         let mut out = self.hq.to_secret_json();
         let key = Zeroizing::new(hex::encode(self.database.as_slice()));
         out.push_str("{\"format\":\"");
@@ -67,41 +71,40 @@ impl Keys {
         out.push_str("\",\"key\":\"");
         out.push_str(&key);
         out.push_str("\"}\n");
+        if let Some(operator) = operator {
+            let line = serde_json::json!({ "format": LOGIN_FORMAT, "operator": operator });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
         out
     }
 
-    /// Encrypts to `passphrase` and writes `dir/hq-secret.age` (mode 0600, atomically).
-    pub fn save(&self, dir: &Path, passphrase: &str, work: WorkFactor) -> Result<()> {
+    /// The keys, and the operator a login names, encrypted to `passphrase`.
+    pub fn encrypt(
+        &self,
+        passphrase: &str,
+        work: WorkFactor,
+        operator: Option<&str>,
+    ) -> Result<Vec<u8>> {
         let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
         recipient.set_work_factor(work.0.clamp(1, MAX_WORK_FACTOR));
-        let plain = self.plaintext();
-        let sealed =
-            age::encrypt(&recipient, plain.as_bytes()).map_err(|_| HqError::SecretFile {
-                path: dir.join(SECRET_FILE),
-                why: "encryption failed".into(),
-            })?;
-        write_atomically(&dir.join(SECRET_FILE), &sealed, 0o600)
+        let plain = self.plaintext(operator);
+        age::encrypt(&recipient, plain.as_bytes()).map_err(|_| HqError::Io {
+            context: "cannot encrypt headquarters' keys".into(),
+            source: std::io::Error::other("age encryption failed"),
+        })
     }
 
-    /// Reads and decrypts `dir/hq-secret.age`.
-    pub fn unlock(dir: &Path, passphrase: &str) -> Result<Keys> {
-        let path = dir.join(SECRET_FILE);
-        let sealed = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(HqError::NotInitialised {
-                    dir: dir.to_path_buf(),
-                })
-            }
-            Err(e) => return Err(io(format!("cannot read {}", path.display()))(e)),
-        };
+    /// Decrypts what [`Keys::encrypt`] wrote: the keys, and the operator named inside (none in
+    /// the old `hq-secret.age`). `path` names the file in errors.
+    pub fn decrypt(sealed: &[u8], passphrase: &str, path: &Path) -> Result<(Keys, Option<String>)> {
         let bad = |why: &str| HqError::SecretFile {
-            path: path.clone(),
+            path: path.to_path_buf(),
             why: why.into(),
         };
         let mut identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_owned()));
         identity.set_max_work_factor(MAX_WORK_FACTOR);
-        let plain = Zeroizing::new(age::decrypt(&identity, &sealed).map_err(|e| match e {
+        let plain = Zeroizing::new(age::decrypt(&identity, sealed).map_err(|e| match e {
             age::DecryptError::DecryptionFailed | age::DecryptError::KeyDecryptionFailed => {
                 HqError::WrongPassphrase
             }
@@ -110,8 +113,10 @@ impl Keys {
             _ => bad("it is not an age file, or it was altered"),
         })?);
         let text = std::str::from_utf8(&plain).map_err(|_| bad("not UTF-8"))?;
-        let (secret, key) = text
-            .split_once('\n')
+        let mut lines = text.lines();
+        let secret = lines.next().unwrap_or_default();
+        let key = lines
+            .next()
             .ok_or_else(|| bad("the database key is missing"))?;
         let hq = HqSecret::from_secret_json(secret).map_err(|e| bad(&e.to_string()))?;
         let file: Zeroizing<KeyLine> =
@@ -122,8 +127,37 @@ impl Keys {
         let mut database: DatabaseKey = Zeroizing::new([0u8; 32]);
         hex::decode_to_slice(&file.key, database.as_mut())
             .map_err(|_| bad("malformed database key"))?;
-        Ok(Keys { hq, database })
+        let operator = match lines.next() {
+            None => None,
+            Some(line) => {
+                let login: LoginLine =
+                    serde_json::from_str(line).map_err(|_| bad("malformed login"))?;
+                if login.format != LOGIN_FORMAT {
+                    return Err(bad("unknown login format"));
+                }
+                Some(login.operator)
+            }
+        };
+        Ok((Keys { hq, database }, operator))
     }
+
+    /// Reads and decrypts the old `dir/hq-secret.age` (before logins).
+    pub fn unlock_shared(dir: &Path, passphrase: &str) -> Result<Keys> {
+        let path = dir.join(SECRET_FILE);
+        let sealed = std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => HqError::NotInitialised {
+                dir: dir.to_path_buf(),
+            },
+            _ => io(format!("cannot read {}", path.display()))(e),
+        })?;
+        Ok(Self::decrypt(&sealed, passphrase, &path)?.0)
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginLine {
+    format: String,
+    operator: String,
 }
 
 #[derive(Deserialize, Default)]

@@ -35,15 +35,27 @@ fn init_prints_the_public_key_file_and_refuses_a_second_time(b: Backend) {
         use std::os::unix::fs::PermissionsExt;
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&site.dir), 0o700);
-        assert_eq!(mode(&site.dir.join("hq-secret.age")), 0o600);
+        assert_eq!(mode(&site.dir.join("hq-logins.json")), 0o600);
         if b == Backend::Sqlite {
             assert_eq!(mode(&site.dir.join("hq.db")), 0o600);
         }
     }
-    // The secret file is age, to the passphrase; it holds nothing readable.
-    let sealed = std::fs::read(site.dir.join("hq-secret.age")).unwrap();
-    assert!(sealed.starts_with(b"age-encryption.org/v1\n-> scrypt "));
+    // One login, the operator's (the system user's or --operator's): the keys in it are
+    // age, to the passphrase; nothing in the file is readable but the name and the time.
+    let logins = std::fs::read(site.dir.join("hq-logins.json")).unwrap();
+    let file: serde_json::Value = serde_json::from_slice(&logins).unwrap();
+    assert_eq!(file["format"], "loket.hq-logins/1");
+    assert_eq!(file["logins"].as_array().unwrap().len(), 1);
+    assert_eq!(file["logins"][0]["operator"], OPERATOR);
+    {
+        use base64::Engine;
+        let keys = base64::engine::general_purpose::STANDARD
+            .decode(file["logins"][0]["keys"].as_str().unwrap())
+            .unwrap();
+        assert!(keys.starts_with(b"age-encryption.org/v1\n-> scrypt "));
+    }
     assert_eq!(site.secret().public(), public);
+    assert!(!site.dir.join("hq-secret.age").exists());
 
     let again = site.cli(&["init"]);
     assert_eq!(again.status.code(), Some(1));
@@ -55,8 +67,8 @@ fn init_prints_the_public_key_file_and_refuses_a_second_time(b: Backend) {
         )
     );
     assert_eq!(
-        std::fs::read(site.dir.join("hq-secret.age")).unwrap(),
-        sealed
+        std::fs::read(site.dir.join("hq-logins.json")).unwrap(),
+        logins
     );
 
     // It unlocks with the passphrase it was made with.
@@ -76,7 +88,7 @@ fn init_prints_the_public_key_file_and_refuses_a_second_time(b: Backend) {
         stderr(&out),
         "loket-hq: the passphrase must have at least 8 characters\n"
     );
-    assert!(!other.dir.join("hq-secret.age").exists());
+    assert!(!other.dir.join("hq-logins.json").exists());
 }
 
 fn device_add_enrols_once_and_refuses_another_key(b: Backend) {

@@ -485,6 +485,7 @@ fn migration_3_keeps_the_photos_stored_before_it_readable(b: Backend) {
     let mut hq = Hq::init_at_schema(
         &site.dir,
         &site.url(),
+        OPERATOR,
         PASSPHRASE,
         loket_hq::WorkFactor::insecure_for_tests(),
         Some(2),
@@ -560,16 +561,16 @@ fn a_wrong_passphrase_is_refused_and_touches_nothing(b: Backend) {
     site.hq()
         .import(&counter.seal_next(&site.public(), &[(0, 1)]))
         .unwrap();
-    let secret_file = std::fs::read(site.dir.join("hq-secret.age")).unwrap();
+    let secret_file = std::fs::read(site.dir.join("hq-logins.json")).unwrap();
     let before = site.counts();
-    let e = Hq::open(&site.dir, &site.url(), "wrong horse battery").unwrap_err();
+    let e = Hq::open(&site.dir, &site.url(), OPERATOR, "wrong horse battery").unwrap_err();
     assert!(matches!(e, HqError::WrongPassphrase), "{e}");
     assert_eq!(
         e.to_string(),
         "wrong passphrase: nothing was opened or changed"
     );
     assert_eq!(
-        std::fs::read(site.dir.join("hq-secret.age")).unwrap(),
+        std::fs::read(site.dir.join("hq-logins.json")).unwrap(),
         secret_file
     );
     assert_eq!(site.counts(), before);
@@ -677,17 +678,18 @@ fn enrolment_is_idempotent_and_never_swaps_a_key(b: Backend) {
 
 fn init_twice_is_refused(b: Backend) {
     let site = Site::new(b);
-    let secret = std::fs::read(site.dir.join("hq-secret.age")).unwrap();
+    let secret = std::fs::read(site.dir.join("hq-logins.json")).unwrap();
     let e = Hq::init_with(
         &site.dir,
         &site.url(),
+        OPERATOR,
         PASSPHRASE,
         loket_hq::WorkFactor::insecure_for_tests(),
     )
     .unwrap_err();
     assert!(matches!(e, HqError::AlreadyInitialised { .. }), "{e}");
     assert_eq!(
-        std::fs::read(site.dir.join("hq-secret.age")).unwrap(),
+        std::fs::read(site.dir.join("hq-logins.json")).unwrap(),
         secret
     );
 }
@@ -698,7 +700,7 @@ fn a_newer_schema_is_refused_naming_both_versions(b: Backend) {
         .database()
         .tamper("INSERT INTO schema_migrations (version, applied_at) VALUES (7, 'later')")
         .unwrap();
-    let e = Hq::open(&site.dir, &site.url(), PASSPHRASE).unwrap_err();
+    let e = Hq::open(&site.dir, &site.url(), OPERATOR, PASSPHRASE).unwrap_err();
     assert_eq!(
         e.to_string(),
         "the database has schema version 7, newer than this loket-hq knows (5): update loket-hq"

@@ -157,6 +157,7 @@ fn migration_2_numbers_the_cases_held_under_schema_1(b: Backend) {
     let mut hq = Hq::init_at_schema(
         &site.dir,
         &site.url(),
+        OPERATOR,
         PASSPHRASE,
         WorkFactor::insecure_for_tests(),
         Some(1),

@@ -18,7 +18,15 @@ use loket_core::status::CaseStatus;
 use loket_hq::{Counts, DatabaseUrl, Hq, WorkFactor};
 
 pub const EXAMPLE: &str = include_str!("../../../core/tests/fixtures/example.json");
+/// The first operator's login, made by `Site::new`: whose every `site.hq()` and `site.cli()`
+/// is, unless a test names another.
+pub const OPERATOR: &str = "ops-jakarta";
 pub const PASSPHRASE: &str = "correct horse battery";
+
+/// The passphrase of another operator's login in these tests.
+pub fn passphrase_of(operator: &str) -> String {
+    format!("passphrase of {operator}")
+}
 
 /// Runs each named test function once per backend: `mod sqlite` and `mod postgres`.
 #[macro_export]
@@ -217,11 +225,32 @@ impl Site {
         Hq::init_with(
             &site.dir,
             &site.url(),
+            OPERATOR,
             PASSPHRASE,
             WorkFactor::insecure_for_tests(),
         )
         .unwrap();
         site
+    }
+
+    /// Gives each of `names` a login, with the passphrase `passphrase_of(name)`.
+    pub fn add_operators(&self, names: &[&str]) {
+        let mut hq = self.hq();
+        for name in names {
+            hq.add_operator(name, &passphrase_of(name)).unwrap();
+        }
+    }
+
+    /// Headquarters unlocked with `operator`'s login (`passphrase_of(operator)`).
+    pub fn hq_as(&self, operator: &str) -> Hq {
+        Hq::open_with(
+            &self.dir,
+            &self.url(),
+            operator,
+            &passphrase_of(operator),
+            WorkFactor::insecure_for_tests(),
+        )
+        .unwrap()
     }
 
     /// A data directory and (for PostgreSQL) an empty database; nothing initialised.
@@ -245,7 +274,14 @@ impl Site {
     }
 
     pub fn hq(&self) -> Hq {
-        Hq::open(&self.dir, &self.url(), PASSPHRASE).unwrap()
+        Hq::open_with(
+            &self.dir,
+            &self.url(),
+            OPERATOR,
+            PASSPHRASE,
+            WorkFactor::insecure_for_tests(),
+        )
+        .unwrap()
     }
 
     pub fn counts(&self) -> Counts {
@@ -262,9 +298,17 @@ impl Site {
         counter.pin_hq_key(&self.public(), false).unwrap();
     }
 
-    /// Headquarters' secret keys, read from the secret file as loket-hq does.
+    /// Headquarters' secret keys, read from the first operator's login as loket-hq does.
     pub fn secret(&self) -> HqSecret {
-        let sealed = std::fs::read(self.dir.join("hq-secret.age")).unwrap();
+        use base64::Engine;
+        let logins: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(self.dir.join("hq-logins.json")).unwrap())
+                .unwrap();
+        let first = &logins["logins"][0];
+        assert_eq!(first["operator"], OPERATOR);
+        let sealed = base64::engine::general_purpose::STANDARD
+            .decode(first["keys"].as_str().unwrap())
+            .unwrap();
         let identity = age::scrypt::Identity::new(PASSPHRASE.to_owned().into());
         let plain = age::decrypt(&identity, &sealed).unwrap();
         let text = String::from_utf8(plain).unwrap();
@@ -285,7 +329,7 @@ impl Site {
         p
     }
 
-    /// `loket-hq ARGS` with this site's data dir, database and passphrase.
+    /// `loket-hq ARGS` with this site's data dir and database, as the first operator.
     pub fn cli(&self, args: &[&str]) -> Output {
         self.command(args).output().unwrap()
     }
@@ -294,8 +338,10 @@ impl Site {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_loket-hq"));
         cmd.args(args)
             .env("LOKET_HQ_DATA_DIR", &self.dir)
+            .env("LOKET_HQ_OPERATOR", OPERATOR)
             .env("LOKET_HQ_PASSPHRASE", PASSPHRASE)
-            .env_remove("LOKET_HQ_DATABASE");
+            .env_remove("LOKET_HQ_DATABASE")
+            .env_remove("LOKET_HQ_NEW_PASSPHRASE");
         if let Some(url) = &self.database {
             cmd.env("LOKET_HQ_DATABASE", url);
         }

@@ -31,16 +31,21 @@ pub struct Common {
         hide_env_values = true
     )]
     pub database: Option<String>,
-    /// Who you are at headquarters: the access log names you for every command that shows
-    /// people's data or records a status (default: the system user).
+    /// Whose login unlocks headquarters (with that operator's own passphrase): the access log
+    /// names them for every command that shows people's data or records a status (default:
+    /// the system user).
     #[arg(long, global = true, env = "LOKET_HQ_OPERATOR", value_name = "NAME")]
     pub operator: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create headquarters' keys and database; prints the public key file for `loket hq-key`.
+    /// Create headquarters' keys and database, with you (--operator) as its first login;
+    /// prints the public key file for `loket hq-key`.
     Init,
+    /// Logins at headquarters: each operator unlocks with their own passphrase.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
     /// Counters (devices) whose batches headquarters accepts.
     #[command(subcommand)]
     Device(DeviceCommand),
@@ -146,4 +151,24 @@ pub enum DeviceCommand {
         /// The loket.device/1 file.
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// The operators with a login here; you are marked.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give an operator a login (their passphrase from LOKET_HQ_NEW_PASSPHRASE, else asked
+    /// twice).
+    Add {
+        /// The operator's name (1–60 characters; compared without regard to case).
+        name: String,
+    },
+    /// Remove an operator's login (never your own); their access log entries stay.
+    Remove { name: String },
+    /// Change your own passphrase (the new one from LOKET_HQ_NEW_PASSPHRASE, else asked
+    /// twice).
+    Passphrase,
 }

@@ -5,19 +5,37 @@ use std::path::{Path, PathBuf};
 use loket_batch::DeviceCard;
 use loket_hq::{DatabaseUrl, Enrolment, Hq, HqStatus, Outcome, PersonKey};
 
-use crate::args::{Cli, Command, Common, DeviceCommand};
+use crate::args::{Cli, Command, Common, DeviceCommand, OperatorCommand};
 use loket_term::{json as print_json, line, table, Failure, Passphrase};
 
-/// Headquarters' passphrase: `LOKET_HQ_PASSPHRASE`, else the terminal.
+/// The operator's passphrase: `LOKET_HQ_PASSPHRASE`, else the terminal.
 const PASSPHRASE: Passphrase = Passphrase {
     env: "LOKET_HQ_PASSPHRASE",
     locked: "headquarters' keys are encrypted",
 };
 
+/// A new passphrase (another operator's, or one's own): `LOKET_HQ_NEW_PASSPHRASE`, else typed
+/// twice on the terminal.
+const NEW_PASSPHRASE: Passphrase = Passphrase {
+    env: "LOKET_HQ_NEW_PASSPHRASE",
+    locked: "a new passphrase is needed",
+};
+
+fn new_passphrase(which: &Passphrase) -> Result<zeroize::Zeroizing<String>, Failure> {
+    which.new_one(
+        loket_hq::MIN_PASSPHRASE_CHARS,
+        &loket_hq::HqError::ShortPassphrase.to_string(),
+    )
+}
+
 pub fn run(cli: Cli) -> Result<u8, Failure> {
     let common = &cli.common;
     match cli.command {
         Command::Init => init(common),
+        Command::Operator(OperatorCommand::List { json }) => operators(common, json),
+        Command::Operator(OperatorCommand::Add { name }) => add_operator(common, &name),
+        Command::Operator(OperatorCommand::Remove { name }) => remove_operator(common, &name),
+        Command::Operator(OperatorCommand::Passphrase) => change_passphrase(common),
         Command::Device(DeviceCommand::Add { file }) => device_add(common, &file),
         Command::Devices { json } => devices(common, json),
         Command::Import { file } => import(common, &file),
@@ -63,17 +81,14 @@ fn database(common: &Common, dir: &Path) -> Result<DatabaseUrl, Failure> {
 fn open(common: &Common) -> Result<Hq, Failure> {
     let dir = data_dir(common)?;
     let url = database(common, &dir)?;
-    if !dir.join(loket_hq::SECRET_FILE).exists() {
+    if !loket_hq::initialised(&dir) {
         return Err(loket_hq::HqError::NotInitialised { dir }.into());
     }
     let pass = PASSPHRASE.existing()?;
-    let mut hq = Hq::open(&dir, &url, &pass)?;
-    hq.set_operator(&operator(common))?;
-    Ok(hq)
+    Ok(Hq::open(&dir, &url, &operator(common), &pass)?)
 }
 
-/// Who the access log names: `--operator` (`LOKET_HQ_OPERATOR`) as given, else the system
-/// user.
+/// Whose login: `--operator` (`LOKET_HQ_OPERATOR`) as given, else the system user.
 fn operator(common: &Common) -> String {
     if let Some(name) = &common.operator {
         return name.clone();
@@ -88,15 +103,62 @@ fn operator(common: &Common) -> String {
 fn init(common: &Common) -> Result<u8, Failure> {
     let dir = data_dir(common)?;
     let url = database(common, &dir)?;
-    if dir.join(loket_hq::SECRET_FILE).exists() {
+    if loket_hq::initialised(&dir) {
         return Err(loket_hq::HqError::AlreadyInitialised { dir }.into());
     }
-    let pass = PASSPHRASE.new_one(
-        loket_hq::MIN_PASSPHRASE_CHARS,
-        &loket_hq::HqError::ShortPassphrase.to_string(),
-    )?;
-    let hq = Hq::init(&dir, &url, &pass)?;
+    let pass = new_passphrase(&PASSPHRASE)?;
+    let hq = Hq::init(&dir, &url, &operator(common), &pass)?;
     line(&hq.public_key_path().display().to_string())?;
+    Ok(0)
+}
+
+/// `operator list`: every operator with a login; the one running the command is marked.
+fn operators(common: &Common, json: bool) -> Result<u8, Failure> {
+    let hq = open(common)?;
+    let operators = hq.operators()?;
+    if json {
+        print_json(&operators)?;
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = operators
+        .into_iter()
+        .map(|o| {
+            let name = if o.name == hq.operator() {
+                format!("{} (you)", o.name)
+            } else {
+                o.name
+            };
+            vec![name, o.added_at]
+        })
+        .collect();
+    table(&["OPERATOR", "ADDED"], &rows)?;
+    Ok(0)
+}
+
+fn add_operator(common: &Common, name: &str) -> Result<u8, Failure> {
+    let mut hq = open(common)?;
+    let pass = new_passphrase(&NEW_PASSPHRASE)?;
+    let name = hq.add_operator(name, &pass)?;
+    line(&format!(
+        "operator {name} can now unlock headquarters with their own passphrase"
+    ))?;
+    Ok(0)
+}
+
+fn remove_operator(common: &Common, name: &str) -> Result<u8, Failure> {
+    let mut hq = open(common)?;
+    let name = hq.remove_operator(name)?;
+    line(&format!(
+        "operator {name}'s login was removed; their access log entries stay"
+    ))?;
+    Ok(0)
+}
+
+fn change_passphrase(common: &Common) -> Result<u8, Failure> {
+    let mut hq = open(common)?;
+    let pass = new_passphrase(&NEW_PASSPHRASE)?;
+    hq.change_passphrase(&pass)?;
+    line(&format!("{}'s passphrase was changed", hq.operator()))?;
     Ok(0)
 }
 
