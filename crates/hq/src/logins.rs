@@ -19,6 +19,8 @@ use crate::secret::{Keys, WorkFactor};
 use crate::{Hq, MIN_PASSPHRASE_CHARS};
 
 const LOGINS_FORMAT: &str = "loket.hq-logins/1";
+/// Held while the logins change (`lock`).
+const LOCK_FILE: &str = "hq-logins.lock";
 
 /// The logins file: names and when each was added in the clear, the keys only encrypted.
 #[derive(Serialize, Deserialize)]
@@ -121,11 +123,25 @@ pub(crate) fn unlock(
 ) -> Result<(Keys, String)> {
     let operator = operator_name(operator)?;
     let shared = dir.join(SECRET_FILE);
-    let Some(file) = read(dir)? else {
-        let keys = Keys::unlock_shared(dir, passphrase)?;
-        create(dir, &keys, &operator, passphrase, work)?;
-        remove_shared(&shared)?;
-        return Ok((keys, operator));
+    let file = match read(dir)? {
+        Some(file) => file,
+        None if !shared.exists() => {
+            return Err(HqError::NotInitialised {
+                dir: dir.to_path_buf(),
+            })
+        }
+        None => {
+            let _lock = lock(dir)?;
+            match read(dir)? {
+                Some(file) => file, // another operator's unlock made the logins meanwhile
+                None => {
+                    let keys = Keys::unlock_shared(dir, passphrase)?;
+                    create(dir, &keys, &operator, passphrase, work)?;
+                    remove_shared(&shared)?;
+                    return Ok((keys, operator));
+                }
+            }
+        }
     };
     if shared.exists() {
         // A conversion interrupted after the logins were written: finish it.
@@ -160,7 +176,26 @@ pub(crate) fn unlock(
 /// The shared passphrase's file, once a login holds its keys: it goes, so that passphrase no
 /// longer opens headquarters.
 fn remove_shared(shared: &Path) -> Result<()> {
-    std::fs::remove_file(shared).map_err(io(format!("cannot remove {}", shared.display())))
+    match std::fs::remove_file(shared) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(io(format!("cannot remove {}", shared.display()))(e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Holds `DIR/hq-logins.lock` while the logins change, so that two operators changing them
+/// at once do not write over each other; released when dropped.
+fn lock(dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join(LOCK_FILE);
+    let what = || format!("cannot lock {}", path.display());
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).write(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path).map_err(io(what()))?;
+    file.lock().map_err(io(what()))?;
+    Ok(file)
 }
 
 impl Hq {
@@ -184,6 +219,7 @@ impl Hq {
     /// the name as kept.
     pub fn add_operator(&mut self, name: &str, passphrase: &str) -> Result<String> {
         let name = operator_name(name)?;
+        let _lock = lock(self.dir())?;
         let mut file = self.logins()?;
         if file.logins.iter().any(|l| same(&l.operator, &name)) {
             return Err(HqError::OperatorExists { name });
@@ -202,6 +238,7 @@ impl Hq {
         if same(&name, self.operator()) {
             return Err(HqError::RemoveOwnLogin);
         }
+        let _lock = lock(self.dir())?;
         let mut file = self.logins()?;
         let at = file
             .logins
@@ -216,6 +253,7 @@ impl Hq {
 
     /// Changes this handle's operator's own passphrase; an entry in the access log.
     pub fn change_passphrase(&mut self, passphrase: &str) -> Result<()> {
+        let _lock = lock(self.dir())?;
         let mut file = self.logins()?;
         let operator = self.operator().to_owned();
         let u = &self.unlocked;

@@ -12,6 +12,7 @@ on_both_backends!(
     each_operator_unlocks_with_their_own_passphrase_and_the_log_names_them,
     a_login_copied_under_another_name_does_not_open,
     headquarters_from_before_logins_becomes_the_first_operators_login,
+    operators_adding_logins_at_once_lose_none,
 );
 
 /// `loket-hq ARGS` as `operator` with `passphrase` (and `new` as the new passphrase).
@@ -315,4 +316,30 @@ fn headquarters_from_before_logins_becomes_the_first_operators_login(b: Backend)
              you (`loket-hq operator add NAME`)"
         )
     );
+}
+
+fn operators_adding_logins_at_once_lose_none(b: Backend) {
+    let site = Site::new(b);
+    let names: Vec<String> = (1..=8).map(|i| format!("operator {i}")).collect();
+    let mut handles: Vec<Hq> = names.iter().map(|_| site.hq()).collect();
+    std::thread::scope(|s| {
+        for (hq, name) in handles.iter_mut().zip(&names) {
+            s.spawn(move || hq.add_operator(name, &passphrase_of(name)).unwrap());
+        }
+    });
+    let mut held: Vec<String> = site
+        .hq()
+        .operators()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    held.sort();
+    let mut want: Vec<String> = names.clone();
+    want.push(OPERATOR.into());
+    want.sort();
+    assert_eq!(held, want);
+    for name in &names {
+        assert_eq!(site.hq_as(name).operator(), name);
+    }
 }
