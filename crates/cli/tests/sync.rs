@@ -147,6 +147,7 @@ fn sync_with_a_running_headquarters_sends_and_acknowledges() {
     let mut server = Command::new(&bin)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env("LOKET_HQ_DATA_DIR", site.path())
+        .env("LOKET_HQ_OPERATOR", "ops-jakarta")
         .env("LOKET_HQ_PASSPHRASE", "headquarters passphrase")
         .env_remove("LOKET_HQ_DATABASE")
         .stdout(Stdio::piped())
