@@ -54,6 +54,14 @@ fn refused(why: &str) -> Output {
     }
 }
 
+/// The refusal of a name with no login.
+fn no_login(name: &str) -> Output {
+    refused(&format!(
+        "no operator {name} has a login at headquarters: an operator who has one adds you \
+         (`loket-hq operator add NAME`)"
+    ))
+}
+
 /// (operator, action, query) of the newest `n` entries of the access log, newest first,
 /// leaving out the reads of the log itself (these tests' own).
 fn last(site: &Site, n: usize) -> Vec<(String, String, Option<String>)> {
@@ -126,10 +134,7 @@ fn each_operator_unlocks_with_their_own_passphrase_and_the_log_names_them(b: Bac
     );
     assert_eq!(
         run(&site, "Budi", PASSPHRASE, None, &["cases"]),
-        refused(
-            "no operator Budi has a login at headquarters: an operator who has one adds you \
-             (`loket-hq operator add NAME`)"
-        )
+        no_login("Budi")
     );
     assert_eq!(
         last(&site, 1),
@@ -201,10 +206,7 @@ fn each_operator_unlocks_with_their_own_passphrase_and_the_log_names_them(b: Bac
     );
     assert_eq!(
         run(&site, "Rina", renewed, None, &["cases"]),
-        refused(
-            "no operator Rina has a login at headquarters: an operator who has one adds you \
-             (`loket-hq operator add NAME`)"
-        )
+        no_login("Rina")
     );
     assert_eq!(
         last(&site, 4),
@@ -311,10 +313,7 @@ fn headquarters_from_before_logins_becomes_the_first_operators_login(b: Backend)
     // … and the shared passphrase no longer opens it under any other name.
     assert_eq!(
         run(&site, OPERATOR, PASSPHRASE, None, &["cases"]),
-        refused(
-            "no operator ops-jakarta has a login at headquarters: an operator who has one adds \
-             you (`loket-hq operator add NAME`)"
-        )
+        no_login(OPERATOR)
     );
 }
 
