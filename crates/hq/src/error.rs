@@ -34,7 +34,7 @@ pub enum HqError {
     OperatorExists { name: String },
     #[error("you cannot remove your own login: another operator removes it")]
     RemoveOwnLogin,
-    #[error("the secret file {path} is damaged or not a loket-hq secret file: {why}")]
+    #[error("headquarters' key file {path} is damaged or not loket-hq's: {why}; restore it from a backup")]
     SecretFile { path: PathBuf, why: String },
     #[error("the database URL must be sqlite:PATH, postgres://… or postgresql://… (got a {scheme:?} URL)")]
     DatabaseUrl { scheme: String },

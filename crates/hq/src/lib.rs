@@ -70,7 +70,7 @@ pub struct Hq {
     operator: String,
 }
 
-/// What unlocking the secret file gave, shared by every handle [`Hq::connect_again`] makes,
+/// What unlocking a login gave, shared by every handle [`Hq::connect_again`] makes,
 /// so that a second database connection costs no second scrypt. The keys are wiped from
 /// memory when the last handle is dropped.
 struct Unlocked {

@@ -24,7 +24,7 @@ const LOGIN_FORMAT: &str = "loket.hq-login/1";
 
 /// age's scrypt work factor (log2 of N). The default, 18, is what the `age` tool itself
 /// settles on for a second's work on a current machine: 256 MiB and about a second per
-/// unlock (docs/hq.md). A stolen secret file then costs an attacker that much per guess.
+/// unlock (docs/hq.md). A stolen login then costs an attacker that much per guess.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkFactor(pub u8);
 
@@ -47,7 +47,7 @@ const MAX_WORK_FACTOR: u8 = 22;
 /// The 32-byte SQLCipher key; wiped from memory when dropped.
 pub type DatabaseKey = Zeroizing<[u8; 32]>;
 
-/// What the secret file holds.
+/// What a login (or the old shared file) holds.
 pub(crate) struct Keys {
     pub hq: HqSecret,
     pub database: DatabaseKey,

@@ -13,6 +13,7 @@ on_both_backends!(
     a_login_copied_under_another_name_does_not_open,
     headquarters_from_before_logins_becomes_the_first_operators_login,
     operators_adding_logins_at_once_lose_none,
+    a_damaged_logins_file_is_refused_with_its_reason,
 );
 
 /// `loket-hq ARGS` as `operator` with `passphrase` (and `new` as the new passphrase).
@@ -265,8 +266,8 @@ fn a_login_copied_under_another_name_does_not_open(b: Backend) {
     assert_eq!(
         e.to_string(),
         format!(
-            "the secret file {} is damaged or not a loket-hq secret file: the login of Budi \
-             was not made for that name",
+            "headquarters' key file {} is damaged or not loket-hq's: the login of Budi \
+             was not made for that name; restore it from a backup",
             path.display()
         )
     );
@@ -341,4 +342,49 @@ fn operators_adding_logins_at_once_lose_none(b: Backend) {
     for name in &names {
         assert_eq!(site.hq_as(name).operator(), name);
     }
+}
+
+fn a_damaged_logins_file_is_refused_with_its_reason(b: Backend) {
+    let site = Site::new(b);
+    let path = site.dir.join("hq-logins.json");
+    let good: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let damaged = |why: &str| {
+        refused(&format!(
+            "headquarters' key file {} is damaged or not loket-hq's: {why}; restore it from a \
+             backup",
+            path.display()
+        ))
+    };
+    let mut keys_cut = good.clone();
+    let keys = good["logins"][0]["keys"].as_str().unwrap();
+    keys_cut["logins"][0]["keys"] = Value::from(&keys[..keys.len() / 2]);
+    let mut not_base64 = good.clone();
+    not_base64["logins"][0]["keys"] = Value::from("not base64!");
+    let mut other_format = good.clone();
+    other_format["format"] = Value::from("loket.hq-logins/9");
+    let text = |v: &Value| serde_json::to_vec(v).unwrap();
+    let whole = std::fs::read(&path).unwrap();
+    for (bytes, why) in [
+        (whole[..whole.len() / 2].to_vec(), "it is not a logins file"),
+        (b"\xff\x00garbage".to_vec(), "it is not a logins file"),
+        (text(&other_format), "unknown logins format"),
+        (
+            text(&not_base64),
+            &format!("the login of {OPERATOR} is damaged") as &str,
+        ),
+        (text(&keys_cut), "it is not an age file, or it was altered"),
+    ] {
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(
+            run(&site, OPERATOR, PASSPHRASE, None, &["cases"]),
+            damaged(why),
+            "{why}"
+        );
+    }
+    // Put back, it opens again.
+    std::fs::write(&path, &whole).unwrap();
+    assert_eq!(
+        run(&site, OPERATOR, PASSPHRASE, None, &["devices"]).code,
+        Some(0)
+    );
 }

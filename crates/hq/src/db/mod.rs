@@ -17,7 +17,7 @@ use crate::secret::DatabaseKey;
 /// Where headquarters' database is.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
-    /// `sqlite:PATH`: a SQLCipher file encrypted with the key from the secret file.
+    /// `sqlite:PATH`: a SQLCipher file encrypted with the key from the logins.
     Sqlite(PathBuf),
     /// `postgres://…` or `postgresql://…` (libpq's URL syntax).
     Postgres(String),

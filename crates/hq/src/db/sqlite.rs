@@ -1,6 +1,6 @@
 //! SQLite (SQLCipher): the default, one file in the data directory, no server to run.
 //!
-//! The whole file is encrypted with the random key from the secret file, given raw (no key
+//! The whole file is encrypted with the random key from the logins, given raw (no key
 //! derivation of SQLCipher's own). WAL and `synchronous=FULL`: an import is durable when
 //! its commit returns, and a killed import leaves nothing of itself.
 
