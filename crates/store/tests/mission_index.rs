@@ -5,6 +5,8 @@ mod common;
 use common::*;
 use loket_batch::wire::{IndexEntry, IndexPage, INDEX_FORMAT};
 use loket_store::{HqStatus, Store, StoreError};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
 
 fn entry(seq: u64, case: &str, device: &str, name: &str) -> IndexEntry {
     IndexEntry {
@@ -311,4 +313,125 @@ fn headquarters_address_is_a_setting_that_survives_reopening() {
     assert_eq!(store.last_sync().unwrap(), Some(at));
     assert_eq!(store.set_hq_url(None).unwrap(), None);
     assert_eq!(store.hq_url().unwrap(), None);
+}
+
+/// Case `c` of the property below: its id, and the two names and NIKs its versions take
+/// (no word of one case's names is in another's).
+fn prop_case(c: usize) -> (String, [&'static str; 2], [&'static str; 2]) {
+    let names = [
+        ["SITI AMINAH", "SITI AMINA"],
+        ["DEWI LESTARI", "DEWI ANGGRAINI"],
+        ["BUDIMAN", "BUDIMAN SANTOSO"],
+        ["NURHAYATI", "NURHAYATI PUTRI"],
+    ];
+    let niks = [
+        ["3203415204990001", "3203415204990011"],
+        ["3203415204990002", "3203415204990012"],
+        ["3203415204990003", "3203415204990013"],
+        ["3203415204990004", "3203415204990014"],
+    ];
+    (format!("{OTHER}{c}"), names[c], niks[c])
+}
+
+/// (case, closed, which name, headquarters' status) of one entry.
+fn prop_entry() -> impl Strategy<Value = (usize, bool, usize, bool)> {
+    (0..4usize, any::<bool>(), 0..2usize, any::<bool>())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Whatever the pages and their order (a page may come again late), each case is held as
+    /// its newest entry, and the person of an entry is kept exactly when it is neither this
+    /// counter's own case nor closed: found by name and NIK then, and nowhere in the index's
+    /// tables otherwise.
+    #[test]
+    fn the_index_keeps_the_newest_entry_and_a_person_only_where_it_may(
+        entries in proptest::collection::vec(prop_entry(), 1..24),
+        cuts in proptest::collection::vec(1..6usize, 1..24),
+        replay in any::<prop::sample::Index>(),
+    ) {
+        let (_dir, mut store) = store();
+        let ours = store.device_id().unwrap();
+        // Cases 0 and 1 are counter 2's, case 2 counter 3's, case 3 this counter's own.
+        let device = |c: usize| match c {
+            0 | 1 => "counter-2".to_owned(),
+            2 => "counter-3".to_owned(),
+            _ => ours.clone(),
+        };
+        let made: Vec<IndexEntry> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, &(c, closed, n, departed))| {
+                let (id, names, niks) = prop_case(c);
+                let mut e = entry(i as u64 + 1, &id, &device(c), names[n]);
+                e.version = i as u64 + 1;
+                e.nik = Some(niks[n].into());
+                e.status = if closed { "closed" } else { "finalised" }.into();
+                if departed {
+                    e.hq_status = Some("departed".into());
+                    e.hq_status_at = Some("2026-01-22T08:00:00Z".into());
+                }
+                e
+            })
+            .collect();
+        let mut pages = Vec::new();
+        let mut rest = &made[..];
+        for cut in cuts.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (first, tail) = rest.split_at((*cut).min(rest.len()));
+            pages.push(page(first.to_vec()));
+            rest = tail;
+        }
+        pages.push(pages[replay.index(pages.len())].clone());
+        for p in &pages {
+            store.apply_index_page(p).unwrap();
+        }
+
+        let mut newest: BTreeMap<usize, (usize, &IndexEntry)> = BTreeMap::new();
+        for (e, &(c, _, n, _)) in made.iter().zip(&entries) {
+            newest.insert(c, (n, e));
+        }
+        prop_assert_eq!(store.mission_case_count().unwrap(), newest.len() as u64);
+        let values: Vec<Vec<u8>> = store
+            .every_value()
+            .unwrap()
+            .into_iter()
+            .filter(|(table, _)| table.starts_with("mission_"))
+            .map(|(_, v)| v)
+            .collect();
+        let anywhere = |s: &str| values.iter().any(|v| v.windows(s.len()).any(|w| w == s.as_bytes()));
+        for (&c, &(n, e)) in &newest {
+            let kept = c != 3 && e.status != "closed";
+            let (id, names, niks) = prop_case(c);
+            prop_assert_eq!(
+                store.hq_status(&id).unwrap().map(|s| s.status),
+                e.hq_status.clone()
+            );
+            let by_name: Vec<(String, u64)> = store
+                .search_mission(names[n], 10)
+                .unwrap()
+                .into_iter()
+                .map(|m| (m.id, m.version))
+                .collect();
+            let by_nik: Vec<String> = store
+                .search_mission(niks[n], 10)
+                .unwrap()
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
+            if kept {
+                prop_assert_eq!(by_name, vec![(id.clone(), e.version)]);
+                prop_assert_eq!(by_nik, vec![id]);
+            } else {
+                prop_assert!(by_name.is_empty() && by_nik.is_empty(), "{:?} {:?}", by_name, by_nik);
+                for word in names.iter().flat_map(|n| n.split(' ')).chain(niks) {
+                    prop_assert!(!anywhere(word), "case {} keeps {}", c, word);
+                }
+            }
+        }
+        prop_assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
 }
