@@ -203,6 +203,13 @@ pub enum CaseCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Close every finalised case whose person headquarters reports departed (after a sync),
+    /// each with the reason "sudah berangkat menurut pusat / departed per headquarters (WHEN)";
+    /// `--list` only lists them.
+    CloseDeparted {
+        #[arg(long)]
+        list: bool,
+    },
     /// Attach the person's photo (JPEG or PNG; cropped to 3:4 for the request).
     Photo { id: String, file: PathBuf },
 }

@@ -167,8 +167,6 @@ fn sync_with_a_running_headquarters_sends_and_acknowledges() {
         .to_string();
 
     let run = loket(&["sync", "--hq", &url], "", d);
-    let _ = server.kill();
-    let _ = server.wait();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
@@ -181,4 +179,61 @@ fn sync_with_a_running_headquarters_sends_and_acknowledges() {
     let listed: serde_json::Value =
         serde_json::from_str(&loket(&["batch", "list", "--json"], "", d).stdout).unwrap();
     assert!(listed[0]["acknowledged_at"].is_string());
+
+    // Headquarters records the person's departure; the next sync brings it, and the counter
+    // closes every such case in one go; the sync after that purges it.
+    let cases: serde_json::Value =
+        serde_json::from_str(&loket(&["case", "list", "--json"], "", d).stdout).unwrap();
+    let id = cases[0]["id"].as_str().unwrap().to_owned();
+    let status = hq(&bin, site.path(), &["status", &id, "departed"]);
+    assert_eq!(status.status.code(), Some(0));
+    let none = loket(&["--lang", "en", "case", "close-departed", "--list"], "", d);
+    assert_eq!(
+        none.stdout,
+        "0 open cases whose person headquarters reports departed\n"
+    );
+    let run = loket(&["sync"], "", d);
+    assert!(
+        run.stdout
+            .contains("mission index: 0 cases new, 1 updated\n"),
+        "{}",
+        run.stdout
+    );
+    let due = loket(&["--lang", "en", "case", "close-departed", "--list"], "", d);
+    assert!(due
+        .stdout
+        .starts_with(&format!("case {id}: departed per headquarters 20")));
+    assert!(due
+        .stdout
+        .ends_with("\n1 open cases whose person headquarters reports departed\n"));
+    let closed = loket(&["--lang", "en", "case", "close-departed"], "", d);
+    assert_eq!((closed.code, closed.stderr.as_str()), (0, ""));
+    assert_eq!(
+        closed.stdout,
+        format!(
+            "case {id} closed (version 2)\n1 cases closed; they leave this counter once \
+             headquarters holds the closings\n"
+        )
+    );
+    let history = loket(&["case", "history", &id], "", d).stdout;
+    assert!(
+        history.contains("sudah berangkat menurut pusat / departed per headquarters (20"),
+        "{history}"
+    );
+    let run = loket(&["sync"], "", d);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        run.stdout.contains(
+            "1 closed cases that headquarters now holds were removed from this counter\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let again = loket(&["--lang", "en", "case", "close-departed"], "", d);
+    assert!(
+        again.stdout.starts_with("0 cases closed"),
+        "{}",
+        again.stdout
+    );
 }

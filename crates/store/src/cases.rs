@@ -80,6 +80,10 @@ pub struct VersionRecord {
 }
 
 /// Now, as stored: RFC 3339 in UTC with milliseconds.
+/// The reason of a closing because headquarters reports the person departed, in both
+/// languages: it travels to headquarters and is read there.
+pub const DEPARTED_REASON: &str = "sudah berangkat menurut pusat / departed per headquarters";
+
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -312,62 +316,48 @@ impl Store {
     /// new version holding the same record, so it travels to headquarters like any change.
     /// Closing a closed case changes nothing.
     pub fn close(&mut self, id: &str, reason: &str) -> Result<u32> {
-        let officer = &self.officer.clone();
+        let officer = self.officer.clone();
         let tx = self.conn.transaction()?;
-        let CaseRow {
-            no,
-            status,
-            version,
-            words,
-            record_sha256: sha,
-            ..
-        } = case_row(&tx, id)?.ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
-        match status {
-            CaseStatus::Closed => return Ok(version),
-            CaseStatus::Draft => return Err(StoreError::DraftNotClosable { id: id.to_string() }),
-            CaseStatus::Finalised => {}
-        }
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(StoreError::ReasonRequired {
-                id: id.to_string(),
-                status: status.to_string(),
-            });
-        }
+        let closed = close_in(&tx, id, reason, &officer, &now())?;
+        tx.commit()?;
+        self.committed();
+        Ok(closed)
+    }
+
+    /// The finalised cases here whose person headquarters reports departed (from the mission
+    /// index): nothing more happens for them at the counter, but until an officer closes them
+    /// they stay on the laptop. Each with when headquarters recorded the departure.
+    pub fn departed_open(&self) -> Result<Vec<(String, Option<String>)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT c.id, m.hq_status_at FROM cases c
+                 JOIN mission_cases m ON m.case_id = c.id
+                 WHERE c.status = 'finalised' AND m.hq_status = 'departed'
+                 ORDER BY c.no",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Closes every case of [`Store::departed_open`] in one transaction, each a closing by
+    /// this officer with the reason [`DEPARTED_REASON`] and when it was recorded; once
+    /// headquarters holds the closings, the next receipt purges them. Returns the cases
+    /// closed and their closing versions.
+    pub fn close_departed(&mut self) -> Result<Vec<(String, u32)>> {
+        let officer = self.officer.clone();
+        let due = self.departed_open()?;
+        let tx = self.conn.transaction()?;
         let at = now();
-        let closed = version + 1;
-        let (seq, hash) = audit::append(
-            &tx,
-            &Entry {
-                at: &at,
-                officer,
-                action: "close",
-                case_id: id,
-                version: closed,
-                record_sha256: &sha,
-                detail: None,
-            },
-        )?;
-        tx.prepare_cached(
-            "INSERT INTO case_versions (vid, case_id, version, status, record, record_sha256,
-                                        has_errors, saved_at, officer, reason)
-             SELECT ?2, case_id, ?3, 'closed', record, record_sha256, has_errors, ?4, ?5, ?6
-             FROM case_versions WHERE vid = ?1",
-        )?
-        .execute(rusqlite::params![
-            vid(no, version),
-            vid(no, closed),
-            closed,
-            at,
-            officer,
-            reason
-        ])?;
-        tx.prepare_cached(
-            "UPDATE cases SET status = 'closed', version = ?2, updated_at = ?3 WHERE no = ?1",
-        )?
-        .execute(rusqlite::params![no, closed, at])?;
-        mark_changed(&tx, no, &words, seq, &hash)?;
-        outbox(&tx, id, closed, CaseStatus::Closed, &at)?;
+        let mut closed = Vec::with_capacity(due.len());
+        for (id, when) in due {
+            let reason = match when {
+                Some(when) => format!("{DEPARTED_REASON} ({when})"),
+                None => DEPARTED_REASON.to_owned(),
+            };
+            let version = close_in(&tx, &id, &reason, &officer, &at)?;
+            closed.push((id, version));
+        }
         tx.commit()?;
         self.committed();
         Ok(closed)
@@ -500,6 +490,65 @@ pub(crate) struct CaseRow {
     /// The current version's record hash.
     pub record_sha256: String,
     pub purged_at: Option<String>,
+}
+
+/// Closes case `id` in the caller's transaction (see [`Store::close`]); returns the closing
+/// version, or the version it has when closed already.
+fn close_in(tx: &Transaction, id: &str, reason: &str, officer: &str, at: &str) -> Result<u32> {
+    let CaseRow {
+        no,
+        status,
+        version,
+        words,
+        record_sha256: sha,
+        ..
+    } = case_row(tx, id)?.ok_or_else(|| StoreError::CaseNotFound { id: id.to_string() })?;
+    match status {
+        CaseStatus::Closed => return Ok(version),
+        CaseStatus::Draft => return Err(StoreError::DraftNotClosable { id: id.to_string() }),
+        CaseStatus::Finalised => {}
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(StoreError::ReasonRequired {
+            id: id.to_string(),
+            status: status.to_string(),
+        });
+    }
+    let closed = version + 1;
+    let (seq, hash) = audit::append(
+        tx,
+        &Entry {
+            at,
+            officer,
+            action: "close",
+            case_id: id,
+            version: closed,
+            record_sha256: &sha,
+            detail: None,
+        },
+    )?;
+    tx.prepare_cached(
+        "INSERT INTO case_versions (vid, case_id, version, status, record, record_sha256,
+                                    has_errors, saved_at, officer, reason)
+         SELECT ?2, case_id, ?3, 'closed', record, record_sha256, has_errors, ?4, ?5, ?6
+         FROM case_versions WHERE vid = ?1",
+    )?
+    .execute(rusqlite::params![
+        vid(no, version),
+        vid(no, closed),
+        closed,
+        at,
+        officer,
+        reason
+    ])?;
+    tx.prepare_cached(
+        "UPDATE cases SET status = 'closed', version = ?2, updated_at = ?3 WHERE no = ?1",
+    )?
+    .execute(rusqlite::params![no, closed, at])?;
+    mark_changed(tx, no, &words, seq, &hash)?;
+    outbox(tx, id, closed, CaseStatus::Closed, at)?;
+    Ok(closed)
 }
 
 /// Case `id`'s row, if the store has the case.

@@ -31,7 +31,7 @@ mod today;
 
 pub use audit::{AuditCheck, AuditEntry};
 pub use batches::{Acknowledgement, BatchInfo, SyncCounts, Unacknowledged};
-pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord};
+pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord, DEPARTED_REASON};
 pub use error::{Result, StoreError};
 pub use export::{
     batch_file_name, mounted_sticks, receipt_file_name, Exported, BATCH_EXTENSION,

@@ -273,6 +273,83 @@ fn a_closed_case_of_another_counter_keeps_its_status_and_no_person() {
 }
 
 #[test]
+fn cases_headquarters_reports_departed_are_closed_in_one_go() {
+    let (_dir, mut store) = store();
+    let ours = store.device_id().unwrap();
+    let mut ids = Vec::new();
+    for (name, ticket) in [
+        ("SITI AMINAH", "A-1"),
+        ("DEWI LESTARI", "A-2"),
+        ("BUDI", "A-3"),
+    ] {
+        ids.push(
+            store
+                .save(person(name, None, None, ticket), None)
+                .unwrap()
+                .case_id,
+        );
+    }
+    store.finalize(&ids[0]).unwrap();
+    store.finalize(&ids[1]).unwrap();
+    // Siti departed; Dewi got her SPLP; Budi, still a draft here, departed too; and a person
+    // of another counter departed.
+    let status = |seq: u64, id: &str, device: &str, hq: &str| {
+        let mut e = entry(seq, id, device, "X").without_person();
+        e.hq_status = Some(hq.into());
+        e.hq_status_at = Some(format!("2026-01-2{seq}T08:00:00Z"));
+        e
+    };
+    store
+        .apply_index_page(&page(vec![
+            status(1, &ids[0], &ours, "departed"),
+            status(2, &ids[1], &ours, "splp_issued"),
+            status(3, &ids[2], &ours, "departed"),
+            status(4, OTHER, "counter-2", "departed"),
+        ]))
+        .unwrap();
+    assert_eq!(
+        store.departed_open().unwrap(),
+        [(ids[0].clone(), Some("2026-01-21T08:00:00Z".to_owned()))]
+    );
+    assert_eq!(store.close_departed().unwrap(), [(ids[0].clone(), 2)]);
+    let closing = store.versions(&ids[0]).unwrap().pop().unwrap();
+    assert_eq!(
+        (
+            closing.status,
+            closing.officer.as_str(),
+            closing.reason.as_deref()
+        ),
+        (
+            loket_core::status::CaseStatus::Closed,
+            OFFICER,
+            Some(
+                "sudah berangkat menurut pusat / departed per headquarters \
+                 (2026-01-21T08:00:00Z)"
+            )
+        )
+    );
+    assert_eq!(
+        store.audit_of(&ids[0]).unwrap().last().unwrap().action,
+        "close"
+    );
+    // Nothing else changed, and a second time closes nothing.
+    assert_eq!(
+        store.case(&ids[1]).unwrap().unwrap().status,
+        loket_core::status::CaseStatus::Finalised
+    );
+    assert_eq!(
+        store.case(&ids[2]).unwrap().unwrap().status,
+        loket_core::status::CaseStatus::Draft
+    );
+    assert!(store.departed_open().unwrap().is_empty());
+    assert!(store.close_departed().unwrap().is_empty());
+    assert!(matches!(
+        store.verify_audit().unwrap(),
+        loket_store::AuditCheck::Intact { .. }
+    ));
+}
+
+#[test]
 fn the_index_is_kept_encrypted_like_the_cases() {
     let (dir, mut store) = store();
     let mut e = entry(1, OTHER, "counter-2", "ZULKARNAEN WIRATMOKO");

@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Case(CaseCommand::History { id }) => store::history(common, &id),
         Command::Case(CaseCommand::Finalize { id }) => store::finalize(common, &id),
         Command::Case(CaseCommand::Close { id, reason }) => store::close(common, &id, &reason),
+        Command::Case(CaseCommand::CloseDeparted { list }) => store::close_departed(common, list),
         Command::Case(CaseCommand::Photo { id, file }) => request::photo(common, &id, &file),
         Command::Audit(AuditCommand::Verify) => store::audit_verify(common),
         Command::Audit(AuditCommand::Log { json, limit, case }) => {

@@ -292,6 +292,47 @@ pub fn close(common: &Common, id: &str, reason: &str) -> Result<u8, Failure> {
     Ok(0)
 }
 
+/// `case close-departed`: one line per case closed (or, with `--list`, per case that would
+/// be), then how many.
+pub fn close_departed(common: &Common, list: bool) -> Result<u8, Failure> {
+    let mut store = open(common)?;
+    let cases: Vec<(String, String)> = if list {
+        store
+            .departed_open()?
+            .into_iter()
+            .map(|(id, at)| (id, at.unwrap_or_default()))
+            .collect()
+    } else {
+        store
+            .close_departed()?
+            .into_iter()
+            .map(|(id, version)| (id, version.to_string()))
+            .collect()
+    };
+    for (id, what) in &cases {
+        line(&match (list, common.lang) {
+            (true, Lang::Id) => format!("kasus {id}: berangkat menurut pusat {what}"),
+            (true, Lang::En) => format!("case {id}: departed per headquarters {what}"),
+            (false, Lang::Id) => format!("kasus {id} ditutup (versi {what})"),
+            (false, Lang::En) => format!("case {id} closed (version {what})"),
+        })?;
+    }
+    let n = cases.len();
+    line(&match (list, common.lang) {
+        (true, Lang::Id) => {
+            format!("{n} kasus terbuka yang orangnya sudah berangkat menurut pusat")
+        }
+        (true, Lang::En) => format!("{n} open cases whose person headquarters reports departed"),
+        (false, Lang::Id) => {
+            format!("{n} kasus ditutup; dihapus dari loket ini setelah pusat menerimanya")
+        }
+        (false, Lang::En) => format!(
+            "{n} cases closed; they leave this counter once headquarters holds the closings"
+        ),
+    })?;
+    Ok(0)
+}
+
 pub fn audit_verify(common: &Common) -> Result<u8, Failure> {
     let store = open(common)?;
     match store.verify_audit()? {
