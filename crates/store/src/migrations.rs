@@ -305,8 +305,10 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 10: the mission index keeps no person of a closed case, whichever counter registered
     // it: the case's purpose at the counters is met (UU 27/2022), and its own counter purges
-    // it. The freed bytes are overwritten, as in a purge.
+    // it. The freed bytes are overwritten, as in a purge. The partial index finds the people
+    // headquarters reports departed, whose cases here an officer may close in one go.
     r#"
+    CREATE INDEX mission_departed ON mission_cases (case_id) WHERE hq_status = 'departed';
     PRAGMA secure_delete = ON;
     DELETE FROM mission_tokens
     WHERE case_id IN (SELECT case_id FROM mission_cases WHERE status = 'closed');

@@ -387,7 +387,7 @@ fn a_store_of_schema_6_drops_the_copies_it_no_longer_needs_when_brought_up_to_da
     // headquarters sent it) and two of another counter's, one of them closed.
     store
         .tamper(&format!(
-            "DROP INDEX audit_case;
+            "DROP INDEX audit_case; DROP INDEX mission_departed;
              DROP INDEX cases_to_purge; ALTER TABLE cases DROP COLUMN purged_at;
              DROP TRIGGER case_versions_no_update;
              CREATE TRIGGER case_versions_no_update BEFORE UPDATE ON case_versions
