@@ -17,6 +17,8 @@ pub const COMMANDS: &[&str] = &[
     "save",
     "finalize",
     "close_case",
+    "departed_open",
+    "close_departed",
     "case",
     "history",
     "version",

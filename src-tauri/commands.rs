@@ -313,6 +313,24 @@ pub async fn close_case(session: State<'_, Session>, id: String, reason: String)
     session.with(|store| Ok(store.close(&id, &reason)?))
 }
 
+/// The finalised cases here whose person headquarters reports departed (after a sync).
+#[tauri::command]
+pub async fn departed_open(session: State<'_, Session>) -> Result<Vec<String>> {
+    session.with(|store| {
+        Ok(store
+            .departed_open()?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect())
+    })
+}
+
+/// Closes every case of `departed_open`, each a closing by the officer; how many.
+#[tauri::command]
+pub async fn close_departed(session: State<'_, Session>) -> Result<u32> {
+    session.with(|store| Ok(store.close_departed()?.len() as u32))
+}
+
 #[tauri::command]
 pub async fn case(session: State<'_, Session>, id: String) -> Result<Case> {
     session.with(|store| {

@@ -55,6 +55,8 @@ pub fn with_commands<R: Runtime>(
             save,
             finalize,
             close_case,
+            departed_open,
+            close_departed,
             case,
             history,
             version,

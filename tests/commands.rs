@@ -1068,3 +1068,44 @@ fn sync_status_counts_what_waits_and_says_offline_when_headquarters_is_not_there
     assert_eq!(w.error("sync_status", json!({})), "store.locked");
     assert_eq!(w.error("sync_now", json!({})), "store.locked");
 }
+
+#[test]
+fn the_cases_of_people_headquarters_reports_departed_close_in_one_go() {
+    let (dir, w) = unlocked();
+    let id = w.ok("save", json!({"record": example()}))["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(w.ok("finalize", json!({"id": id}))["outcome"], "done");
+    assert_eq!(w.ok("departed_open", json!({})), json!([]));
+    assert_eq!(w.ok("close_departed", json!({})), json!(0));
+    let mut departed = index_entry(4, &id, "SITI AMINAH").without_person();
+    departed.hq_status = Some("departed".into());
+    departed.hq_status_at = Some("2026-01-22T08:00:00Z".into());
+    apply_index(dir.path(), vec![departed]);
+
+    assert_eq!(w.ok("departed_open", json!({})), json!([id]));
+    assert_eq!(w.ok("close_departed", json!({})), json!(1));
+    assert_eq!(w.ok("case", json!({"id": id}))["status"], "closed");
+    let history = w.ok("history", json!({"id": id}));
+    let last = history["versions"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (last["officer"].clone(), last["reason"].clone()),
+        (
+            json!(OFFICER),
+            json!(format!(
+                "{} (2026-01-22T08:00:00Z)",
+                loket_store::DEPARTED_REASON
+            ))
+        )
+    );
+    assert_eq!(w.ok("departed_open", json!({})), json!([]));
+    w.ok("lock", json!({}));
+    assert_eq!(w.error("departed_open", json!({})), "store.locked");
+    assert_eq!(w.error("close_departed", json!({})), "store.locked");
+}

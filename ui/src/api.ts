@@ -76,6 +76,10 @@ export const api = {
     call<Saved>("save", { record, reason: reason ?? null }),
   finalize: (id: string) => call<Finalize>("finalize", { id }),
   closeCase: (id: string, reason: string) => call<number>("close_case", { id, reason }),
+  /** The finalised cases here whose person headquarters reports departed. */
+  departedOpen: () => call<string[]>("departed_open"),
+  /** Closes all of them (each a closing by the officer); how many. */
+  closeDeparted: () => call<number>("close_departed"),
   case: (id: string) => call<Case>("case", { id }),
   history: (id: string) => call<History>("history", { id }),
   version: (id: string, version: number) => call<VersionRecord>("version", { id, version }),

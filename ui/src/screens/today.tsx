@@ -1,5 +1,6 @@
 // The counter's day: how many people were interviewed, how many cases are still drafts or
-// finalised, and today's queue in the order it was served.
+// finalised, today's queue in the order it was served, and the open cases of people
+// headquarters reports departed, to close in one go.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Today } from "../bindings/Today";
@@ -36,6 +37,7 @@ export function TodayScreen(props: { go: Go }) {
         <Count label={t("today.finalised")} n={today.finalised} id="count-finalised" />
         <Count label={t("today.printed")} n={today.printed} id="count-printed" />
       </div>
+      <Departed />
       <h2>{t("today.queue")}</h2>
       {today.cases.length < today.intakes && (
         <p class="note" id="today-latest">
@@ -73,5 +75,56 @@ export function TodayScreen(props: { go: Go }) {
         </table>
       )}
     </section>
+  );
+}
+
+/** The open cases of people headquarters reports departed: a line, and closing them all after
+ * a confirmation. Loaded after the day's figures, so it never holds up the screen. */
+function Departed() {
+  const t = useT();
+  const [ids, setIds] = useState<string[]>([]);
+  const [asking, setAsking] = useState(false);
+  const [done, setDone] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => api.departedOpen().then(setIds, (e) => setError(describe(t, e)));
+  useEffect(() => {
+    load();
+  }, []);
+  const close = () =>
+    api.closeDeparted().then(
+      (n) => {
+        setAsking(false);
+        setDone(n);
+        load();
+      },
+      (e) => setError(describe(t, e)),
+    );
+  const n = ids.length;
+  return (
+    <div id="today-departed">
+      {error && <p role="alert" class="error">{error}</p>}
+      {done !== null && <p role="status">{t("today.departed_done", { n: done })}</p>}
+      {n > 0 && !asking && (
+        <p class="note">
+          {n === 1 ? t("today.departed_one") : t("today.departed", { n })}{" "}
+          <button type="button" id="close-departed" onClick={() => setAsking(true)}>
+            {t("today.departed_close")}
+          </button>
+        </p>
+      )}
+      {n > 0 && asking && (
+        <div role="alertdialog" aria-labelledby="departed-confirm">
+          <p id="departed-confirm">{t("today.departed_confirm", { n })}</p>
+          <div class="actions">
+            <button type="button" onClick={() => setAsking(false)}>
+              {t("today.departed_no")}
+            </button>
+            <button type="button" class="primary" id="close-departed-yes" onClick={close} autoFocus>
+              {t("today.departed_yes")}
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
   );
 }
