@@ -767,7 +767,26 @@ async fn screenshots() {
         unlock(&app).await;
         app.wait_css("#count-intakes").await;
         app.wait_css("#sync-state.offline").await;
+        app.wait_css("#close-departed").await;
         app.shoot(&shot("2-today")).await;
+        // Closing the departed person's case asks first; cancelled here.
+        let click = |css: &'static str| {
+            let client = app.client.clone();
+            async move {
+                client
+                    .find(Locator::Css(css))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap()
+            }
+        };
+        click("#close-departed").await;
+        app.wait_css("#close-departed-yes").await;
+        app.shoot(&shot("2-today-departed")).await;
+        click("#close-departed-no").await;
+        app.wait_css("#close-departed").await;
 
         app.ctrl("n").await;
         app.wait_focus("f-ticket").await;
@@ -945,7 +964,7 @@ fn seed(dir: &Path) {
             store.attach_photo(id, specimen_photo().jpeg()).unwrap();
         }
     }
-    seed_network(&mut store, &ids[1]);
+    seed_network(&mut store, &ids[1], &ids[2]);
 }
 
 /// The first case of the day, closed when she left and sent to headquarters at once; its
@@ -1000,7 +1019,7 @@ fn seed_purged(
 /// (two at another counter, one of them a likely duplicate of the intake typed in the
 /// screenshots) and its SPLP issued for A-042; the address of a headquarters that is not
 /// answering (the status bar says "offline").
-fn seed_network(store: &mut loket_store::Store, a042: &str) {
+fn seed_network(store: &mut loket_store::Store, a042: &str, a043: &str) {
     use loket_batch::wire::{IndexEntry, IndexPage, INDEX_FORMAT};
     let other = "0197a3e1-5c2d-7b40-9f11-6a0c3d2e8b47";
     let entry =
@@ -1039,6 +1058,10 @@ fn seed_network(store: &mut loket_store::Store, a042: &str) {
     );
     ours.hq_status = Some("splp_issued".into());
     ours.hq_status_at = Some("2026-01-21T02:40:00Z".into());
+    // Budi has left for Jakarta: Today offers to close his case.
+    let mut gone = entry(4, a043, &store.device_id().unwrap(), "A-043", "", "").without_person();
+    gone.hq_status = Some("departed".into());
+    gone.hq_status_at = Some("2026-01-21T05:10:00Z".into());
     let entries = vec![
         departed,
         entry(
@@ -1050,6 +1073,7 @@ fn seed_network(store: &mut loket_store::Store, a042: &str) {
             "1999-04-12",
         ),
         ours,
+        gone,
     ];
     store
         .apply_index_page(&IndexPage {
@@ -1057,7 +1081,7 @@ fn seed_network(store: &mut loket_store::Store, a042: &str) {
             mission: "PNH".into(),
             request_nonce: "seed".into(),
             entries,
-            next: 3,
+            next: 4,
             more: false,
         })
         .unwrap();

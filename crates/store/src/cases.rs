@@ -6,7 +6,7 @@ use crate::search;
 use crate::Store;
 use loket_core::status::CaseStatus;
 use loket_core::{normalize, validate, IntakeRecord, Report};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -79,11 +79,11 @@ pub struct VersionRecord {
     pub record: IntakeRecord,
 }
 
-/// Now, as stored: RFC 3339 in UTC with milliseconds.
 /// The reason of a closing because headquarters reports the person departed, in both
 /// languages: it travels to headquarters and is read there.
 pub const DEPARTED_REASON: &str = "sudah berangkat menurut pusat / departed per headquarters";
 
+/// Now, as stored: RFC 3339 in UTC with milliseconds.
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -328,16 +328,7 @@ impl Store {
     /// index): nothing more happens for them at the counter, but until an officer closes them
     /// they stay on the laptop. Each with when headquarters recorded the departure.
     pub fn departed_open(&self) -> Result<Vec<(String, Option<String>)>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT c.id, m.hq_status_at FROM cases c
-                 JOIN mission_cases m ON m.case_id = c.id
-                 WHERE c.status = 'finalised' AND m.hq_status = 'departed'
-                 ORDER BY c.no",
-            )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?)
+        departed_open(&self.conn)
     }
 
     /// Closes every case of [`Store::departed_open`] in one transaction, each a closing by
@@ -346,8 +337,10 @@ impl Store {
     /// closed and their closing versions.
     pub fn close_departed(&mut self) -> Result<Vec<(String, u32)>> {
         let officer = self.officer.clone();
-        let due = self.departed_open()?;
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let due = departed_open(&tx)?;
         let at = now();
         let mut closed = Vec::with_capacity(due.len());
         for (id, when) in due {
@@ -490,6 +483,19 @@ pub(crate) struct CaseRow {
     /// The current version's record hash.
     pub record_sha256: String,
     pub purged_at: Option<String>,
+}
+
+/// See [`Store::departed_open`].
+fn departed_open(conn: &Connection) -> Result<Vec<(String, Option<String>)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT c.id, m.hq_status_at FROM cases c
+             JOIN mission_cases m ON m.case_id = c.id
+             WHERE c.status = 'finalised' AND m.hq_status = 'departed'
+             ORDER BY c.no",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// Closes case `id` in the caller's transaction (see [`Store::close`]); returns the closing

@@ -103,7 +103,11 @@ function Departed() {
   return (
     <div id="today-departed">
       {error && <p role="alert" class="error">{error}</p>}
-      {done !== null && <p role="status">{t("today.departed_done", { n: done })}</p>}
+      {done !== null && (
+        <p role="status">
+          {done === 1 ? t("today.departed_done_one") : t("today.departed_done", { n: done })}
+        </p>
+      )}
       {n > 0 && !asking && (
         <p class="note">
           {n === 1 ? t("today.departed_one") : t("today.departed", { n })}{" "}
@@ -114,9 +118,11 @@ function Departed() {
       )}
       {n > 0 && asking && (
         <div role="alertdialog" aria-labelledby="departed-confirm">
-          <p id="departed-confirm">{t("today.departed_confirm", { n })}</p>
+          <p id="departed-confirm">
+            {n === 1 ? t("today.departed_confirm_one") : t("today.departed_confirm", { n })}
+          </p>
           <div class="actions">
-            <button type="button" onClick={() => setAsking(false)}>
+            <button type="button" id="close-departed-no" onClick={() => setAsking(false)}>
               {t("today.departed_no")}
             </button>
             <button type="button" class="primary" id="close-departed-yes" onClick={close} autoFocus>
