@@ -113,3 +113,24 @@ pub fn file_bytes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Which of `needles` some text or blob in the mission index's tables holds: what this
+/// counter keeps of other people.
+pub fn in_mission_index(store: &Store, needles: &[&str]) -> Vec<String> {
+    let values: Vec<Vec<u8>> = store
+        .every_value()
+        .unwrap()
+        .into_iter()
+        .filter(|(table, _)| table.starts_with("mission_"))
+        .map(|(_, v)| v)
+        .collect();
+    needles
+        .iter()
+        .filter(|n| {
+            values
+                .iter()
+                .any(|v| v.windows(n.len()).any(|w| w == n.as_bytes()))
+        })
+        .map(|n| n.to_string())
+        .collect()
+}
