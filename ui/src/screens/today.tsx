@@ -14,7 +14,7 @@ export function TodayScreen(props: { go: Go }) {
   const t = useT();
   const [today, setToday] = useState<Today | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
+  const load = () =>
     api.today().then(
       (today) => {
         mark("today-data");
@@ -22,6 +22,8 @@ export function TodayScreen(props: { go: Go }) {
       },
       (e) => setError(describe(t, e)),
     );
+  useEffect(() => {
+    load();
   }, []);
   useEffect(() => {
     if (today) mark("today-shown");
@@ -37,7 +39,7 @@ export function TodayScreen(props: { go: Go }) {
         <Count label={t("today.finalised")} n={today.finalised} id="count-finalised" />
         <Count label={t("today.printed")} n={today.printed} id="count-printed" />
       </div>
-      <Departed />
+      <Departed onClosed={load} />
       <h2>{t("today.queue")}</h2>
       {today.cases.length < today.intakes && (
         <p class="note" id="today-latest">
@@ -79,8 +81,9 @@ export function TodayScreen(props: { go: Go }) {
 }
 
 /** The open cases of people headquarters reports departed: a line, and closing them all after
- * a confirmation. Loaded after the day's figures, so it never holds up the screen. */
-function Departed() {
+ * a confirmation (then `onClosed`, so the queue shows them closed). Loaded after the day's
+ * figures, so it never holds up the screen. */
+function Departed(props: { onClosed: () => void }) {
   const t = useT();
   const [ids, setIds] = useState<string[]>([]);
   const [asking, setAsking] = useState(false);
@@ -96,6 +99,7 @@ function Departed() {
         setAsking(false);
         setDone(n);
         load();
+        props.onClosed();
       },
       (e) => setError(describe(t, e)),
     );
