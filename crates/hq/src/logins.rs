@@ -96,7 +96,8 @@ fn login(keys: &Keys, operator: &str, passphrase: &str, work: WorkFactor) -> Res
     })
 }
 
-/// Writes the logins file of a new headquarters, with its first operator.
+/// Writes the logins file of a new headquarters, with its first operator (a name as
+/// `operator_name` keeps it: both callers have checked it already).
 pub(crate) fn create(
     dir: &Path,
     keys: &Keys,
@@ -104,10 +105,9 @@ pub(crate) fn create(
     passphrase: &str,
     work: WorkFactor,
 ) -> Result<()> {
-    let operator = operator_name(operator)?;
     let file = LoginsFile {
         format: LOGINS_FORMAT.into(),
-        logins: vec![login(keys, &operator, passphrase, work)?],
+        logins: vec![login(keys, operator, passphrase, work)?],
     };
     write(dir, &file)
 }
