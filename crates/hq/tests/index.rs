@@ -71,12 +71,7 @@ fn every_change_to_a_case_takes_the_next_number_of_its_mission(b: Backend) {
 }
 
 fn status_updates_are_appended_and_the_latest_shown(b: Backend) {
-    let site = Site::new(b);
-    let mut counter = Counter::new("PNH-01");
-    site.enrol(&counter);
-    let mut hq = site.hq();
-    hq.import(&counter.seal_next(&site.public(), &[(0, 1), (1, 1)]))
-        .unwrap();
+    let (site, mut counter, mut hq) = holding_cases_0_and_1(b);
     let first = hq.set_status(&case_id(0), HqStatus::SplpIssued).unwrap();
     assert_eq!((first.status.as_str(), first.seq), ("splp_issued", 3));
     let second = hq.set_status(&case_id(0), HqStatus::Departed).unwrap();
@@ -209,12 +204,7 @@ fn migration_2_numbers_the_cases_held_under_schema_1(b: Backend) {
 }
 
 fn a_counter_gets_no_person_of_its_own_cases_nor_of_closed_ones(b: Backend) {
-    let site = Site::new(b);
-    let mut counter = Counter::new("PNH-01");
-    site.enrol(&counter);
-    let mut hq = site.hq();
-    hq.import(&counter.seal_next(&site.public(), &[(0, 1), (1, 1)]))
-        .unwrap();
+    let (site, counter, mut hq) = holding_cases_0_and_1(b);
     // Case 1 closed at its counter (the person departed).
     let mut closing = entry(1, 2);
     closing.status = CaseStatus::Closed;
@@ -259,6 +249,17 @@ fn a_counter_gets_no_person_of_its_own_cases_nor_of_closed_ones(b: Backend) {
     let own = hq.index_page("PNH", 0, 10, "PNH-01").unwrap();
     assert_eq!(own.entries.len(), 2);
     assert!(own.entries.iter().all(|e| !e.names_person()));
+}
+
+/// Headquarters holding cases 0 and 1 (version 1) from counter PNH-01's batch 1.
+fn holding_cases_0_and_1(b: Backend) -> (Site, Counter, Hq) {
+    let site = Site::new(b);
+    let mut counter = Counter::new("PNH-01");
+    site.enrol(&counter);
+    let mut hq = site.hq();
+    hq.import(&counter.seal_next(&site.public(), &[(0, 1), (1, 1)]))
+        .unwrap();
+    (site, counter, hq)
 }
 
 /// Batch 1 of a Kuala Lumpur counter: the example records with their mission changed.
