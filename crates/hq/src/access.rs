@@ -72,7 +72,7 @@ impl Hq {
     }
 
     /// Appends `entry` to the access log in a transaction of its own.
-    fn write_access(&mut self, entry: &AccessEntry) -> Result<()> {
+    pub(crate) fn write_access(&mut self, entry: &AccessEntry) -> Result<()> {
         let mut tx = self.db.transaction()?;
         tx.log_access(entry)?;
         tx.commit()

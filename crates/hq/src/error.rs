@@ -93,6 +93,13 @@ pub enum HqError {
     RequestConflict { serial: String, why: &'static str },
     #[error("no case {case_id} is held")]
     UnknownCase { case_id: String },
+    #[error("not a status list: {why}; its first line names the columns, `status` and one of `case_id`, `nik`, `passport`")]
+    NotAStatusList { why: String },
+    #[error("the status list was refused, nothing was recorded: {}{}", join(problems), and_more(*more))]
+    StatusListRefused {
+        problems: Vec<crate::ListProblem>,
+        more: usize,
+    },
     #[error("the operator's name must be 1 to 60 characters, without control characters")]
     BadOperator,
     #[error("the photo {sha256} stored in the database no longer matches its hash: restore the database from a backup")]
@@ -171,4 +178,20 @@ pub type Result<T> = std::result::Result<T, HqError>;
 pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> HqError {
     let context = context.into();
     move |source| HqError::Io { context, source }
+}
+
+/// Problems of a list, one after the other on one line.
+fn join<T: std::fmt::Display>(problems: &[T]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn and_more(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        n => format!("; and {n} more"),
+    }
 }

@@ -24,6 +24,7 @@ mod index;
 mod logins;
 mod secret;
 pub mod serve;
+mod status;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -47,9 +48,9 @@ pub use files::{
 };
 pub use held::{ranges, BatchNumbers};
 pub use import::Outcome;
-pub use index::HqStatus;
 pub use logins::{initialised, Operator};
 pub use secret::WorkFactor;
+pub use status::{read_status_list, HqStatus, ListKey, ListLine, ListProblem, Listed};
 
 use secret::Keys;
 

@@ -29,7 +29,8 @@ fn every_change_to_a_case_takes_the_next_number_of_its_mission(b: Backend) {
     let mut hq = site.hq();
     hq.import(&pnh.seal_next(&site.public(), &[(0, 1), (1, 1), (2, 1)]))
         .unwrap();
-    hq.import(&seal_for_kul(&kul, &site, &[20, 21])).unwrap();
+    hq.import(&kul.seal_first_in_mission(&site.public(), &[20, 21]))
+        .unwrap();
     let seqs = |hq: &mut Hq, mission: &str| -> Vec<(String, u64, u64)> {
         hq.index_page(mission, 0, 100, READER)
             .unwrap()
@@ -260,22 +261,4 @@ fn holding_cases_0_and_1(b: Backend) -> (Site, Counter, Hq) {
     hq.import(&counter.seal_next(&site.public(), &[(0, 1), (1, 1)]))
         .unwrap();
     (site, counter, hq)
-}
-
-/// Batch 1 of a Kuala Lumpur counter: the example records with their mission changed.
-fn seal_for_kul(counter: &Counter, site: &Site, cases: &[usize]) -> Vec<u8> {
-    let records = cases
-        .iter()
-        .map(|&i| {
-            let mut e = entry(i, 1);
-            e.record_text = e
-                .record_text
-                .replace("\"mission\": \"PNH\"", "\"mission\": \"KUL\"");
-            e
-        })
-        .collect();
-    let photos = cases.iter().map(|&i| photo(i)).collect();
-    counter
-        .seal_records(&site.public(), 1, None, records, photos, Vec::new())
-        .bytes
 }

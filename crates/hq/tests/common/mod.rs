@@ -207,6 +207,25 @@ impl Counter {
     pub fn seal_next(&mut self, hq: &HqPublic, versions: &[(usize, u64)]) -> Vec<u8> {
         self.seal_next_with(hq, versions, Vec::new())
     }
+
+    /// Batch 1 of a counter of another mission than the example's (`mission`): the example
+    /// records `cases` (version 1) with their mission changed.
+    pub fn seal_first_in_mission(&self, hq: &HqPublic, cases: &[usize]) -> Vec<u8> {
+        let records = cases
+            .iter()
+            .map(|&i| {
+                let mut e = entry(i, 1);
+                e.record_text = e.record_text.replace(
+                    "\"mission\": \"PNH\"",
+                    &format!("\"mission\": \"{}\"", self.mission),
+                );
+                e
+            })
+            .collect();
+        let photos = cases.iter().map(|&i| photo(i)).collect();
+        self.seal_records(hq, 1, None, records, photos, Vec::new())
+            .bytes
+    }
 }
 
 /// A headquarters in a temporary directory, on one backend.

@@ -117,14 +117,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Record headquarters' status of a case (SPLP issued, person departed); the counters of
-    /// its mission see it in their next sync.
+    /// Record headquarters' status of a case (SPLP issued, person departed), or of every case
+    /// a list names; the counters of their missions see it in their next sync.
     Status {
         /// The case id.
-        case_id: String,
+        #[arg(required_unless_present = "list")]
+        case_id: Option<String>,
         /// splp-issued or departed.
-        #[arg(value_parser = ["splp-issued", "departed"])]
-        status: String,
+        #[arg(value_parser = ["splp-issued", "departed"], required_unless_present = "list")]
+        status: Option<String>,
+        /// A CSV file (comma, semicolon or tab separated) whose first line names the columns:
+        /// `status` and one of `case_id`, `nik`, `passport`; other columns are left alone.
+        /// Recorded whole or not at all; cases with that status or a later one already are
+        /// left as they are.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["case_id", "status"])]
+        list: Option<PathBuf>,
+        /// With --list: what became of each case, as JSON.
+        #[arg(long, requires = "list")]
+        json: bool,
     },
     /// The network endpoint counters sync with (loket.sync/1, docs/sync-protocol.md).
     /// Prints `listening on http://IP:PORT` once it takes requests; runs until SIGTERM or

@@ -48,7 +48,17 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             case,
         } => person(common, nik, passport, case),
         Command::Photo { case_id, out } => photo(common, &case_id, &out),
-        Command::Status { case_id, status } => set_status(common, &case_id, &status),
+        Command::Status {
+            list: Some(list),
+            json,
+            ..
+        } => status_list(common, &list, json),
+        Command::Status {
+            case_id: Some(case_id),
+            status: Some(status),
+            ..
+        } => set_status(common, &case_id, &status),
+        Command::Status { .. } => Err(Failure::new(2, "give CASE_ID STATUS, or --list FILE")),
         Command::AccessLog { json, case, limit } => access_log(common, json, case, limit),
         Command::Exposure { device_id, json } => exposure(common, &device_id, json),
         Command::Serve {
@@ -431,6 +441,47 @@ fn set_status(common: &Common, case_id: &str, status: &str) -> Result<u8, Failur
     line(&format!(
         "case {}: {} (recorded {}, change {})",
         update.case_id, update.status, update.recorded_at, update.seq
+    ))?;
+    Ok(0)
+}
+
+/// `status --list FILE [--json]`: a line per case (or JSON), then how many were recorded.
+fn status_list(common: &Common, list: &Path, json: bool) -> Result<u8, Failure> {
+    let bytes = std::fs::read(list)
+        .map_err(|e| Failure::new(1, format!("cannot read {}: {e}", list.display())))?;
+    let listed = match open(common)?.record_status_list(&bytes) {
+        Err(e @ loket_hq::HqError::NotAStatusList { .. }) => {
+            return Err(Failure::new(2, e.to_string()))
+        }
+        other => other?,
+    };
+    if json {
+        print_json(&listed)?;
+        return Ok(0);
+    }
+    for l in &listed {
+        let status = l.status.as_str();
+        line(&match (&l.recorded, l.before.as_deref()) {
+            (Some(u), _) => format!(
+                "line {}: case {}: {status} (change {})",
+                l.line, l.case_id, u.seq
+            ),
+            (None, Some(before)) if before == status => {
+                format!("line {}: case {}: {status} already", l.line, l.case_id)
+            }
+            (None, before) => format!(
+                "line {}: case {}: {} already, left as it is",
+                l.line,
+                l.case_id,
+                before.unwrap_or_default()
+            ),
+        })?;
+    }
+    let recorded = listed.iter().filter(|l| l.recorded.is_some()).count();
+    line(&format!(
+        "{} cases: {recorded} recorded, {} as they were",
+        listed.len(),
+        listed.len() - recorded
     ))?;
     Ok(0)
 }
