@@ -62,6 +62,22 @@ pub struct IntakeRecord {
     pub notes: Option<String>,
 }
 
+impl IntakeRecord {
+    /// Whether the person asks for an SPLP (`request.document` is `splp`).
+    pub fn requests_splp(&self) -> bool {
+        self.request
+            .as_ref()
+            .and_then(|q| q.document.as_ref())
+            .and_then(Lenient::known)
+            == Some(&DocumentRequest::Splp)
+    }
+
+    /// Whether the screening raises the referral flag (derived, never typed).
+    pub fn referral(&self) -> bool {
+        self.screening.as_ref().is_some_and(Screening::referral)
+    }
+}
+
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Person {

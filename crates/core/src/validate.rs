@@ -423,13 +423,7 @@ impl Checker {
                 "ektp, kk, birth_certificate, marriage_book, diploma, driving_licence, government_letter, passport_copy",
             );
         }
-        let splp = r
-            .request
-            .as_ref()
-            .and_then(|q| q.document.as_ref())
-            .and_then(Lenient::known)
-            == Some(&DocumentRequest::Splp);
-        if evidence.is_empty() && splp {
+        if evidence.is_empty() && r.requests_splp() {
             self.warning(
                 "evidence",
                 "evidence.none",

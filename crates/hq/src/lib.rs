@@ -22,6 +22,7 @@ mod held;
 mod import;
 mod index;
 mod logins;
+mod report;
 mod secret;
 pub mod serve;
 mod status;
@@ -49,6 +50,7 @@ pub use files::{
 pub use held::{ranges, BatchNumbers};
 pub use import::Outcome;
 pub use logins::{initialised, Operator};
+pub use report::ReportDay;
 pub use secret::WorkFactor;
 pub use status::{read_status_list, HqStatus, ListKey, ListLine, ListProblem, Listed};
 

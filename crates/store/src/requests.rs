@@ -13,7 +13,6 @@ use crate::audit::{self, Entry};
 use crate::cases::{case_row, now, vid, CaseRow};
 use crate::error::{Result, StoreError};
 use crate::{Case, MissionProfile, Store};
-use loket_core::enums::DocumentRequest;
 use loket_core::status::CaseStatus;
 use loket_core::IntakeRecord;
 use rusqlite::{OptionalExtension, Row, Transaction};
@@ -253,14 +252,7 @@ impl Store {
         if case.status == CaseStatus::Draft {
             return Err(StoreError::NotFinalised { id: id.to_string() });
         }
-        let splp = case
-            .record
-            .request
-            .as_ref()
-            .and_then(|r| r.document.as_ref())
-            .and_then(|d| d.known())
-            == Some(&DocumentRequest::Splp);
-        if !splp {
+        if !case.record.requests_splp() {
             return Err(StoreError::NoSplpRequest { id: id.to_string() });
         }
         let mission = self.mission_profile()?;

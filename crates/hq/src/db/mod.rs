@@ -196,6 +196,30 @@ impl std::fmt::Debug for PhotoAt {
     }
 }
 
+/// What `loket-hq report` counts, read from the database; [`crate::Hq::report`] sums it.
+/// Debug shows the sizes only (the records hold people's data).
+#[derive(Default)]
+pub struct ReportSource {
+    /// Per case whose first version was saved on `since` or later: its mission, that day
+    /// (the counter's date), and its highest version's record text.
+    pub intakes: Vec<(String, String, String)>,
+    /// SPLP requests first printed on `since` or later: (mission, the counter's date, count).
+    pub printed: Vec<(String, String, u64)>,
+    /// Cases given a status on `since` or later: (mission, the UTC date, status, count of
+    /// cases).
+    pub statuses: Vec<(String, String, String, u64)>,
+}
+
+impl std::fmt::Debug for ReportSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportSource")
+            .field("intakes", &self.intakes.len())
+            .field("printed", &self.printed)
+            .field("statuses", &self.statuses)
+            .finish()
+    }
+}
+
 /// Row counts of every table: what tests compare before and after a refusal.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
@@ -455,6 +479,9 @@ pub trait Database: Send {
 
     /// Every SPLP request held, ordered by mission and serial.
     fn requests(&mut self) -> Result<Vec<RequestRow>>;
+
+    /// What the report counts from day `since` (`YYYY-MM-DD`) on.
+    fn report_source(&mut self, since: &str) -> Result<ReportSource>;
 
     /// One request held, by its serial.
     fn request(&mut self, serial: &str) -> Result<Option<RequestRow>>;

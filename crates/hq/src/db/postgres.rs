@@ -13,8 +13,9 @@ use postgres::{Client, NoTls};
 
 use super::{
     split_ids, AccessEntry, BatchRow, CaseRow, Counts, Database, DeviceRow, ExposedCase, HeldBatch,
-    HeldFromDevice, HeldRequest, IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow,
-    RequestRow, RequestVoid, StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
+    HeldFromDevice, HeldRequest, IndexRow, PersonKey, PhotoAt, RecordRow, ReportSource,
+    RequestEventRow, RequestRow, RequestVoid, StatusUpdate, Transaction, VersionRow,
+    REQUEST_SELECT, VERSION_SELECT,
 };
 use crate::error::{HqError, Result};
 
@@ -450,6 +451,44 @@ impl Database for Postgres {
             cases: u(r.get(4)),
             requests: u(r.get(5)),
             request_events: u(r.get(6)),
+        })
+    }
+
+    fn report_source(&mut self, since: &str) -> Result<ReportSource> {
+        let intakes = self.client.query(
+            "SELECT c.mission, substr(f.saved_at, 1, 10) AS day, r.record_text
+             FROM cases c
+             JOIN records f ON f.case_id = c.case_id
+                  AND f.version = (SELECT min(version) FROM records WHERE case_id = c.case_id)
+             JOIN records r ON r.case_id = c.case_id AND r.version = c.version
+             WHERE substr(f.saved_at, 1, 10) >= $1",
+            &[&since],
+        )?;
+        let printed = self.client.query(
+            "SELECT mission, substr(issued_at, 1, 10) AS day, count(*) FROM requests
+             WHERE substr(issued_at, 1, 10) >= $1 GROUP BY mission, day",
+            &[&since],
+        )?;
+        let statuses = self.client.query(
+            "SELECT c.mission, substr(s.recorded_at, 1, 10) AS day, s.status,
+                    count(DISTINCT s.case_id)
+             FROM case_status s JOIN cases c ON c.case_id = s.case_id
+             WHERE substr(s.recorded_at, 1, 10) >= $1 GROUP BY c.mission, day, s.status",
+            &[&since],
+        )?;
+        Ok(ReportSource {
+            intakes: intakes
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect(),
+            printed: printed
+                .iter()
+                .map(|r| (r.get(0), r.get(1), u(r.get(2))))
+                .collect(),
+            statuses: statuses
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2), u(r.get(3))))
+                .collect(),
         })
     }
 

@@ -11,8 +11,9 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 
 use super::{
     split_ids, AccessEntry, BatchRow, CaseRow, Counts, Database, DeviceRow, ExposedCase, HeldBatch,
-    HeldFromDevice, HeldRequest, IndexRow, PersonKey, PhotoAt, RecordRow, RequestEventRow,
-    RequestRow, RequestVoid, StatusUpdate, Transaction, VersionRow, REQUEST_SELECT, VERSION_SELECT,
+    HeldFromDevice, HeldRequest, IndexRow, PersonKey, PhotoAt, RecordRow, ReportSource,
+    RequestEventRow, RequestRow, RequestVoid, StatusUpdate, Transaction, VersionRow,
+    REQUEST_SELECT, VERSION_SELECT,
 };
 use crate::error::{io, HqError, Result};
 use crate::secret::DatabaseKey;
@@ -527,6 +528,37 @@ impl Database for Sqlite {
             requests: count("requests")?,
             request_events: count("request_events")?,
         })
+    }
+
+    fn report_source(&mut self, since: &str) -> Result<ReportSource> {
+        let mut out = ReportSource::default();
+        let mut stmt = self.conn.prepare(
+            "SELECT c.mission, substr(f.saved_at, 1, 10) AS day, r.record_text
+             FROM cases c
+             JOIN records f ON f.case_id = c.case_id
+                  AND f.version = (SELECT min(version) FROM records WHERE case_id = c.case_id)
+             JOIN records r ON r.case_id = c.case_id AND r.version = c.version
+             WHERE substr(f.saved_at, 1, 10) >= ?1",
+        )?;
+        let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        out.intakes = rows.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT mission, substr(issued_at, 1, 10) AS day, count(*) FROM requests
+             WHERE substr(issued_at, 1, 10) >= ?1 GROUP BY mission, day",
+        )?;
+        let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?, u(r.get(2)?))))?;
+        out.printed = rows.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT c.mission, substr(s.recorded_at, 1, 10) AS day, s.status,
+                    count(DISTINCT s.case_id)
+             FROM case_status s JOIN cases c ON c.case_id = s.case_id
+             WHERE substr(s.recorded_at, 1, 10) >= ?1 GROUP BY c.mission, day, s.status",
+        )?;
+        let rows = stmt.query_map([since], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, u(r.get(3)?)))
+        })?;
+        out.statuses = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(out)
     }
 
     fn requests(&mut self) -> Result<Vec<RequestRow>> {

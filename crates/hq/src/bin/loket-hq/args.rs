@@ -136,6 +136,21 @@ pub enum Command {
         #[arg(long, requires = "list")]
         json: bool,
     },
+    /// The ministry's figures, per mission and day: people who came (cases first saved that
+    /// day, the counter's date), of them those asking for an SPLP and those the screening
+    /// flagged for referral, SPLP requests printed, and cases headquarters recorded as SPLP
+    /// issued or departed (UTC date); then each mission's total. Counts only
+    Report {
+        /// Only days from this one on (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<chrono::NaiveDate>,
+        /// Only this mission (its code, e.g. PNH).
+        #[arg(long, value_name = "CODE")]
+        mission: Option<String>,
+        /// The days as JSON, without totals.
+        #[arg(long)]
+        json: bool,
+    },
     /// The network endpoint counters sync with (loket.sync/1, docs/sync-protocol.md).
     /// Prints `listening on http://IP:PORT` once it takes requests; runs until SIGTERM or
     /// Ctrl-C, then finishes the requests in flight and stops. One line per request on

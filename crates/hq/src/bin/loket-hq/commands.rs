@@ -59,6 +59,11 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
             ..
         } => set_status(common, &case_id, &status),
         Command::Status { .. } => Err(Failure::new(2, "give CASE_ID STATUS, or --list FILE")),
+        Command::Report {
+            since,
+            mission,
+            json,
+        } => report(common, since, mission.as_deref(), json),
         Command::AccessLog { json, case, limit } => access_log(common, json, case, limit),
         Command::Exposure { device_id, json } => exposure(common, &device_id, json),
         Command::Serve {
@@ -483,6 +488,58 @@ fn status_list(common: &Common, list: &Path, json: bool) -> Result<u8, Failure> 
         listed.len(),
         listed.len() - recorded
     ))?;
+    Ok(0)
+}
+
+/// `report`: a table of each mission's days and its total, or the days as JSON.
+fn report(
+    common: &Common,
+    since: Option<chrono::NaiveDate>,
+    mission: Option<&str>,
+    json: bool,
+) -> Result<u8, Failure> {
+    let days = open(common)?.report(since, mission.map(str::trim))?;
+    if json {
+        print_json(&days)?;
+        return Ok(0);
+    }
+    let counts = |d: &loket_hq::ReportDay, day: &str| {
+        vec![
+            d.mission.clone(),
+            day.to_owned(),
+            d.intakes.to_string(),
+            d.splp_requested.to_string(),
+            d.referrals.to_string(),
+            d.printed.to_string(),
+            d.splp_issued.to_string(),
+            d.departed.to_string(),
+        ]
+    };
+    let mut rows = Vec::new();
+    for (i, d) in days.iter().enumerate() {
+        rows.push(counts(d, &d.day));
+        if days.get(i + 1).is_none_or(|next| next.mission != d.mission) {
+            let mut total = loket_hq::ReportDay::default();
+            days.iter()
+                .filter(|m| m.mission == d.mission)
+                .for_each(|m| total.add(m));
+            total.mission = d.mission.clone();
+            rows.push(counts(&total, "total"));
+        }
+    }
+    table(
+        &[
+            "MISSION",
+            "DAY",
+            "INTAKES",
+            "SPLP ASKED",
+            "REFERRALS",
+            "PRINTED",
+            "SPLP ISSUED",
+            "DEPARTED",
+        ],
+        &rows,
+    )?;
     Ok(0)
 }
 
