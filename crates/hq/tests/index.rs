@@ -20,12 +20,7 @@ on_both_backends!(
 const READER: &str = "PNH-02";
 
 fn every_change_to_a_case_takes_the_next_number_of_its_mission(b: Backend) {
-    let site = Site::new(b);
-    let mut pnh = Counter::new("PNH-01");
-    let mut kul = Counter::new("KUL-01");
-    kul.mission = "KUL".into();
-    site.enrol(&pnh);
-    site.enrol(&kul);
+    let (site, mut pnh, kul) = Site::with_two_missions(b);
     let mut hq = site.hq();
     hq.import(&pnh.seal_next(&site.public(), &[(0, 1), (1, 1), (2, 1)]))
         .unwrap();

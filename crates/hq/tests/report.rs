@@ -63,12 +63,7 @@ fn day(mission: &str, day: &str, counts: [u64; 6]) -> ReportDay {
 }
 
 fn the_report_counts_each_missions_days(b: Backend) {
-    let site = Site::new(b);
-    let pnh = Counter::new("PNH-01");
-    let mut kul = Counter::new("KUL-01");
-    kul.mission = "KUL".into();
-    site.enrol(&pnh);
-    site.enrol(&kul);
+    let (site, pnh, kul) = Site::with_two_missions(b);
     let mut hq = site.hq();
     assert_eq!(hq.report(None, None).unwrap(), vec![]);
 

@@ -23,12 +23,7 @@ const OTHER_PASSPORT: &str = "C7654321";
 /// Headquarters holding cases 0 and 1 and another person (5) from counter PNH-01, and case 2
 /// of the same person from counter KUL-01 of mission KUL.
 fn holding_four_cases(b: Backend) -> (Site, Hq) {
-    let site = Site::new(b);
-    let pnh = Counter::new("PNH-01");
-    let mut kul = Counter::new("KUL-01");
-    kul.mission = "KUL".into();
-    site.enrol(&pnh);
-    site.enrol(&kul);
+    let (site, pnh, kul) = Site::with_two_missions(b);
     let mut hq = site.hq();
     let first = pnh.seal_records(
         &site.public(),

@@ -253,6 +253,18 @@ impl Site {
     }
 
     /// Gives each of `names` a login, with the passphrase `passphrase_of(name)`.
+    /// A headquarters with two counters enrolled: PNH-01, of the example records' mission,
+    /// and KUL-01, of mission KUL.
+    pub fn with_two_missions(backend: Backend) -> (Site, Counter, Counter) {
+        let site = Site::new(backend);
+        let pnh = Counter::new("PNH-01");
+        let mut kul = Counter::new("KUL-01");
+        kul.mission = "KUL".into();
+        site.enrol(&pnh);
+        site.enrol(&kul);
+        (site, pnh, kul)
+    }
+
     pub fn add_operators(&self, names: &[&str]) {
         let mut hq = self.hq();
         for name in names {
