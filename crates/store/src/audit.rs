@@ -42,14 +42,17 @@ pub mod counter {
     /// A receipt from headquarters acknowledged something new; the detail lists the batches
     /// it confirmed, the hash is the receipt's.
     pub const RECEIPT: &str = "receipt";
+    /// An exit-permit list was printed again; the detail is its number.
+    pub const EXIT_LIST_REPRINT: &str = "exit_list_reprint";
 }
 
 /// What an entry records.
 pub(crate) struct Entry<'a> {
     pub at: &'a str,
     pub officer: &'a str,
-    /// `save`, `finalize`, `close`, `photo`, `purge`, or `print`, `reprint`, `void` (of a
-    /// request); for the counter's own entries, one of [`counter`].
+    /// `save`, `finalize`, `close`, `photo`, `purge`, `print`, `reprint`, `void` (of a
+    /// request) or `exit_list` (listed on an exit-permit list); for the counter's own
+    /// entries, one of [`counter`].
     pub action: &'a str,
     /// Empty for the counter's own entries.
     pub case_id: &'a str,

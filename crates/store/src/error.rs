@@ -73,6 +73,14 @@ pub enum StoreError {
     RequestNotFound { serial: String },
     #[error("the mission's name, address and city are not set: set them in Settings (or `loket mission --name … --address … --city …`) before printing")]
     MissionProfileMissing,
+    #[error("every finalised case here is on an exit-permit list already: nobody to list")]
+    NobodyToList,
+    #[error(
+        "no exit-permit list {label} was made at this counter (`loket exit-list list` shows them)"
+    )]
+    ExitListNotFound { label: String },
+    #[error("exit-permit list {label} cannot be printed again: {purged} of its people have left this laptop (closed and held by headquarters)")]
+    ExitListPurged { label: String, purged: usize },
     #[error("a different headquarters key is pinned already: give --replace if the ministry really changed its key")]
     HqKeyPinned,
     #[error("headquarters' key is not pinned: get its key file (`loket-hq init` names it) and run `loket hq-key FILE`")]

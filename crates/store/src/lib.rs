@@ -14,6 +14,7 @@ mod batches;
 mod cases;
 mod checkpoint;
 mod error;
+mod exit_lists;
 mod export;
 mod hq;
 mod keyring;
@@ -33,6 +34,7 @@ pub use audit::{AuditCheck, AuditEntry};
 pub use batches::{Acknowledgement, BatchInfo, SyncCounts, Unacknowledged};
 pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord, DEPARTED_REASON};
 pub use error::{Result, StoreError};
+pub use exit_lists::{ExitList, ExitListJob};
 pub use export::{
     batch_file_name, mounted_sticks, receipt_file_name, Exported, BATCH_EXTENSION,
     RECEIPT_EXTENSION,

@@ -317,6 +317,34 @@ pub const MIGRATIONS: &[&str] = &[
     WHERE status = 'closed';
     PRAGMA secure_delete = OFF;
     "#,
+    // 11: exit-permit lists, the annexes of the mission's notes asking Cambodia for exit
+    // permits and fine waivers: numbered per mission, year and counter like requests, each
+    // naming the case versions it listed; a case is listed once. Never changed or deleted.
+    r#"
+    CREATE TABLE exit_lists (
+        label   TEXT PRIMARY KEY,
+        series  TEXT NOT NULL,
+        number  INTEGER NOT NULL,
+        made_at TEXT NOT NULL,
+        officer TEXT NOT NULL,
+        UNIQUE (series, number)
+    ) STRICT;
+    CREATE TABLE exit_list_cases (
+        case_id  TEXT PRIMARY KEY REFERENCES cases (id),
+        label    TEXT NOT NULL REFERENCES exit_lists (label),
+        position INTEGER NOT NULL,
+        version  INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX exit_list_cases_label ON exit_list_cases (label, position);
+    CREATE TRIGGER exit_lists_frozen BEFORE UPDATE ON exit_lists
+    BEGIN SELECT RAISE(ABORT, 'an exit-permit list is never changed'); END;
+    CREATE TRIGGER exit_lists_kept BEFORE DELETE ON exit_lists
+    BEGIN SELECT RAISE(ABORT, 'an exit-permit list is never deleted'); END;
+    CREATE TRIGGER exit_list_cases_frozen BEFORE UPDATE ON exit_list_cases
+    BEGIN SELECT RAISE(ABORT, 'an exit-permit list is never changed'); END;
+    CREATE TRIGGER exit_list_cases_kept BEFORE DELETE ON exit_list_cases
+    BEGIN SELECT RAISE(ABORT, 'an exit-permit list is never deleted'); END;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -47,6 +47,16 @@ impl Store {
         })
     }
 
+    /// The mission as printed at the top of a request or a list: refused while its name,
+    /// address and city are not set.
+    pub(crate) fn printable_mission(&self) -> Result<MissionProfile> {
+        let mission = self.mission_profile()?;
+        if !mission.is_complete() {
+            return Err(crate::StoreError::MissionProfileMissing);
+        }
+        Ok(mission)
+    }
+
     /// Sets the mission's name, address and city (trimmed); the code has `set_mission`.
     /// A change is an entry in the audit log: they are printed on every request.
     pub fn set_mission_details(&mut self, name: &str, address: &str, city: &str) -> Result<()> {

@@ -255,11 +255,7 @@ impl Store {
         if !case.record.requests_splp() {
             return Err(StoreError::NoSplpRequest { id: id.to_string() });
         }
-        let mission = self.mission_profile()?;
-        if !mission.is_complete() {
-            return Err(StoreError::MissionProfileMissing);
-        }
-        Ok((mission, case))
+        Ok((self.printable_mission()?, case))
     }
 
     /// Voids request `serial`: it keeps its number, marked void with `reason`, for good.
@@ -434,7 +430,7 @@ fn audit_request(
 }
 
 /// The local calendar day of a stored instant.
-fn local_date(instant: &str) -> Option<chrono::NaiveDate> {
+pub(crate) fn local_date(instant: &str) -> Option<chrono::NaiveDate> {
     chrono::DateTime::parse_from_rfc3339(instant)
         .ok()
         .map(|t| t.with_timezone(&chrono::Local).date_naive())
