@@ -32,6 +32,16 @@ pub struct ExitList {
     pub people: u32,
 }
 
+/// The lists made here, and how many people wait for the next one.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExitLists {
+    /// Newest first.
+    pub lists: Vec<ExitList>,
+    /// Finalised cases no list has named yet.
+    pub pending: u32,
+}
+
 /// A list to print: the list, the records of the case versions it named (in its order), the
 /// mission printed at the top, and whether it is a further print.
 #[derive(Debug, Clone)]
@@ -110,23 +120,21 @@ const LIST_SELECT: &str = "SELECT x.label, x.made_at, x.officer,
     FROM exit_lists x";
 
 impl Store {
-    /// How many finalised cases here no exit-permit list has named yet.
-    pub fn exit_list_pending(&self) -> Result<u32> {
-        Ok(self.conn.query_row(
+    /// The lists made here, newest first, and how many finalised cases no list has named.
+    pub fn exit_lists(&self) -> Result<ExitLists> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{LIST_SELECT} ORDER BY x.made_at DESC, x.label DESC"
+        ))?;
+        let lists = stmt
+            .query_map([], exit_list)?
+            .collect::<rusqlite::Result<_>>()?;
+        let pending = self.conn.query_row(
             "SELECT count(*) FROM cases c WHERE c.status = 'finalised'
                AND NOT EXISTS (SELECT 1 FROM exit_list_cases l WHERE l.case_id = c.id)",
             [],
             |r| r.get(0),
-        )?)
-    }
-
-    /// Every list made here, newest first.
-    pub fn exit_lists(&self) -> Result<Vec<ExitList>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "{LIST_SELECT} ORDER BY x.made_at DESC, x.label DESC"
-        ))?;
-        let rows = stmt.query_map([], exit_list)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        )?;
+        Ok(ExitLists { lists, pending })
     }
 
     /// Makes a new list of every finalised case no list has named yet and hands it to

@@ -34,7 +34,7 @@ pub use audit::{AuditCheck, AuditEntry};
 pub use batches::{Acknowledgement, BatchInfo, SyncCounts, Unacknowledged};
 pub use cases::{Case, CaseSummary, Finalize, Saved, VersionInfo, VersionRecord, DEPARTED_REASON};
 pub use error::{Result, StoreError};
-pub use exit_lists::{ExitList, ExitListJob};
+pub use exit_lists::{ExitList, ExitListJob, ExitLists};
 pub use export::{
     batch_file_name, mounted_sticks, receipt_file_name, Exported, BATCH_EXTENSION,
     RECEIPT_EXTENSION,
