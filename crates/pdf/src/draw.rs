@@ -181,6 +181,17 @@ impl Canvas {
         );
     }
 
+    /// A mark (reprint, void) in a red box whose top-right corner is (`right`, `top`), so a
+    /// further print is not taken for another document. Returns the box's bottom.
+    pub fn boxed_mark(&mut self, right: f32, top: f32, text: &str) -> f32 {
+        let style = Style::new(Face::Bold, 10.0, Ink::Red);
+        let text = self.measure.printable(style, text);
+        let w = self.measure.width(style, &text) + 4.0;
+        self.stroke_rect(right - w, top, w, 6.0, Ink::Red, 1.2);
+        self.text_right(right - 2.0, top + 4.5, style, &text);
+        top + 6.5
+    }
+
     /// Outlined text centred on the page and turned `degrees` anticlockwise: the VOID mark,
     /// which must not hide what it cancels.
     pub fn outlined_diagonal(&mut self, style: Style, text: &str, degrees: f32) {

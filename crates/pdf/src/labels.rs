@@ -73,6 +73,28 @@ pub(crate) const DAYS: Bi = ("hari", "days");
 pub(crate) const APPLICANT: Bi = ("Pemohon", "Applicant");
 pub(crate) const OFFICER: Bi = ("Petugas", "Officer");
 
+// The exit-permit list.
+pub(crate) const LIST_TITLE: Bi = (
+    "DAFTAR WNI — PERMOHONAN IZIN KELUAR DAN PEMBEBASAN DENDA OVERSTAY",
+    "List of Indonesian nationals — request for exit permits and waiver of overstay fines",
+);
+pub(crate) const LIST_NUMBER: Bi = ("Nomor daftar", "List no.");
+pub(crate) const COL_NO: Bi = ("No.", "No.");
+pub(crate) const COL_NAME: Bi = ("Nama", "Name");
+pub(crate) const COL_SEX: Bi = ("JK", "Sex");
+pub(crate) const COL_TRAVEL_DOCUMENT: Bi = ("Dokumen perjalanan", "Travel document");
+pub(crate) const COL_VISA: Bi = ("Visa", "Visa");
+pub(crate) const COL_ENTRY: Bi = ("Masuk", "Entry");
+pub(crate) const COL_PERMIT: Bi = ("Izin tinggal s.d.", "Permit until");
+pub(crate) const COL_OVERSTAY: Bi = ("Overstay", "hari / days");
+pub(crate) const SPLP_REQUESTED: Bi = ("SPLP dimohon", "SPLP requested");
+pub(crate) const TOTAL: Bi = ("Jumlah", "Total");
+pub(crate) const PEOPLE: Bi = ("orang", "people");
+pub(crate) const EMPTY_LIST: Bi = (
+    "Daftar ini kosong: tidak ada WNI yang dicantumkan.",
+    "This list is empty: it names no one.",
+);
+
 /// What the evidence section says when no document was seen.
 pub(crate) const NO_EVIDENCE: Bi = (
     "Tidak ada — kewarganegaraan ditetapkan melalui wawancara",
@@ -83,6 +105,14 @@ pub(crate) fn sex(v: Sex) -> Bi {
     match v {
         Sex::M => ("Laki-laki", "Male"),
         Sex::F => ("Perempuan", "Female"),
+    }
+}
+
+/// The sex as the list's narrow column shows it: Laki-laki / Perempuan, Male / Female.
+pub(crate) fn sex_short(v: Sex) -> Bi {
+    match v {
+        Sex::M => ("L", "M"),
+        Sex::F => ("P", "F"),
     }
 }
 
@@ -108,6 +138,19 @@ pub(crate) fn passport_status(v: PassportStatus) -> Bi {
         PassportStatus::Damaged => ("Rusak", "Damaged"),
         PassportStatus::Expired => ("Habis masa berlaku", "Expired"),
         PassportStatus::NeverIssued => ("Belum pernah memiliki paspor", "Never issued"),
+    }
+}
+
+/// The passport's status in a word or two, as the list shows it beside the number.
+pub(crate) fn passport_status_short(v: PassportStatus) -> Bi {
+    match v {
+        PassportStatus::Held => ("dipegang", "held"),
+        PassportStatus::Confiscated => ("disita", "confiscated"),
+        PassportStatus::Lost => ("hilang", "lost"),
+        PassportStatus::Stolen => ("dicuri", "stolen"),
+        PassportStatus::Damaged => ("rusak", "damaged"),
+        PassportStatus::Expired => ("kedaluwarsa", "expired"),
+        PassportStatus::NeverIssued => ("belum pernah ada", "never issued"),
     }
 }
 

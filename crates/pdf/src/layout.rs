@@ -182,15 +182,8 @@ impl Form<'_, '_> {
             Mark::Reprint => Some(l::REPRINT),
             Mark::Void => Some(l::VOID),
         };
-        if let Some((id, en)) = mark {
-            let style = Style::new(Face::Bold, 10.0, Ink::Red);
-            let text = format!("{id} / {en}");
-            let w = self.m().width(style, &text) + 4.0;
-            self.canvas
-                .stroke_rect(RIGHT - w, top + 10.5, w, 6.0, Ink::Red, 1.2);
-            self.canvas
-                .text_right(RIGHT - 2.0, top + 15.0, style, &text);
-            bottom = top + 17.0;
+        if let Some(mark) = mark {
+            bottom = self.canvas.boxed_mark(RIGHT, top + 10.5, &both(mark));
         }
         bottom
     }

@@ -1,9 +1,12 @@
-//! The SPLP request: one A4 page from an intake record, printed at the counter.
+//! The counter's printed papers: the SPLP request, one A4 page from an intake record, and the
+//! exit-permit list, the annex of the diplomatic note asking Cambodia for exit permits.
 //!
 //! Loket prepares and prints the *request* for an emergency travel document (SPLP); the
 //! immigration officer issues the document itself. The page carries every field the officer
 //! needs to key the request into the immigration system, the person's photo, signature
-//! lines, and a QR code the caller fills with a verification payload.
+//! lines, and a QR code the caller fills with a verification payload. The exit-permit list
+//! names, a row each, the people for whom the mission asks Cambodia's immigration department
+//! for an exit permit and a waiver of the overstay fine.
 //!
 //! Rendering is pure: no IO, no clock (the date comes in), no temporary files, so personal
 //! data goes nowhere but into the returned bytes. Handing the bytes over is apart: `cups`
@@ -14,6 +17,7 @@
 
 pub mod cups;
 mod draw;
+mod exit_list;
 mod fonts;
 mod job;
 mod labels;
@@ -28,7 +32,7 @@ pub mod viewer;
 pub use job::render_job;
 pub use photo::{Photo, PhotoError, PHOTO_HEIGHT, PHOTO_WIDTH};
 
-use printpdf::{DictItem, ExternalStream, ExternalXObject, PdfDocument, PdfPage, Px};
+use printpdf::{DictItem, ExternalStream, ExternalXObject, Op, PdfDocument, PdfPage, Px};
 use std::collections::BTreeMap;
 
 /// The mission printed at the top, from the counter's settings.
@@ -69,6 +73,22 @@ pub struct RequestPage<'a> {
     pub officer: &'a str,
 }
 
+/// Everything an exit-permit list shows.
+#[derive(Debug, Clone)]
+pub struct ExitListPage<'a> {
+    pub mission: &'a Mission,
+    /// The list's number, e.g. "PNH-2026-7KQ2-L0003".
+    pub number: &'a str,
+    /// The day the list was made (printed with mission.city by the signature).
+    pub date: chrono::NaiveDate,
+    /// The officer who made it (printed under the signature line).
+    pub officer: &'a str,
+    /// The people, in list order.
+    pub people: &'a [loket_core::IntakeRecord],
+    /// A further print of a list made before: marked REPRINT like a reprinted request.
+    pub reprint: bool,
+}
+
 /// Why a page could not be rendered. Messages are one line of English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PdfError {
@@ -105,13 +125,30 @@ pub fn render(page: &RequestPage) -> Result<Vec<u8>, PdfError> {
         photo,
         qr: &qr,
     };
-    let (w, h) = draw::a4();
-    let pages = layout::compose(page, &res)
-        .into_iter()
-        .map(|ops| PdfPage::new(w, h, ops))
-        .collect();
-    doc.with_pages(pages);
+    let pages = layout::compose(page, &res);
+    write(doc, pages)
+}
 
+/// Renders the list (as many A4 pages as it needs) and returns the PDF bytes.
+pub fn render_exit_list(list: &ExitListPage) -> Result<Vec<u8>, PdfError> {
+    let fonts = fonts::fonts().map_err(|e| PdfError::Font(e.to_string()))?;
+    // As for the request: the metadata names the document, never a person on it.
+    let mut doc = PdfDocument::new(&format!("Exit permit list {}", list.number));
+    let regular = doc.add_font(&fonts.regular);
+    let bold = doc.add_font(&fonts.bold);
+    let pages = exit_list::compose(list, draw::Measure { fonts }, regular, bold);
+    write(doc, pages)
+}
+
+/// `doc` with `pages` (one list of operations each) as A4 pages, saved.
+fn write(mut doc: PdfDocument, pages: Vec<Vec<Op>>) -> Result<Vec<u8>, PdfError> {
+    let (w, h) = draw::a4();
+    doc.with_pages(
+        pages
+            .into_iter()
+            .map(|ops| PdfPage::new(w, h, ops))
+            .collect(),
+    );
     let bytes = save::save(&doc);
     if !bytes.starts_with(b"%PDF-") {
         return Err(PdfError::Empty);

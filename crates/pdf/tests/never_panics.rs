@@ -1,10 +1,10 @@
-//! `render` takes whatever a draft may hold: any text in any field, unknown enumeration
-//! words, huge numbers. It never panics, and what it returns is a PDF.
+//! `render` and `render_exit_list` take whatever a draft may hold: any text in any field,
+//! unknown enumeration words, huge numbers. They never panic, and what they return is a PDF.
 
 use loket_core::lenient::Lenient;
 use loket_core::record::*;
 use loket_core::IntakeRecord;
-use loket_pdf::{render, Mark, Mission, RequestPage};
+use loket_pdf::{render, render_exit_list, ExitListPage, Mark, Mission, RequestPage};
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = Option<String>> {
@@ -154,6 +154,26 @@ proptest! {
             officer: &officer,
         };
         let pdf = render(&page).expect("a payload of 300 ASCII bytes always fits");
+        prop_assert!(pdf.starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn exit_list_never_panics(
+        people in prop::collection::vec(record(), 0..4),
+        mission in (any::<String>(), any::<String>(), any::<String>()),
+        (number, officer) in (any::<String>(), "\\PC{0,200}"),
+        reprint in any::<bool>(),
+    ) {
+        let mission = Mission { name: mission.0, address: mission.1, city: mission.2 };
+        let list = ExitListPage {
+            mission: &mission,
+            number: &number,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 1, 19).unwrap(),
+            officer: &officer,
+            people: &people,
+            reprint,
+        };
+        let pdf = render_exit_list(&list).expect("a list always renders");
         prop_assert!(pdf.starts_with(b"%PDF-"));
     }
 }

@@ -144,6 +144,19 @@ pub fn pdftotext(pdf: &Path) -> (String, usize) {
     (text.split_whitespace().collect::<Vec<_>>().join(" "), pages)
 }
 
+/// Each page's text in content order, every run of whitespace one space.
+pub fn page_texts(pdf: &Path) -> Vec<String> {
+    let out = run(Command::new("pdftotext").arg("-raw").arg(pdf).arg("-"));
+    let text = String::from_utf8(out.stdout).expect("pdftotext writes UTF-8");
+    // Every page ends with a form feed: the piece after the last one is not a page.
+    let mut pages: Vec<&str> = text.split('\u{c}').collect();
+    pages.pop();
+    pages
+        .iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
 /// `qpdf --check`: exit 0 and no warnings.
 pub fn qpdf_check(pdf: &Path) -> String {
     let out = Command::new("qpdf")
