@@ -28,6 +28,8 @@ pub const COMMANDS: &[&str] = &[
     "mission",
     "printers",
     "print_request",
+    "exit_lists",
+    "print_exit_list",
     "void_request",
     "attach_photo",
     "photo",

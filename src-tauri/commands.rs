@@ -8,8 +8,9 @@ use loket_core::mrz::{parse_td3, MrzTd3};
 use loket_core::{normalize, validate, IntakeRecord, Lang, Report};
 use loket_pdf::cups::{self, Printers};
 use loket_store::{
-    start_of_local_day, AuditEntry, Case, CaseSummary, DeviceIdentity, Finalize, HqStatus,
-    MissionCase, MissionProfile, RequestInfo, Saved, Store, Today, VersionInfo, VersionRecord,
+    start_of_local_day, AuditEntry, Case, CaseSummary, DeviceIdentity, ExitList, ExitListJob,
+    ExitLists, Finalize, HqStatus, MissionCase, MissionProfile, RequestInfo, Saved, Store, Today,
+    VersionInfo, VersionRecord,
 };
 use loket_sync::{SyncStatus, Worker};
 use serde::Serialize;
@@ -442,13 +443,54 @@ pub async fn print_request(
         })??;
         Ok(request)
     })?;
+    remember_printer(&session, printer)?;
+    Ok(request)
+}
+
+/// Makes `printer`, when one was used, the one offered first next time.
+fn remember_printer(session: &Session, printer: Option<String>) -> Result<()> {
     if printer.is_some() && printer != session.settings().printer {
         session.set_settings(Settings {
             printer,
             ..session.settings()
         })?;
     }
-    Ok(request)
+    Ok(())
+}
+
+/// The exit-permit lists made here, and how many people wait for the next one.
+#[tauri::command]
+pub async fn exit_lists(session: State<'_, Session>) -> Result<ExitLists> {
+    session.with(|store| Ok(store.exit_lists()?))
+}
+
+/// Prints exit-permit list `label` again, or, without one, makes the next list; on `printer`,
+/// or in the system's viewer when none is given. No list is made when it cannot be handed
+/// over.
+#[tauri::command]
+pub async fn print_exit_list(
+    session: State<'_, Session>,
+    label: Option<String>,
+    printer: Option<String>,
+) -> Result<ExitList> {
+    let server = session.settings().print_server;
+    let deliver = |job: &ExitListJob| {
+        let pdf = loket_pdf::render_exit_list_job(job)?;
+        match &printer {
+            Some(name) => cups::spool(server.as_deref(), name, &pdf).map(drop)?,
+            None => loket_pdf::viewer::open(&pdf).map(drop)?,
+        }
+        Ok::<_, AppError>(())
+    };
+    let list = session.with(|store| {
+        let (list, ()) = match &label {
+            Some(label) => store.reprint_exit_list(label, deliver)??,
+            None => store.make_exit_list(deliver)??,
+        };
+        Ok(list)
+    })?;
+    remember_printer(&session, printer)?;
+    Ok(list)
 }
 
 /// Voids request `serial` with `reason`; it keeps its number.

@@ -66,6 +66,8 @@ pub fn with_commands<R: Runtime>(
             mission,
             printers,
             print_request,
+            exit_lists,
+            print_exit_list,
             void_request,
             attach_photo,
             photo,

@@ -10,8 +10,8 @@ use loket_core::mrz::MrzTd3;
 use loket_core::{IntakeRecord, Report};
 use loket_pdf::cups::Printers;
 use loket_store::{
-    Case, DeviceIdentity, Finalize, MissionCase, MissionProfile, RequestInfo, Saved, Today,
-    VersionRecord,
+    Case, DeviceIdentity, ExitList, ExitLists, Finalize, MissionCase, MissionProfile, RequestInfo,
+    Saved, Today, VersionRecord,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -35,6 +35,8 @@ fn export(dir: &Path) -> Result<(), ExportError> {
     DeviceIdentity::export_all(&cfg)?;
     MissionProfile::export_all(&cfg)?;
     RequestInfo::export_all(&cfg)?;
+    ExitLists::export_all(&cfg)?;
+    ExitList::export_all(&cfg)?;
     Printers::export_all(&cfg)?;
     UsbState::export_all(&cfg)?;
     UsbExport::export_all(&cfg)?;

@@ -670,6 +670,101 @@ fn print_request_spools_the_pdf_to_cups_and_a_reprint_needs_a_reason() {
     );
 }
 
+#[test]
+fn exit_permit_lists_print_to_cups_and_again_as_made() {
+    let scheduler = match cups_server::Scheduler::start() {
+        Ok(s) => s,
+        Err(why) if std::env::var_os("CI").is_none() => {
+            println!("\nSKIPPED printing through CUPS: {why}");
+            return;
+        }
+        Err(why) => panic!("CI must be able to print through CUPS: {why}"),
+    };
+    let paper = scheduler.add_printer("counter-1");
+    let (dir, w, _id) = ready_to_print(Some(&scheduler.server));
+    assert_eq!(
+        w.ok("exit_lists", json!({})),
+        json!({"lists": [], "pending": 1})
+    );
+    assert_eq!(
+        w.error(
+            "print_exit_list",
+            json!({"label": null, "printer": "nowhere"})
+        ),
+        "print.unknown_printer"
+    );
+    assert_eq!(w.ok("exit_lists", json!({}))["pending"], 1, "no list made");
+
+    let list = w.ok(
+        "print_exit_list",
+        json!({"label": null, "printer": "counter-1"}),
+    );
+    let label = list["label"].as_str().unwrap().to_owned();
+    assert!(
+        label.starts_with("PNH-") && label.ends_with("-L0001"),
+        "{label}"
+    );
+    assert_eq!(
+        (list["people"].as_u64(), list["officer"].as_str()),
+        (Some(1), Some(OFFICER))
+    );
+    let printed = scheduler
+        .printed(&paper)
+        .expect("the list reached the printer");
+    assert!(printed.starts_with(b"%PDF-"));
+    assert!(scheduler.spool_emptied(), "CUPS kept the printed list");
+    if let Ok(o) = std::process::Command::new("pdftotext")
+        .arg(&paper)
+        .arg("-")
+        .output()
+    {
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains(&label) && text.contains("SITI AMINAH"),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        w.ok("exit_lists", json!({})),
+        json!({"lists": [list.clone()], "pending": 0})
+    );
+    assert_eq!(
+        w.error(
+            "print_exit_list",
+            json!({"label": null, "printer": "counter-1"})
+        ),
+        "exit_list.nobody"
+    );
+    std::fs::remove_file(&paper).unwrap();
+    let again = w.ok(
+        "print_exit_list",
+        json!({"label": label, "printer": "counter-1"}),
+    );
+    assert_eq!(again, list);
+    assert!(scheduler.printed(&paper).is_some());
+    assert_eq!(
+        w.error(
+            "print_exit_list",
+            json!({"label": "PNH-2026-XXXX-L0009", "printer": "counter-1"})
+        ),
+        "exit_list.not_found"
+    );
+    let log = w.ok("counter_log", json!({}));
+    assert_eq!(log[0]["action"], "exit_list_reprint");
+    assert_eq!(log[0]["detail"], label.as_str());
+    let pdfs: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|p| std::fs::read(p).is_ok_and(|b| b.starts_with(b"%PDF")))
+        .collect();
+    assert!(pdfs.is_empty(), "PDF files left: {pdfs:?}");
+    w.ok("lock", json!({}));
+    assert_eq!(w.error("exit_lists", json!({})), "store.locked");
+    assert_eq!(
+        w.error("print_exit_list", json!({"label": null, "printer": null})),
+        "store.locked"
+    );
+}
+
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {

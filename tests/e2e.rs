@@ -787,6 +787,12 @@ async fn screenshots() {
         app.shoot(&shot("2-today-departed")).await;
         click("#close-departed-no").await;
         app.wait_css("#close-departed").await;
+        // The next exit-permit list: the dialog that prints it, cancelled here.
+        click("#exit-list-make").await;
+        app.wait_css("#exit-list-go").await;
+        app.shoot(&shot("2-today-exit-list")).await;
+        app.keys(&Key::Escape.to_string()).await;
+        app.wait_css("#exit-list-make").await;
 
         app.ctrl("n").await;
         app.wait_focus("f-ticket").await;
@@ -945,6 +951,10 @@ fn seed(dir: &Path) {
         let saved = store.save(record, None).unwrap();
         if ticket != "A-045" {
             store.finalize(&saved.case_id).unwrap();
+        }
+        // The morning's exit-permit list named the first two; wait.
+        if ticket == "A-042" {
+            store.make_exit_list(|_| Ok::<_, ()>(())).unwrap().unwrap();
         }
         ids.push(saved.case_id);
     }

@@ -7,6 +7,8 @@ import type { AuditEntry } from "./bindings/AuditEntry";
 import type { Case } from "./bindings/Case";
 import type { CasePage } from "./bindings/CasePage";
 import type { DeviceIdentity } from "./bindings/DeviceIdentity";
+import type { ExitList } from "./bindings/ExitList";
+import type { ExitLists } from "./bindings/ExitLists";
 import type { Finalize } from "./bindings/Finalize";
 import type { History } from "./bindings/History";
 import type { IntakeRecord } from "./bindings/IntakeRecord";
@@ -91,6 +93,12 @@ export const api = {
   /** On `printer`, or in the system's PDF viewer when it is null. */
   printRequest: (id: string, printer: string | null, reason: string | null) =>
     call<RequestInfo>("print_request", { id, printer, reason }),
+  /** The exit-permit lists made here, and how many people wait for the next. */
+  exitLists: () => call<ExitLists>("exit_lists"),
+  /** Prints list `label` again, or makes the next list when it is null; on `printer`, or
+   * in the system's PDF viewer when that is null. */
+  printExitList: (label: string | null, printer: string | null) =>
+    call<ExitList>("print_exit_list", { label, printer }),
   voidRequest: (serial: string, reason: string) => call<RequestInfo>("void_request", { serial, reason }),
   /** The file's bytes go as they are (no JSON); the case travels in a header. */
   attachPhoto: (id: string, bytes: Uint8Array) => call<null>("attach_photo", bytes, { "case-id": id }),

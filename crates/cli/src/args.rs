@@ -89,6 +89,10 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         photo: Option<PathBuf>,
     },
+    /// Exit-permit lists: the annex of the mission's note asking Cambodia's immigration for
+    /// exit permits and overstay-fine waivers, naming every finalised case no list named yet.
+    #[command(subcommand)]
+    ExitList(ExitListCommand),
     /// Check the QR code printed on a request: exit 0 when its signature and record hash
     /// hold, 1 when not.
     VerifyQr { payload: String },
@@ -139,6 +143,31 @@ pub enum BatchCommand {
     List {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExitListCommand {
+    /// The lists made here, newest first, and how many people wait for the next one.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make the next list (every finalised case no list named yet, in the order they came)
+    /// and write it as a PDF; exit 1 when nobody waits.
+    Make {
+        /// Where to write the PDF (- for standard output, e.g. to pipe it to `lp`). The file
+        /// holds personal data unencrypted: keep it on an encrypted disk, delete it after use.
+        #[arg(long, value_name = "FILE")]
+        out: String,
+    },
+    /// Write a list made before again, as it was made (it says REPRINT).
+    Print {
+        /// Its number, e.g. PNH-2026-7KQ2-L0001.
+        label: String,
+        /// Where to write the PDF (- for standard output).
+        #[arg(long, value_name = "FILE")]
+        out: String,
     },
 }
 

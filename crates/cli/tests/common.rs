@@ -82,3 +82,50 @@ pub fn example() -> serde_json::Value {
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
+
+/// The example record's case id.
+pub const ID: &str = "0190f3c2-8a7e-7b7c-9a51-3f2d1c0e4b11";
+
+/// A store with the spec's example, finalised, and the mission's name and address set.
+pub fn ready() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = Some(dir.path());
+    assert_eq!(loket(&["init", "--mission", "PNH"], "", d).code, 0);
+    assert_eq!(
+        loket(&["case", "add", "-"], &example().to_string(), d).code,
+        0
+    );
+    assert_eq!(loket(&["case", "finalize", ID], "", d).code, 0);
+    let mission = loket(
+        &[
+            "mission",
+            "--name",
+            "Kedutaan Besar Republik Indonesia di Phnom Penh",
+            "--address",
+            "No. 1, Street 466\\nPhnom Penh",
+            "--city",
+            "Phnom Penh",
+        ],
+        "",
+        d,
+    );
+    assert_eq!(mission.code, 0, "{}", mission.stderr);
+    assert_eq!(mission.json()["address"], "No. 1, Street 466\nPhnom Penh");
+    dir
+}
+
+/// The text of a PDF, or None (after saying so) when poppler's pdftotext is not installed;
+/// in CI a missing tool is a failure.
+pub fn pdf_text(pdf: &Path) -> Option<String> {
+    match Command::new("pdftotext").arg(pdf).arg("-").output() {
+        Ok(out) => {
+            assert!(out.status.success(), "pdftotext failed");
+            Some(String::from_utf8_lossy(&out.stdout).into_owned())
+        }
+        Err(_) if std::env::var_os("CI").is_none() => {
+            println!("\nSKIPPED pdf text check: pdftotext is not installed (poppler-utils)");
+            None
+        }
+        Err(e) => panic!("pdftotext is needed in CI: {e}"),
+    }
+}

@@ -29,7 +29,7 @@ mod save;
 pub mod specimen;
 pub mod viewer;
 
-pub use job::render_job;
+pub use job::{render_exit_list_job, render_job};
 pub use photo::{Photo, PhotoError, PHOTO_HEIGHT, PHOTO_WIDTH};
 
 use printpdf::{DictItem, ExternalStream, ExternalXObject, Op, PdfDocument, PdfPage, Px};

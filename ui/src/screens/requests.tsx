@@ -1,5 +1,6 @@
 // A case's SPLP requests: printing (a new serial, or a reprint with a reason), voiding with a
 // reason, and the 3×4 photo the request carries.
+import type { Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Printers } from "../bindings/Printers";
@@ -16,30 +17,55 @@ export function liveRequest(requests: RequestInfo[]): RequestInfo | undefined {
   return requests.find((r) => !r.void);
 }
 
-export function PrintDialog(props: { id: string; version: number; requests: RequestInfo[]; done: () => void; cancel: () => void }) {
-  const t = useT();
+/** The printers CUPS offers and the one chosen: the last one used here, else the first, else
+ * the PDF viewer. `printer()` is the command's argument: null for the viewer. */
+export function usePrinters(onError: (e: unknown) => void) {
   const [printers, setPrinters] = useState<Printers | null>(null);
-  const [printer, setPrinter] = useState(VIEWER);
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const live = liveRequest(props.requests);
-  const reprint = live !== undefined && live.version === props.version;
-  const first = useRef<HTMLSelectElement>(null);
+  const [chosen, choose] = useState(VIEWER);
   useEffect(() => {
     api.printers().then((p) => {
       setPrinters(p);
-      setPrinter(p.default ?? p.names[0] ?? VIEWER);
-    }, (e) => setError(describe(t, e)));
+      choose(p.default ?? p.names[0] ?? VIEWER);
+    }, onError);
   }, []);
-  useEffect(() => first.current?.focus(), [printers]);
+  return { printers, chosen, choose, printer: () => (chosen === VIEWER ? null : chosen) };
+}
+
+/** The printer to use (or the PDF viewer), and a note when CUPS has none. */
+export function PrinterField(props: { choice: ReturnType<typeof usePrinters>; selectRef?: Ref<HTMLSelectElement> }) {
+  const t = useT();
+  const { printers, chosen, choose } = props.choice;
+  return (
+    <>
+      <label>
+        {t("print.printer")}
+        <select id="print-printer" ref={props.selectRef} value={chosen} onChange={(e) => choose(e.currentTarget.value)}>
+          {printers?.names.map((p) => <option key={p} value={p}>{p}</option>)}
+          <option value={VIEWER}>{t("print.viewer")}</option>
+        </select>
+      </label>
+      {printers && printers.names.length === 0 && <p class="note">{t("print.no_printers")}</p>}
+    </>
+  );
+}
+
+export function PrintDialog(props: { id: string; version: number; requests: RequestInfo[]; done: () => void; cancel: () => void }) {
+  const t = useT();
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const choice = usePrinters((e) => setError(describe(t, e)));
+  const live = liveRequest(props.requests);
+  const reprint = live !== undefined && live.version === props.version;
+  const first = useRef<HTMLSelectElement>(null);
+  useEffect(() => first.current?.focus(), [choice.printers]);
   const print = async (e?: Event) => {
     e?.preventDefault();
     if (busy) return;
     setBusy(true);
     setError(null);
     try {
-      await api.printRequest(props.id, printer === VIEWER ? null : printer, reprint ? reason : null);
+      await api.printRequest(props.id, choice.printer(), reprint ? reason : null);
       props.done();
     } catch (err) {
       setError(describe(t, err));
@@ -56,14 +82,7 @@ export function PrintDialog(props: { id: string; version: number; requests: Requ
       <form class="stack" onSubmit={print}>
         {reprint && <p class="note">{t("print.reprint_note")}</p>}
         {live && !reprint && <p class="note">{t("print.supersede_note", { serial: live.serial })}</p>}
-        <label>
-          {t("print.printer")}
-          <select id="print-printer" ref={first} value={printer} onChange={(e) => setPrinter(e.currentTarget.value)}>
-            {printers?.names.map((p) => <option key={p} value={p}>{p}</option>)}
-            <option value={VIEWER}>{t("print.viewer")}</option>
-          </select>
-        </label>
-        {printers && printers.names.length === 0 && <p class="note">{t("print.no_printers")}</p>}
+        <PrinterField choice={choice} selectRef={first} />
         {reprint && (
           <label>
             {t("print.reason")}

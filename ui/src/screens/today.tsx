@@ -1,6 +1,6 @@
 // The counter's day: how many people were interviewed, how many cases are still drafts or
 // finalised, today's queue in the order it was served, and the open cases of people
-// headquarters reports departed, to close in one go.
+// headquarters reports departed, to close in one go, and the exit-permit lists.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { Today } from "../bindings/Today";
@@ -9,6 +9,7 @@ import { describe } from "../errors";
 import { useT } from "../i18n";
 import { mark } from "../marks";
 import { CaseName, Count, StatusBadge, time } from "./common";
+import { ExitLists } from "./exit-lists";
 
 export function TodayScreen(props: { go: Go }) {
   const t = useT();
@@ -76,6 +77,7 @@ export function TodayScreen(props: { go: Go }) {
           </tbody>
         </table>
       )}
+      <ExitLists />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 //! One function per command; each returns its exit code or a failure.
 
 use crate::args::{
-    AuditCommand, BatchCommand, CaseCommand, Cli, Command, OfficerCommand, RequestCommand,
+    AuditCommand, BatchCommand, CaseCommand, Cli, Command, ExitListCommand, OfficerCommand,
+    RequestCommand,
 };
 use crate::input::{read_record, NOT_A_RECORD};
 use loket_core::mrz::{parse_td3, MrzTd3};
@@ -56,6 +57,11 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Sync { hq } => sync::sync(common, hq.as_deref()),
         Command::HqUrl { url, clear } => sync::hq_url(common, url.as_deref(), clear),
         Command::VerifyQr { payload } => request::verify_qr(common, &payload),
+        Command::ExitList(ExitListCommand::List { json }) => exit_list::list(common, json),
+        Command::ExitList(ExitListCommand::Make { out }) => exit_list::make(common, &out),
+        Command::ExitList(ExitListCommand::Print { label, out }) => {
+            exit_list::print(common, &label, &out)
+        }
         Command::Request(RequestCommand::List { json }) => request::list(common, json),
         Command::Request(RequestCommand::Void {
             serial,
@@ -95,6 +101,7 @@ fn mrz(line1: &str, line2: &str) -> Result<u8, Failure> {
 }
 
 mod batch;
+mod exit_list;
 mod request;
 mod store;
 mod sync;

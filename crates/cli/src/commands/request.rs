@@ -63,12 +63,12 @@ fn render(job: &PrintJob) -> Result<Vec<u8>, Failure> {
 
 /// Where the PDF goes: written and synced before the store records the print, so a failure
 /// here uses no serial number; moved into place once the print is recorded.
-enum Out {
+pub(super) enum Out {
     Stdout,
     File(tempfile::NamedTempFile),
 }
 
-fn deliver(out: &str, pdf: &[u8]) -> Result<Out, Failure> {
+pub(super) fn deliver(out: &str, pdf: &[u8]) -> Result<Out, Failure> {
     if out == "-" {
         let mut stdout = std::io::stdout().lock();
         stdout
@@ -93,7 +93,7 @@ fn deliver(out: &str, pdf: &[u8]) -> Result<Out, Failure> {
     Ok(Out::File(file))
 }
 
-fn finish(out: Out, path: &str) -> Result<(), Failure> {
+pub(super) fn finish(out: Out, path: &str) -> Result<(), Failure> {
     if let Out::File(file) = out {
         file.persist(path)
             .map_err(|e| Failure::new(1, format!("cannot write {path}: {}", e.error)))?;
