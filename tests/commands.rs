@@ -566,15 +566,23 @@ fn ready_to_print(server: Option<&str>) -> (tempfile::TempDir, Window, String) {
 #[path = "support/cups.rs"]
 mod cups_server;
 
-#[test]
-fn print_request_spools_the_pdf_to_cups_and_a_reprint_needs_a_reason() {
-    let scheduler = match cups_server::Scheduler::start() {
-        Ok(s) => s,
+/// A CUPS scheduler of the test's own; `None` (after saying so) where CUPS cannot run, which
+/// in CI is a failure.
+fn print_server() -> Option<cups_server::Scheduler> {
+    match cups_server::Scheduler::start() {
+        Ok(s) => Some(s),
         Err(why) if std::env::var_os("CI").is_none() => {
             println!("\nSKIPPED printing through CUPS: {why}");
-            return;
+            None
         }
         Err(why) => panic!("CI must be able to print through CUPS: {why}"),
+    }
+}
+
+#[test]
+fn print_request_spools_the_pdf_to_cups_and_a_reprint_needs_a_reason() {
+    let Some(scheduler) = print_server() else {
+        return;
     };
     let paper = scheduler.add_printer("counter-1");
     let (dir, w, id) = ready_to_print(Some(&scheduler.server));
@@ -672,13 +680,8 @@ fn print_request_spools_the_pdf_to_cups_and_a_reprint_needs_a_reason() {
 
 #[test]
 fn exit_permit_lists_print_to_cups_and_again_as_made() {
-    let scheduler = match cups_server::Scheduler::start() {
-        Ok(s) => s,
-        Err(why) if std::env::var_os("CI").is_none() => {
-            println!("\nSKIPPED printing through CUPS: {why}");
-            return;
-        }
-        Err(why) => panic!("CI must be able to print through CUPS: {why}"),
+    let Some(scheduler) = print_server() else {
+        return;
     };
     let paper = scheduler.add_printer("counter-1");
     let (dir, w, _id) = ready_to_print(Some(&scheduler.server));

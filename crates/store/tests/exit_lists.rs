@@ -9,17 +9,6 @@ use loket_store::{AuditCheck, ExitList, Store, StoreError};
 
 type Made = loket_store::Result<Result<(ExitList, Vec<String>), String>>;
 
-fn with_mission(mut store: Store) -> Store {
-    store
-        .set_mission_details(
-            "Kedutaan Besar Republik Indonesia di Phnom Penh",
-            "No. 1, Street 466, Phnom Penh",
-            "Phnom Penh",
-        )
-        .unwrap();
-    store
-}
-
 /// Makes a list; the "delivery" returns the names on it, and whether it is a reprint.
 fn make(store: &mut Store) -> Made {
     store.make_exit_list(|job| {

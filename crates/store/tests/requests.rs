@@ -18,17 +18,6 @@ fn printed(store: &mut Store, id: &str, reason: Option<&str>) -> (RequestInfo, P
     print(store, id, reason).unwrap().unwrap()
 }
 
-fn with_mission(mut store: Store) -> Store {
-    store
-        .set_mission_details(
-            "Kedutaan Besar Republik Indonesia di Phnom Penh",
-            "No. 1, Street 466, Phnom Penh",
-            "Phnom Penh",
-        )
-        .unwrap();
-    store
-}
-
 /// A finalised case asking for an SPLP (the spec's example as a new person).
 fn finalised(store: &mut Store, ticket: &str) -> String {
     let saved = store

@@ -235,7 +235,10 @@ function HistoryTables(props: { history: History; current?: number; show?: (vers
               <td>{a.seq}</td>
               <td>{time(a.at)}</td>
               <td>{a.officer}</td>
-              <td>{t(`case.action.${a.action}`)}</td>
+              <td>
+                {t(`case.action.${a.action}`)}
+                {a.detail && <> <code>{a.detail}</code></>}
+              </td>
               <td>{a.version}</td>
               <td>
                 <code title={a.hash}>{a.hash.slice(0, 12)}</code>

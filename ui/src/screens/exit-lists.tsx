@@ -1,13 +1,13 @@
 // Exit-permit lists: the annex of the mission's note asking Cambodia's immigration for exit
 // permits and overstay-fine waivers. The next list names every finalised case no list named
 // yet; a list made before prints again as it was made.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import type { ExitLists as Lists } from "../bindings/ExitLists";
 import { describe } from "../errors";
 import { useT } from "../i18n";
-import { Dialog, time } from "./common";
-import { PrinterField, usePrinters } from "./requests";
+import { time } from "./common";
+import { PrintForm } from "./requests";
 
 /** The newest lists shown; the command line (`loket exit-list list`) has every one. */
 const SHOWN = 5;
@@ -84,45 +84,19 @@ export function ExitLists() {
 /** Chooses the printer (or the PDF viewer) and prints list `label`, or the next list. */
 function ExitListDialog(props: { label: string | null; people: number; done: (label: string) => void; cancel: () => void }) {
   const t = useT();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const choice = usePrinters((e) => setError(describe(t, e)));
-  const first = useRef<HTMLSelectElement>(null);
-  useEffect(() => first.current?.focus(), [choice.printers]);
-  const print = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const list = await api.printExitList(props.label, choice.printer());
-      props.done(list.label);
-    } catch (err) {
-      setError(describe(t, err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const onKey = (e: KeyboardEvent) => {
-    e.stopPropagation();
-    if (e.key === "Escape") props.cancel();
-  };
-  const title = props.label ? t("exit.again_title", { label: props.label }) : t("exit.make_title");
   return (
-    <Dialog title={title} onKey={onKey}>
-      <form class="stack" onSubmit={print}>
+    <PrintForm
+      title={props.label ? t("exit.again_title", { label: props.label }) : t("exit.make_title")}
+      go={t("print.print")}
+      goId="exit-list-go"
+      act={(printer) => api.printExitList(props.label, printer)}
+      done={(list) => props.done(list.label)}
+      cancel={props.cancel}
+      note={
         <p class="note">
           {props.label ? t("exit.again_note") : props.people === 1 ? t("exit.make_note_one") : t("exit.make_note", { n: props.people })}
         </p>
-        <PrinterField choice={choice} selectRef={first} />
-        {error && <p role="alert" class="error">{error}</p>}
-        <div class="actions">
-          <button type="button" onClick={props.cancel}>{t("print.cancel")}</button>
-          <button type="submit" class="primary" id="exit-list-go" disabled={busy}>
-            {t("print.print")}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      }
+    />
   );
 }

@@ -49,24 +49,33 @@ export function PrinterField(props: { choice: ReturnType<typeof usePrinters>; se
   );
 }
 
-export function PrintDialog(props: { id: string; version: number; requests: RequestInfo[]; done: () => void; cancel: () => void }) {
+/** A dialog that prints: a `note`, a printer (or the PDF viewer) to choose, what else
+ * `children` asks, and the button `go` that runs `act` with the printer (null for the
+ * viewer). Its error shows in the dialog; Escape cancels. */
+export function PrintForm<T>(props: {
+  title: string;
+  go: string;
+  goId: string;
+  ready?: boolean;
+  act: (printer: string | null) => Promise<T>;
+  done: (result: T) => void;
+  cancel: () => void;
+  note?: preact.ComponentChildren;
+  children?: preact.ComponentChildren;
+}) {
   const t = useT();
-  const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const choice = usePrinters((e) => setError(describe(t, e)));
-  const live = liveRequest(props.requests);
-  const reprint = live !== undefined && live.version === props.version;
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => first.current?.focus(), [choice.printers]);
-  const print = async (e?: Event) => {
-    e?.preventDefault();
+  const print = async (e: Event) => {
+    e.preventDefault();
     if (busy) return;
     setBusy(true);
     setError(null);
     try {
-      await api.printRequest(props.id, choice.printer(), reprint ? reason : null);
-      props.done();
+      props.done(await props.act(choice.printer()));
     } catch (err) {
       setError(describe(t, err));
     } finally {
@@ -78,26 +87,51 @@ export function PrintDialog(props: { id: string; version: number; requests: Requ
     if (e.key === "Escape") props.cancel();
   };
   return (
-    <Dialog title={reprint ? t("print.reprint_title", { serial: live!.serial }) : t("print.title")} onKey={onKey}>
+    <Dialog title={props.title} onKey={onKey}>
       <form class="stack" onSubmit={print}>
-        {reprint && <p class="note">{t("print.reprint_note")}</p>}
-        {live && !reprint && <p class="note">{t("print.supersede_note", { serial: live.serial })}</p>}
+        {props.note}
         <PrinterField choice={choice} selectRef={first} />
-        {reprint && (
-          <label>
-            {t("print.reason")}
-            <input id="print-reason" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-          </label>
-        )}
+        {props.children}
         {error && <p role="alert" class="error">{error}</p>}
         <div class="actions">
           <button type="button" onClick={props.cancel}>{t("print.cancel")}</button>
-          <button type="submit" class="primary" id="print-go" disabled={busy || (reprint && !reason.trim())}>
-            {reprint ? t("print.reprint") : t("print.print")}
+          <button type="submit" class="primary" id={props.goId} disabled={busy || props.ready === false}>
+            {props.go}
           </button>
         </div>
       </form>
     </Dialog>
+  );
+}
+
+export function PrintDialog(props: { id: string; version: number; requests: RequestInfo[]; done: () => void; cancel: () => void }) {
+  const t = useT();
+  const [reason, setReason] = useState("");
+  const live = liveRequest(props.requests);
+  const reprint = live !== undefined && live.version === props.version;
+  return (
+    <PrintForm
+      title={reprint ? t("print.reprint_title", { serial: live!.serial }) : t("print.title")}
+      go={reprint ? t("print.reprint") : t("print.print")}
+      goId="print-go"
+      ready={!reprint || reason.trim() !== ""}
+      act={(printer) => api.printRequest(props.id, printer, reprint ? reason : null)}
+      done={() => props.done()}
+      cancel={props.cancel}
+      note={
+        <>
+          {reprint && <p class="note">{t("print.reprint_note")}</p>}
+          {live && !reprint && <p class="note">{t("print.supersede_note", { serial: live.serial })}</p>}
+        </>
+      }
+    >
+      {reprint && (
+        <label>
+          {t("print.reason")}
+          <input id="print-reason" required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+      )}
+    </PrintForm>
   );
 }
 

@@ -134,3 +134,15 @@ pub fn in_mission_index(store: &Store, needles: &[&str]) -> Vec<String> {
         .map(|n| n.to_string())
         .collect()
 }
+
+/// `store` with the mission's name, address and city set, as printing needs them.
+pub fn with_mission(mut store: Store) -> Store {
+    store
+        .set_mission_details(
+            "Kedutaan Besar Republik Indonesia di Phnom Penh",
+            "No. 1, Street 466, Phnom Penh",
+            "Phnom Penh",
+        )
+        .unwrap();
+    store
+}
