@@ -347,10 +347,11 @@ fn main() {
     // A store of N cases made before migration 8: its first unlock after the update builds
     // the audit log's index; a later unlock is the usual one. Migration 9's column goes too,
     // since the update adds it again (its trigger is put back as migration 9 replaces it), and
-    // migration 10's index.
+    // migration 10's index and migration 11's tables and index.
     store
         .tamper(
-            "DROP INDEX audit_case; DROP INDEX mission_departed;
+            "DROP TABLE exit_list_cases; DROP TABLE exit_lists; DROP INDEX cases_finalised;
+             DROP INDEX audit_case; DROP INDEX mission_departed;
              DROP TRIGGER batches_frozen;
              ALTER TABLE batches DROP COLUMN request_count;
              CREATE TRIGGER batches_frozen BEFORE UPDATE ON batches BEGIN SELECT 1; END;

@@ -338,7 +338,8 @@ fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
     // Back to schema 1 as the first release wrote it.
     store
         .tamper(
-            "DROP INDEX audit_case;
+            "DROP TABLE exit_list_cases; DROP TABLE exit_lists; DROP INDEX cases_finalised;
+             DROP INDEX audit_case;
              DROP INDEX cases_to_purge; ALTER TABLE cases DROP COLUMN purged_at;
              DROP TRIGGER case_versions_no_update;
              CREATE TRIGGER case_versions_no_update BEFORE UPDATE ON case_versions
@@ -356,6 +357,11 @@ fn a_store_of_the_first_schema_is_brought_up_to_date_and_keeps_its_cases() {
     assert!(store.batches().unwrap().is_empty());
     assert_eq!(store.mission_case_count().unwrap(), 0);
     store.finalize(&saved.case_id).unwrap();
+    assert_eq!(
+        store.exit_lists().unwrap().pending,
+        1,
+        "migration 11's tables"
+    );
     assert_eq!(
         store.verify_audit().unwrap(),
         AuditCheck::Intact { entries: 2 }
@@ -387,7 +393,8 @@ fn a_store_of_schema_6_drops_the_copies_it_no_longer_needs_when_brought_up_to_da
     // headquarters sent it) and two of another counter's, one of them closed.
     store
         .tamper(&format!(
-            "DROP INDEX audit_case; DROP INDEX mission_departed;
+            "DROP TABLE exit_list_cases; DROP TABLE exit_lists; DROP INDEX cases_finalised;
+             DROP INDEX audit_case; DROP INDEX mission_departed;
              DROP INDEX cases_to_purge; ALTER TABLE cases DROP COLUMN purged_at;
              DROP TRIGGER case_versions_no_update;
              CREATE TRIGGER case_versions_no_update BEFORE UPDATE ON case_versions
