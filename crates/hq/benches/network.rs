@@ -4,6 +4,8 @@
 //! 2. 100 counters (10 cases each) syncing at once: the time until each has its receipt
 //!    applied, median and 99th percentile.
 //!
+//! After the first, the ministry's report (`Hq::report`) over the 10,000 cases held.
+//!
 //! `cargo bench -p loket-hq --bench network` (`-- sqlite` or `-- postgres` for one backend,
 //! `-- one` or `-- many` for one part).
 //! Without `--bench` (`cargo test --benches`) a small smoke run.
@@ -83,6 +85,17 @@ fn one_counter(backend: Backend, template: &std::path::Path, cases: usize) {
         to_receipt.as_secs_f64(),
         cases as f64 / to_receipt.as_secs_f64(),
         whole.as_secs_f64()
+    );
+    // The ministry's figures over what headquarters now holds (`loket-hq report`).
+    let mut hq = site.hq();
+    let started = Instant::now();
+    let days = hq.report(None, None).unwrap();
+    let took = started.elapsed();
+    assert_eq!(days.iter().map(|d| d.intakes).sum::<u64>(), cases as u64);
+    println!(
+        "{backend:?}: the report over {cases} cases ({} days): {:.0} ms",
+        days.len(),
+        took.as_secs_f64() * 1e3
     );
 }
 
