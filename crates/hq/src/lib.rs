@@ -52,7 +52,7 @@ pub use import::Outcome;
 pub use logins::{initialised, Operator};
 pub use report::ReportDay;
 pub use secret::WorkFactor;
-pub use status::{read_status_list, HqStatus, ListKey, ListLine, ListProblem, Listed};
+pub use status::{lines_in, read_status_list, HqStatus, ListKey, ListLine, ListProblem, Listed};
 
 use secret::Keys;
 

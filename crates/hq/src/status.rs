@@ -159,7 +159,10 @@ fn field(record: &csv::ByteRecord, column: Option<usize>) -> Option<String> {
 /// The separator of a CSV file as spreadsheets write it: a comma, or a semicolon where the
 /// comma is the decimal mark (Indonesian settings), or a tab; whichever the first line has most.
 fn separator(text: &[u8]) -> u8 {
-    let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    let first = text
+        .split(|&b| b == b'\n' || b == b'\r')
+        .next()
+        .unwrap_or_default();
     let count = |c: u8| first.iter().filter(|&&b| b == c).count();
     [b',', b';', b'\t']
         .into_iter()
@@ -243,12 +246,28 @@ impl<'a> LineCounter<'a> {
             start += 1;
         }
         if start > self.at {
-            let newlines = self.text[self.at..start].iter().filter(|&&b| b == b'\n');
-            self.line += newlines.count() as u64;
+            self.line += (self.at..start)
+                .filter(|&i| ends_line(self.text, i))
+                .count() as u64;
             self.at = start;
         }
         self.line
     }
+}
+
+/// Whether byte `i` of `text` ends a line: an LF, or a CR not followed by an LF (the line ends
+/// of old Mac spreadsheets, which the csv crate reads too).
+fn ends_line(text: &[u8], i: usize) -> bool {
+    match text[i] {
+        b'\n' => true,
+        b'\r' => text.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// How many lines `text` has, as [`read_status_list`] numbers them.
+pub fn lines_in(text: &[u8]) -> u64 {
+    (0..text.len()).filter(|&i| ends_line(text, i)).count() as u64 + 1
 }
 
 fn read_line(
