@@ -42,7 +42,7 @@ pub mod counter {
     /// A receipt from headquarters acknowledged something new; the detail lists the batches
     /// it confirmed, the hash is the receipt's.
     pub const RECEIPT: &str = "receipt";
-    /// An exit-permit list was printed again; the detail is its number.
+    /// An exit-permit list was printed again; the detail is its number, no hash.
     pub const EXIT_LIST_REPRINT: &str = "exit_list_reprint";
 }
 

@@ -242,18 +242,7 @@ impl Store {
         if purged > 0 {
             return Err(StoreError::ExitListPurged { label, purged });
         }
-        audit::append(
-            &tx,
-            &Entry {
-                at: &now(),
-                officer: &officer,
-                action: counter::EXIT_LIST_REPRINT,
-                case_id: "",
-                version: 0,
-                record_sha256: "",
-                detail: Some(&label),
-            },
-        )?;
+        audit::append_counter(&tx, &officer, counter::EXIT_LIST_REPRINT, Some(&label), "")?;
         let job = ExitListJob {
             date: local_date(&list.made_at).unwrap_or_else(|| chrono::Local::now().date_naive()),
             list,
