@@ -434,17 +434,26 @@ pub async fn print_request(
     let server = session.settings().print_server;
     let request = session.with(|store| {
         let (request, ()) = store.print_request(&id, reason.as_deref(), |job| {
-            let pdf = loket_pdf::render_job(job)?;
-            match &printer {
-                Some(name) => cups::spool(server.as_deref(), name, &pdf).map(drop)?,
-                None => loket_pdf::viewer::open(&pdf).map(drop)?,
-            }
-            Ok::<_, AppError>(())
+            hand_over(
+                server.as_deref(),
+                printer.as_deref(),
+                &loket_pdf::render_job(job)?,
+            )
         })??;
         Ok(request)
     })?;
     remember_printer(&session, printer)?;
     Ok(request)
+}
+
+/// Hands a rendered PDF to `printer` through CUPS, or to the system's viewer when none is
+/// given; the bytes never touch the disk on the way to a printer.
+fn hand_over(server: Option<&str>, printer: Option<&str>, pdf: &[u8]) -> Result<()> {
+    match printer {
+        Some(name) => cups::spool(server, name, pdf).map(drop)?,
+        None => loket_pdf::viewer::open(pdf).map(drop)?,
+    }
+    Ok(())
 }
 
 /// Makes `printer`, when one was used, the one offered first next time.
@@ -476,11 +485,7 @@ pub async fn print_exit_list(
     let server = session.settings().print_server;
     let deliver = |job: &ExitListJob| {
         let pdf = loket_pdf::render_exit_list_job(job)?;
-        match &printer {
-            Some(name) => cups::spool(server.as_deref(), name, &pdf).map(drop)?,
-            None => loket_pdf::viewer::open(&pdf).map(drop)?,
-        }
-        Ok::<_, AppError>(())
+        hand_over(server.as_deref(), printer.as_deref(), &pdf)
     };
     let list = session.with(|store| {
         let (list, ()) = match &label {
