@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::audit::{self, counter, Entry};
 use crate::cases::{mark_changed, now, parse_record};
 use crate::error::{Result, StoreError};
-use crate::requests::{counter_code, local_date};
+use crate::requests::{counter_code, deliver_then_commit, local_date};
 use crate::{MissionProfile, Store};
 
 /// A list made at this counter.
@@ -54,36 +54,53 @@ pub struct ExitListJob {
     pub reprint: bool,
 }
 
-/// A case a list names: its row number, id, version listed and that version's record hash.
+/// A case a list names: its row number, id, version listed, that version's record hash and
+/// record, and its name words.
 struct Listed {
     no: i64,
     id: String,
     version: u32,
     sha: String,
     words: String,
+    record: IntakeRecord,
 }
+
+/// The finalised cases no list has named yet (with `cases c`), in any query that counts or
+/// lists them.
+const UNLISTED: &str = "c.status = 'finalised'
+    AND NOT EXISTS (SELECT 1 FROM exit_list_cases l WHERE l.case_id = c.id)";
 
 /// The finalised cases no list has named yet, in the order they were registered.
 fn unlisted(tx: &Transaction) -> Result<Vec<Listed>> {
-    let rows = tx
-        .prepare_cached(
-            "SELECT c.no, c.id, c.version, v.record_sha256, c.words FROM cases c
+    let rows: Vec<(i64, String, u32, String, String, String)> = tx
+        .prepare_cached(&format!(
+            "SELECT c.no, c.id, c.version, v.record_sha256, c.words, v.record FROM cases c
              JOIN case_versions v ON v.vid = (c.no << 32) + c.version
-             WHERE c.status = 'finalised'
-               AND NOT EXISTS (SELECT 1 FROM exit_list_cases l WHERE l.case_id = c.id)
-             ORDER BY c.no",
-        )?
+             WHERE {UNLISTED} ORDER BY c.no"
+        ))?
         .query_map([], |r| {
-            Ok(Listed {
-                no: r.get(0)?,
-                id: r.get(1)?,
-                version: r.get(2)?,
-                sha: r.get(3)?,
-                words: r.get(4)?,
-            })
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    rows.into_iter()
+        .map(|(no, id, version, sha, words, text)| {
+            Ok(Listed {
+                no,
+                id,
+                version,
+                sha,
+                words,
+                record: parse_record(&text)?,
+            })
+        })
+        .collect()
 }
 
 /// The records of the versions list `label` named, in its order; `None` for one purged since.
@@ -129,8 +146,7 @@ impl Store {
             .query_map([], exit_list)?
             .collect::<rusqlite::Result<_>>()?;
         let pending = self.conn.query_row(
-            "SELECT count(*) FROM cases c WHERE c.status = 'finalised'
-               AND NOT EXISTS (SELECT 1 FROM exit_list_cases l WHERE l.case_id = c.id)",
+            &format!("SELECT count(*) FROM cases c WHERE {UNLISTED}"),
             [],
             |r| r.get(0),
         )?;
@@ -190,10 +206,6 @@ impl Store {
             mark_changed(&tx, case.no, &case.words, seq, &hash)?;
         }
         drop(insert);
-        let records = listed_records(&tx, &label)?
-            .into_iter()
-            .map(|r| r.ok_or(StoreError::Corrupt))
-            .collect::<Result<_>>()?;
         let job = ExitListJob {
             list: ExitList {
                 label,
@@ -201,18 +213,16 @@ impl Store {
                 officer,
                 people: cases.len() as u32,
             },
-            records,
+            records: cases.into_iter().map(|c| c.record).collect(),
             mission,
             date: today,
             reprint: false,
         };
-        let delivered = match deliver(&job) {
-            Ok(t) => t,
-            Err(e) => return Ok(Err(e)),
-        };
-        tx.commit()?;
-        self.committed();
-        Ok(Ok((job.list, delivered)))
+        let delivered = deliver_then_commit(tx, &job, deliver)?;
+        if delivered.is_ok() {
+            self.committed();
+        }
+        Ok(delivered.map(|t| (job.list, t)))
     }
 
     /// Prints list `label` again, as it was made (the versions it named), marked as a
@@ -250,12 +260,10 @@ impl Store {
             mission,
             reprint: true,
         };
-        let delivered = match deliver(&job) {
-            Ok(t) => t,
-            Err(e) => return Ok(Err(e)),
-        };
-        tx.commit()?;
-        self.committed();
-        Ok(Ok((job.list, delivered)))
+        let delivered = deliver_then_commit(tx, &job, deliver)?;
+        if delivered.is_ok() {
+            self.committed();
+        }
+        Ok(delivered.map(|t| (job.list, t)))
     }
 }

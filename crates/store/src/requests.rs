@@ -234,13 +234,11 @@ impl Store {
             photo,
             mission,
         };
-        let delivered = match deliver(&job) {
-            Ok(t) => t,
-            Err(e) => return Ok(Err(e)),
-        };
-        tx.commit()?;
-        self.committed();
-        Ok(Ok((job.request, delivered)))
+        let delivered = deliver_then_commit(tx, &job, deliver)?;
+        if delivered.is_ok() {
+            self.committed();
+        }
+        Ok(delivered.map(|t| (job.request, t)))
     }
 
     /// Refuses, with the reason, what cannot have a request printed: an unknown case, a draft,
@@ -427,6 +425,23 @@ fn audit_request(
             detail: Some(&request.serial),
         },
     )
+}
+
+/// Hands `job` to `deliver` (to render and print it) inside `tx`, and commits only once it
+/// was delivered: a page that never reached paper records nothing. The outer error is the
+/// store's, the inner one `deliver`'s.
+pub(crate) fn deliver_then_commit<J, T, E>(
+    tx: Transaction,
+    job: &J,
+    deliver: impl FnOnce(&J) -> std::result::Result<T, E>,
+) -> Result<std::result::Result<T, E>> {
+    match deliver(job) {
+        Ok(t) => {
+            tx.commit()?;
+            Ok(Ok(t))
+        }
+        Err(e) => Ok(Err(e)),
+    }
 }
 
 /// The local calendar day of a stored instant.
