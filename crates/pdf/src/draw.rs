@@ -10,6 +10,10 @@ use printpdf::{
 
 pub(crate) const PAGE_W: f32 = 210.0;
 pub(crate) const PAGE_H: f32 = 297.0;
+/// The margins both documents keep, in mm: text runs from `LEFT` to `RIGHT` below `TOP`.
+pub(crate) const LEFT: f32 = 15.0;
+pub(crate) const RIGHT: f32 = 195.0;
+pub(crate) const TOP: f32 = 12.0;
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// The few inks the page uses.

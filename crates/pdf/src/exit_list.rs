@@ -7,9 +7,9 @@
 //! split between pages, and the total and the officer's signature follow the last row on the
 //! same page as at least that row.
 
-use crate::draw::{Canvas, Ink, Measure, Style};
+use crate::draw::{Canvas, Ink, Measure, Style, LEFT, RIGHT, TOP};
 use crate::fonts::Face;
-use crate::labels::{self as l, both, date, lenient, or_absent, Bi};
+use crate::labels::{self as l, both, cap, date, lenient, or_absent, Bi};
 use crate::ExitListPage;
 use loket_core::lenient::Lenient;
 use loket_core::IntakeRecord;
@@ -17,9 +17,6 @@ use printpdf::{FontId, Op};
 use std::ops::Range;
 
 // The page grid, in mm.
-const LEFT: f32 = 15.0;
-const RIGHT: f32 = 195.0;
-const TOP: f32 = 12.0;
 /// Lowest point of the table and the closing block.
 const BOTTOM: f32 = 285.0;
 /// Space between a cell's edges and its text: beside, above and below.
@@ -228,16 +225,6 @@ fn word<T: Copy>(v: Option<&Lenient<T>>, words: fn(T) -> Bi) -> Vec<Piece> {
     }
 }
 
-fn cap(value: String) -> String {
-    if value.chars().count() <= MAX_VALUE_CHARS {
-        value
-    } else {
-        let mut v: String = value.chars().take(MAX_VALUE_CHARS).collect();
-        v.push('…');
-        v
-    }
-}
-
 /// Vertical room a line of `style` takes, and where its baseline sits in that room, in mm.
 fn advance(style: Style) -> f32 {
     style.size * 0.42
@@ -313,7 +300,7 @@ impl Sheet<'_> {
         let mut lines: Vec<Piece> = text
             .into_iter()
             .flat_map(|(style, s)| {
-                let wrapped = self.measure.wrap(style, &cap(s), width);
+                let wrapped = self.measure.wrap(style, &cap(s, MAX_VALUE_CHARS), width);
                 wrapped.into_iter().map(move |line| (style, line))
             })
             .collect();

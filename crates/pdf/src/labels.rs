@@ -210,6 +210,18 @@ pub(crate) fn both((id, en): Bi) -> String {
     format!("{id} / {en}")
 }
 
+/// `value` cut to `max` characters and an ellipsis: a validated record never comes near the
+/// limit, a draft with pasted text cannot run a page on and on.
+pub(crate) fn cap(value: String, max: usize) -> String {
+    if value.chars().count() <= max {
+        value
+    } else {
+        let mut v: String = value.chars().take(max).collect();
+        v.push('…');
+        v
+    }
+}
+
 /// The value, or a dash when it is absent or blank.
 pub(crate) fn or_absent(v: Option<&String>) -> String {
     match v.map(|s| s.trim()) {

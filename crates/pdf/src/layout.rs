@@ -2,17 +2,14 @@
 //! box, signatures, QR code and footer. One A4 page for any record that passes validation;
 //! a second page only when long values leave no other way.
 
-use crate::draw::{Canvas, Ink, Measure, Style};
+use crate::draw::{Canvas, Ink, Measure, Style, LEFT, RIGHT, TOP};
 use crate::fonts::Face;
-use crate::labels::{self as l, both, date, lenient, or_absent, Bi};
+use crate::labels::{self as l, both, cap, date, lenient, or_absent, Bi};
 use crate::qr::{Modules, QUIET_ZONE};
 use crate::{Mark, RequestPage};
 use printpdf::{FontId, XObjectId};
 
-// The page grid, in mm.
-const LEFT: f32 = 15.0;
-const RIGHT: f32 = 195.0;
-const TOP: f32 = 12.0;
+// The page grid, in mm (the margins are draw.rs').
 /// Lowest point of section content on a page.
 const CONTENT_BOTTOM: f32 = 278.0;
 /// The footer's rule.
@@ -58,18 +55,8 @@ struct Field {
 fn field(label: Bi, value: String) -> Field {
     Field {
         label,
-        value: cap(value),
+        value: cap(value, MAX_VALUE_CHARS),
         strong: false,
-    }
-}
-
-fn cap(value: String) -> String {
-    if value.chars().count() <= MAX_VALUE_CHARS {
-        value
-    } else {
-        let mut v: String = value.chars().take(MAX_VALUE_CHARS).collect();
-        v.push('…');
-        v
     }
 }
 
