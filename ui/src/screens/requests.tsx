@@ -19,7 +19,7 @@ export function liveRequest(requests: RequestInfo[]): RequestInfo | undefined {
 
 /** The printers CUPS offers and the one chosen: the last one used here, else the first, else
  * the PDF viewer. `printer()` is the command's argument: null for the viewer. */
-export function usePrinters(onError: (e: unknown) => void) {
+function usePrinters(onError: (e: unknown) => void) {
   const [printers, setPrinters] = useState<Printers | null>(null);
   const [chosen, choose] = useState(VIEWER);
   useEffect(() => {
@@ -32,7 +32,7 @@ export function usePrinters(onError: (e: unknown) => void) {
 }
 
 /** The printer to use (or the PDF viewer), and a note when CUPS has none. */
-export function PrinterField(props: { choice: ReturnType<typeof usePrinters>; selectRef?: Ref<HTMLSelectElement> }) {
+function PrinterField(props: { choice: ReturnType<typeof usePrinters>; selectRef?: Ref<HTMLSelectElement> }) {
   const t = useT();
   const { printers, chosen, choose } = props.choice;
   return (

@@ -515,16 +515,16 @@ fn report(
             d.departed.to_string(),
         ]
     };
+    // Days come by mission: each mission's total follows its last day.
     let mut rows = Vec::new();
+    let mut total = loket_hq::ReportDay::default();
     for (i, d) in days.iter().enumerate() {
         rows.push(counts(d, &d.day));
+        total.add(d);
         if days.get(i + 1).is_none_or(|next| next.mission != d.mission) {
-            let mut total = loket_hq::ReportDay::default();
-            days.iter()
-                .filter(|m| m.mission == d.mission)
-                .for_each(|m| total.add(m));
             total.mission = d.mission.clone();
             rows.push(counts(&total, "total"));
+            total = loket_hq::ReportDay::default();
         }
     }
     table(
